@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what TorchLoss needs from Debian's packages, only what is missing:
+# libtorch (CPU, 1.13), cmake and g++ for the native shim, and OpenBLAS (without it Debian's libtorch
+# falls back to the reference BLAS, measured ~40x slower at sgemm on these machines).
+set -euo pipefail
+
+packages=(libtorch-dev libopenblas0-pthread cmake g++)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  if [[ $(id -u) -eq 0 ]]; then sudo=(); elif command -v sudo >/dev/null; then sudo=(sudo); else
+    echo "setup: need root (or sudo) to install: ${missing[*]}" >&2; exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v dotnet >/dev/null; then
+  echo "setup: the .NET 10 SDK (dotnet) is not on PATH" >&2; exit 1
+fi

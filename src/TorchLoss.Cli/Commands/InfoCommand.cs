@@ -1,0 +1,24 @@
+using System.CommandLine;
+using TorchLoss.Torch;
+
+namespace TorchLoss.Cli.Commands;
+
+/// <summary>`torchloss info`: libtorch version, BLAS, thread settings and devices of this machine.</summary>
+public static class InfoCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("info", "Show libtorch's version, the BLAS in use, thread counts and CUDA devices.");
+        command.SetAction(_ =>
+        {
+            Console.WriteLine($"libtorch      {TorchRuntime.Version}");
+            Console.WriteLine($"BLAS          {TorchRuntime.Blas}");
+            Console.WriteLine($"intra-op      {TorchRuntime.Threads} thread(s)");
+            Console.WriteLine($"BLAS threads  {TorchRuntime.BlasThreads?.ToString() ?? "not controllable"}");
+            Console.WriteLine($"CPU cores     {Environment.ProcessorCount}");
+            Console.WriteLine($"CUDA          {(TorchRuntime.CudaIsAvailable ? $"{TorchRuntime.CudaDeviceCount} device(s)" : "not available")}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,9 @@
+using System.CommandLine;
+using TorchLoss.Cli;
+using TorchLoss.Cli.Commands;
+
+var root = new RootCommand("torchloss: how a classifier's output head and loss shape its training (libtorch, CPU or CUDA).");
+root.Subcommands.Add(InfoCommand.Create());
+root.Subcommands.Add(DemoCommand.Create());
+
+return CliRunner.Run(root, args);

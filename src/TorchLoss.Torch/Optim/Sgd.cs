@@ -1,0 +1,63 @@
+namespace TorchLoss.Torch.Optim;
+
+/// <summary>Stochastic gradient descent with PyTorch's semantics for momentum, dampening, weight decay
+/// and Nesterov momentum.</summary>
+public sealed class Sgd : Optimizer
+{
+    readonly Tensor?[] momentumBuffers;
+
+    public Sgd(IReadOnlyList<Tensor> parameters, double learningRate, double momentum = 0, double dampening = 0,
+        double weightDecay = 0, bool nesterov = false) : base(parameters, learningRate)
+    {
+        if (momentum < 0) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be >= 0");
+        if (weightDecay < 0) throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "weight decay must be >= 0");
+        if (nesterov && (momentum <= 0 || dampening != 0))
+            throw new ArgumentException("Nesterov momentum needs momentum > 0 and zero dampening");
+        Momentum = momentum;
+        Dampening = dampening;
+        WeightDecay = weightDecay;
+        Nesterov = nesterov;
+        momentumBuffers = new Tensor?[parameters.Count];
+    }
+
+    public double Momentum { get; }
+    public double Dampening { get; }
+    public double WeightDecay { get; }
+    public bool Nesterov { get; }
+
+    protected override void Update(int index, Tensor parameter, Tensor grad)
+    {
+        var d = grad;
+        if (WeightDecay != 0) d = d + parameter * WeightDecay;
+        if (Momentum != 0)
+        {
+            var buffer = momentumBuffers[index];
+            if (buffer is null) momentumBuffers[index] = buffer = Keep(d.Clone());
+            else buffer.Mul_(Momentum).Add_(d, 1 - Dampening);
+            d = Nesterov ? d + buffer * Momentum : buffer;
+        }
+        parameter.Add_(d, -LearningRate);
+    }
+
+    public override IEnumerable<(string Name, Tensor Value)> State()
+    {
+        for (var i = 0; i < momentumBuffers.Length; i++)
+            if (momentumBuffers[i] is { } b) yield return ($"momentum.{i}", b);
+    }
+
+    public override void LoadState(IReadOnlyDictionary<string, Tensor> state, long stepCount)
+    {
+        for (var i = 0; i < momentumBuffers.Length; i++)
+        {
+            momentumBuffers[i]?.Dispose();
+            momentumBuffers[i] = state.ContainsKey($"momentum.{i}") ? Restore(state, $"momentum.{i}", Parameters[i]) : null;
+        }
+        StepCount = stepCount;
+    }
+
+    public override void Dispose()
+    {
+        foreach (var b in momentumBuffers) b?.Dispose();
+        base.Dispose();
+    }
+}
