@@ -62,8 +62,10 @@ public abstract class Optimizer : IDisposable
         if (!state.TryGetValue(name, out var saved)) throw new InvalidDataException($"optimizer state '{name}' is missing");
         if (!saved.Shape.SequenceEqual(like.Shape)) throw new InvalidDataException($"optimizer state '{name}' has the wrong shape");
         using var noGrad = Autograd.NoGrad();
+        // to() returns the same tensor when nothing changes; the optimizer needs its own copy.
         using var onDevice = saved.To(like.Device);
-        return Keep(onDevice.To(like.DType));
+        using var converted = onDevice.To(like.DType);
+        return Keep(converted.Clone());
     }
 
     public virtual void Dispose() => GC.SuppressFinalize(this);

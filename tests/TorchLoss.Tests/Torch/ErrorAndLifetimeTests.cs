@@ -1,0 +1,92 @@
+using TorchLoss.Torch;
+
+namespace TorchLoss.Tests.Torch;
+
+public class ErrorAndLifetimeTests
+{
+    [Fact]
+    public void UsingADisposedTensorThrowsObjectDisposedException()
+    {
+        var t = Tensor.Ones([2]);
+        t.Dispose();
+        Assert.True(t.IsDisposed);
+        Assert.Throws<ObjectDisposedException>(() => t.Sum());
+        Assert.Throws<ObjectDisposedException>(() => t.Shape);
+        using var other = Tensor.Ones([2]);
+        Assert.Throws<ObjectDisposedException>(() => other + t);
+        t.Dispose();
+    }
+
+    [Fact]
+    public void CudaWithoutCudaIsAClearError()
+    {
+        if (TorchRuntime.CudaIsAvailable) return; // the GPU suite covers the other case
+        var e = Assert.Throws<TorchException>(() => Tensor.Zeros([1], device: Device.Cuda()));
+        Assert.Contains("CUDA is not available", e.Message);
+        using var t = Tensor.Zeros([1]);
+        Assert.Throws<TorchException>(() => t.To(Device.Parse("cuda:0")));
+    }
+
+    [Theory]
+    [InlineData("cpu", DeviceType.Cpu, -1)]
+    [InlineData("cuda", DeviceType.Cuda, -1)]
+    [InlineData(" CUDA:1 ", DeviceType.Cuda, 1)]
+    public void DevicesParse(string text, DeviceType type, int index)
+    {
+        var d = Device.Parse(text);
+        Assert.Equal(type, d.Type);
+        Assert.Equal(index, d.Index);
+    }
+
+    [Theory]
+    [InlineData("gpu")]
+    [InlineData("cuda:")]
+    [InlineData("cuda:-1")]
+    public void BadDevicesAreRejected(string text) => Assert.Throws<FormatException>(() => Device.Parse(text));
+
+    [Fact]
+    public void ADisposeScopeFreesWhatWasCreatedInsideItButNotWhatWasMovedOut()
+    {
+        Tensor inner, kept, detached;
+        using (var outer = DisposeScope.Enter())
+        {
+            using (var scope = DisposeScope.Enter())
+            {
+                inner = Tensor.Ones([3]);
+                kept = (inner * 2).MoveToOuterScope();
+                detached = (inner * 3).DetachFromScope();
+                Assert.Equal(1, scope.Count);
+            }
+            Assert.True(inner.IsDisposed);
+            Assert.False(kept.IsDisposed);
+            Assert.Equal(6, kept.Sum().Item());
+        }
+        Assert.True(kept.IsDisposed);
+        Assert.False(detached.IsDisposed);
+        detached.Dispose();
+    }
+
+    [Fact]
+    public void ScopesMustBeDisposedInOrder()
+    {
+        var outer = DisposeScope.Enter();
+        var inner = DisposeScope.Enter();
+        Assert.Throws<InvalidOperationException>(() => outer.Dispose());
+        inner.Dispose();
+        outer.Dispose();
+    }
+
+    [Fact]
+    public void ATensorThatOutlivesItsHandleKeepsItsStorage()
+    {
+        // Views share storage with their base; freeing the base handle must not free the view's data.
+        Tensor view;
+        using (var scope = DisposeScope.Enter())
+        {
+            var full = Tensor.Arange(0, 6, dtype: DType.Float32);
+            view = full.Narrow(0, 2, 2).DetachFromScope();
+        }
+        Assert.Equal([2f, 3f], view.ToArray<float>());
+        view.Dispose();
+    }
+}
