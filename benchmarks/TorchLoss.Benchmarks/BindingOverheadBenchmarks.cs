@@ -1,0 +1,46 @@
+using BenchmarkDotNet.Attributes;
+using TorchLoss.Torch;
+
+namespace TorchLoss.Benchmarks;
+
+/// <summary>Cost of one tiny op through the binding (P/Invoke, handle, scope bookkeeping), where libtorch's
+/// own work is negligible: this is the per-call overhead every training step pays many times.</summary>
+[MemoryDiagnoser]
+public class BindingOverheadBenchmarks
+{
+    Tensor a = null!;
+    Tensor b = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        a = Tensor.Ones([1]);
+        b = Tensor.Ones([1]);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        a.Dispose();
+        b.Dispose();
+    }
+
+    [Benchmark(Description = "add of two 1-element tensors, disposed")]
+    public void AddAndDispose()
+    {
+        using var c = a + b;
+    }
+
+    [Benchmark(Description = "add inside a dispose scope")]
+    public void AddInScope()
+    {
+        using var scope = DisposeScope.Enter();
+        _ = a + b;
+    }
+
+    [Benchmark(Description = "in-place add_ (no new handle)")]
+    public void AddInPlace() => a.Add_(b);
+
+    [Benchmark(Description = "shape query")]
+    public long ShapeQuery() => a.Dim;
+}

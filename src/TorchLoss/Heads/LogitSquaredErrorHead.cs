@@ -1,0 +1,52 @@
+using TorchLoss.Torch;
+
+namespace TorchLoss.Heads;
+
+/// <summary>
+/// Square loss on the raw logits (Hui and Belkin, ICLR 2021), with their optional rescaling for the true
+/// class: weight k on the true class's term and target M for it, so with the half-sum convention
+/// L = 1/2 [k (z_t - M)^2 + sum over other classes of z_c^2] and dL/dz_c = w_c (z_c - t_c).
+/// k = M = 1 is the plain square loss. Predictions use softmax(z) for probabilities.
+/// </summary>
+public sealed class LogitSquaredErrorHead : OutputHead
+{
+    public LogitSquaredErrorHead(SquaredErrorReduction reduction = SquaredErrorReduction.HalfSum, double trueClassWeight = 1,
+        double trueClassTarget = 1)
+    {
+        if (!(trueClassWeight > 0)) throw new ArgumentOutOfRangeException(nameof(trueClassWeight), trueClassWeight, "the true-class weight k must be > 0");
+        if (!(trueClassTarget > 0)) throw new ArgumentOutOfRangeException(nameof(trueClassTarget), trueClassTarget, "the true-class target M must be > 0");
+        Reduction = reduction;
+        TrueClassWeight = trueClassWeight;
+        TrueClassTarget = trueClassTarget;
+    }
+
+    public SquaredErrorReduction Reduction { get; }
+    public double TrueClassWeight { get; }
+    public double TrueClassTarget { get; }
+
+    public override string Name => "logit-mse";
+    public override string Description => "square loss on logits";
+    public override string Convention =>
+        $"{Reduction.Describe().Replace("(a - y)", "w (z - t)")}; true class: weight k = {TrueClassWeight}, target M = {TrueClassTarget}";
+
+    public override Tensor Activate(Tensor logits) => logits.Alias();
+
+    public override Tensor Probabilities(Tensor logits) => logits.Size(1) > 1 ? logits.Softmax(1) : logits.Sigmoid();
+
+    public override Tensor ExampleLoss(Tensor logits, Tensor targets)
+    {
+        using var scope = DisposeScope.Enter();
+        var scale = Reduction.Scale(logits.Size(1));
+        return ((Weights(targets) * (logits - targets * TrueClassTarget).Square()).Sum(1) * scale).MoveToOuterScope();
+    }
+
+    public override Tensor LogitGradient(Tensor logits, Tensor targets)
+    {
+        using var scope = DisposeScope.Enter();
+        var scale = 2 * Reduction.Scale(logits.Size(1));
+        return (Weights(targets) * (logits - targets * TrueClassTarget) * scale).MoveToOuterScope();
+    }
+
+    /// <summary>w = 1 + (k - 1) y: k on the true class, 1 elsewhere.</summary>
+    Tensor Weights(Tensor targets) => targets * (TrueClassWeight - 1) + 1;
+}

@@ -1,0 +1,28 @@
+using TorchLoss.Torch;
+
+namespace TorchLoss.Heads;
+
+/// <summary>One logistic unit per class with binary cross-entropy (the seeds' logistic regression):
+/// L = sum over classes of -[y log s + (1-y) log(1-s)], computed as softplus(z) - y z; dL/dz = s - y.</summary>
+public sealed class SigmoidBinaryCrossEntropyHead : OutputHead
+{
+    public override string Name => "sigmoid-bce";
+    public override string Description => "sigmoid + binary cross-entropy";
+    public override string Convention => "sum over classes of -[y log s + (1-y) log(1-s)], averaged over the batch";
+
+    public override Tensor Activate(Tensor logits) => logits.Sigmoid();
+
+    public override Tensor ExampleLoss(Tensor logits, Tensor targets)
+    {
+        using var scope = DisposeScope.Enter();
+        // softplus(z) = max(z, 0) + log(1 + exp(-|z|)) never overflows.
+        var softplus = logits.Relu() + (-logits.Abs()).Exp().Log1p();
+        return (softplus - targets * logits).Sum(1).MoveToOuterScope();
+    }
+
+    public override Tensor LogitGradient(Tensor logits, Tensor targets)
+    {
+        using var s = logits.Sigmoid();
+        return s - targets;
+    }
+}

@@ -1,0 +1,30 @@
+using TorchLoss.Torch;
+
+namespace TorchLoss.Heads;
+
+/// <summary>Sigmoid + squared error: with the half-sum convention L = 1/2 sum (s - y)^2 and
+/// dL/dz = (s - y) s (1 - s), which vanishes when s saturates at 0 or 1, right or wrong.</summary>
+public sealed class SigmoidSquaredErrorHead(SquaredErrorReduction reduction = SquaredErrorReduction.HalfSum) : OutputHead
+{
+    public SquaredErrorReduction Reduction { get; } = reduction;
+    public override string Name => "sigmoid-mse";
+    public override string Description => "sigmoid + squared error";
+    public override string Convention => Reduction.Describe();
+
+    public override Tensor Activate(Tensor logits) => logits.Sigmoid();
+
+    public override Tensor ExampleLoss(Tensor logits, Tensor targets)
+    {
+        using var scope = DisposeScope.Enter();
+        var scale = Reduction.Scale(logits.Size(1));
+        return ((logits.Sigmoid() - targets).Square().Sum(1) * scale).MoveToOuterScope();
+    }
+
+    public override Tensor LogitGradient(Tensor logits, Tensor targets)
+    {
+        using var scope = DisposeScope.Enter();
+        var scale = 2 * Reduction.Scale(logits.Size(1));
+        var s = logits.Sigmoid();
+        return ((s - targets) * s * (1 - s) * scale).MoveToOuterScope();
+    }
+}

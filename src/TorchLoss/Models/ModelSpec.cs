@@ -1,0 +1,83 @@
+using System.Globalization;
+using TorchLoss.Torch;
+using TorchLoss.Torch.NN;
+
+namespace TorchLoss.Models;
+
+public enum ModelKind
+{
+    /// <summary>Softmax regression: one linear layer from the pixels to one logit per class.</summary>
+    Linear,
+    /// <summary>Logistic regression on a binary task: one linear layer to a single logit.</summary>
+    Logistic,
+    /// <summary>A multilayer perceptron with the given hidden widths.</summary>
+    Mlp,
+}
+
+/// <summary>A model description as given on the command line: "linear", "logistic" or "mlp:256,256".</summary>
+public sealed record ModelSpec(ModelKind Kind, IReadOnlyList<int> HiddenWidths, HiddenActivation Activation = HiddenActivation.Sigmoid)
+{
+    public const string Syntax = "linear (softmax regression), logistic (binary task, one output) or mlp:W1,W2,... (hidden widths)";
+
+    public static ModelSpec Parse(string text, HiddenActivation activation = HiddenActivation.Sigmoid)
+    {
+        var s = text.Trim().ToLowerInvariant();
+        if (s is "linear" or "softmax-regression") return new(ModelKind.Linear, [], activation);
+        if (s is "logistic" or "logistic-regression") return new(ModelKind.Logistic, [], activation);
+        if (s.StartsWith("mlp:", StringComparison.Ordinal))
+        {
+            var widths = new List<int>();
+            foreach (var part in s[4..].Split(','))
+            {
+                if (!int.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var w) || w < 1)
+                    throw new FormatException($"bad hidden width '{part}' in model '{text}': widths are positive integers");
+                widths.Add(w);
+            }
+            return new(ModelKind.Mlp, widths, activation);
+        }
+        throw new FormatException($"unknown model '{text}': expected {Syntax}");
+    }
+
+    /// <summary>Output units for a task with <paramref name="classes"/> classes.</summary>
+    public int Outputs(int classes) => Kind == ModelKind.Logistic ? 1 : classes;
+
+    /// <summary>Layer widths from input to output, e.g. [784, 256, 256, 10].</summary>
+    public IReadOnlyList<int> Widths(int inputs, int classes) => [inputs, .. HiddenWidths, Outputs(classes)];
+
+    /// <summary>The canonical text form, which <see cref="Parse"/> reads back.</summary>
+    public string Text => Kind switch
+    {
+        ModelKind.Mlp => $"mlp:{string.Join(',', HiddenWidths)}",
+        _ => Kind.ToString().ToLowerInvariant(),
+    };
+
+    public string Describe(int inputs, int classes) => Kind switch
+    {
+        ModelKind.Linear => $"softmax regression {inputs}-{classes}",
+        ModelKind.Logistic => $"logistic regression {inputs}-1",
+        _ => $"{string.Join('-', Widths(inputs, classes))} {Activation.Name()} MLP",
+    };
+
+    /// <summary>Builds the model with PyTorch's default initialisation, then multiplies every weight matrix by
+    /// <paramref name="initScale"/> (biases unchanged): a large scale starts the units saturated on purpose.
+    /// Weights are drawn on the CPU and then moved, so a seed gives the same model on every device.</summary>
+    public Sequential Build(int inputs, int classes, Device device, double initScale = 1)
+    {
+        if (!(initScale > 0) || double.IsInfinity(initScale))
+            throw new ArgumentOutOfRangeException(nameof(initScale), initScale, "the init scale must be a positive finite number");
+        var widths = Widths(inputs, classes);
+        var model = new Sequential();
+        for (var i = 0; i + 1 < widths.Count; i++)
+        {
+            if (i > 0) model.Add(Activation.Create());
+            model.Add(new Linear(widths[i], widths[i + 1]));
+        }
+        if (initScale != 1)
+        {
+            using var noGrad = Autograd.NoGrad();
+            foreach (var layer in model.Layers.OfType<Linear>()) layer.Weight.Mul_(initScale);
+        }
+        if (device != Device.Cpu) model.To(device);
+        return model;
+    }
+}
