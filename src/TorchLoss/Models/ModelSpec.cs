@@ -38,6 +38,11 @@ public sealed record ModelSpec(ModelKind Kind, IReadOnlyList<int> HiddenWidths, 
         throw new FormatException($"unknown model '{text}': expected {Syntax}");
     }
 
+    public bool Equals(ModelSpec? other) =>
+        other is not null && Kind == other.Kind && Activation == other.Activation && HiddenWidths.SequenceEqual(other.HiddenWidths);
+
+    public override int GetHashCode() => HashCode.Combine(Kind, Activation, string.Join(',', HiddenWidths));
+
     /// <summary>Output units for a task with <paramref name="classes"/> classes.</summary>
     public int Outputs(int classes) => Kind == ModelKind.Logistic ? 1 : classes;
 

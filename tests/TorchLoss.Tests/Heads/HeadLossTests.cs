@@ -1,0 +1,93 @@
+using TorchLoss.Heads;
+using TorchLoss.Tests.Torch;
+using TorchLoss.Torch;
+
+namespace TorchLoss.Tests.Heads;
+
+/// <summary>Loss values worked by hand for target (1, 0, 0) and prediction (0.8, 0.1, 0.1): the logits are
+/// chosen so the head's activation produces exactly that prediction.</summary>
+public class HeadLossTests
+{
+    static readonly double[] Prediction = [0.8, 0.1, 0.1];
+
+    static double Loss(OutputHead head, double[] logits, double[] target)
+    {
+        using var scope = DisposeScope.Enter();
+        return head.Loss(Tensor.FromArray(logits, [1, logits.Length]), Tensor.FromArray(target, [1, target.Length])).Item();
+    }
+
+    static double[] SoftmaxLogits => Prediction.Select(p => Math.Log(p)).ToArray();
+    static double[] SigmoidLogits => Prediction.Select(a => Math.Log(a / (1 - a))).ToArray();
+
+    [Fact]
+    public void CrossEntropyIsMinusLogOfTheTrueClassProbability() =>
+        TensorAssert.Close(-Math.Log(0.8), Loss(new SoftmaxCrossEntropyHead(), SoftmaxLogits, [1, 0, 0]), 1e-12);
+
+    [Fact]
+    public void SoftmaxSquaredErrorFollowsTheHalfSumConventionByDefault()
+    {
+        // 1/2 * (0.2^2 + 0.1^2 + 0.1^2) = 0.03; mean over classes: 0.06 / 3 = 0.02
+        TensorAssert.Close(0.03, Loss(new SoftmaxSquaredErrorHead(), SoftmaxLogits, [1, 0, 0]), 1e-12);
+        TensorAssert.Close(0.02, Loss(new SoftmaxSquaredErrorHead(SquaredErrorReduction.MeanOverClasses), SoftmaxLogits, [1, 0, 0]), 1e-12);
+    }
+
+    [Fact]
+    public void SigmoidSquaredError() =>
+        TensorAssert.Close(0.03, Loss(new SigmoidSquaredErrorHead(), SigmoidLogits, [1, 0, 0]), 1e-12);
+
+    [Fact]
+    public void SigmoidBinaryCrossEntropySumsOverTheLogisticUnits() =>
+        TensorAssert.Close(-Math.Log(0.8) - 2 * Math.Log(0.9), Loss(new SigmoidBinaryCrossEntropyHead(), SigmoidLogits, [1, 0, 0]), 1e-12);
+
+    [Fact]
+    public void LogitSquareLossWithAndWithoutTrueClassRescaling()
+    {
+        double[] z = [2, -1, 0.5];
+        // 1/2 * ((2-1)^2 + 1 + 0.25) = 1.125; with k = 2, M = 3: 1/2 * (2 * (2-3)^2 + 1 + 0.25) = 1.625
+        TensorAssert.Close(1.125, Loss(new LogitSquaredErrorHead(), z, [1, 0, 0]), 1e-12);
+        TensorAssert.Close(1.625, Loss(new LogitSquaredErrorHead(trueClassWeight: 2, trueClassTarget: 3), z, [1, 0, 0]), 1e-12);
+    }
+
+    [Fact]
+    public void TheLossIsTheMeanOverTheBatch()
+    {
+        using var scope = DisposeScope.Enter();
+        var head = new SoftmaxCrossEntropyHead();
+        var z = Tensor.FromArray(new[] { 0.0, 0, Math.Log(3), 0 }, [2, 2]);
+        var y = Tensor.FromArray(new[] { 1.0, 0, 1, 0 }, [2, 2]);
+        TensorAssert.Close((Math.Log(2) + Math.Log(4.0 / 3)) / 2, head.Loss(z, y).Item(), 1e-12);
+    }
+
+    [Fact]
+    public void CrossEntropyStaysFiniteForHugeLogits()
+    {
+        var loss = Loss(new SoftmaxCrossEntropyHead(), [1000, 0, -1000], [0, 1, 0]);
+        TensorAssert.Close(1000, loss, 1e-9);
+        Assert.True(double.IsFinite(Loss(new SigmoidBinaryCrossEntropyHead(), [800, -800], [0, 1])));
+    }
+
+    [Fact]
+    public void TargetsArgOneHotRowsOrTheLabelForOneOutput()
+    {
+        using var scope = DisposeScope.Enter();
+        var head = new SigmoidBinaryCrossEntropyHead();
+        var labels = Tensor.FromArray(new[] { 2L, 0L });
+        Assert.Equal([0.0, 0, 1, 1, 0, 0], head.Targets(labels, 3, DType.Float64).Reshape(-1).ToArray<double>());
+        var binary = Tensor.FromArray(new[] { 1L, 0L });
+        TensorAssert.Shape([2, 1], head.Targets(binary, 1, DType.Float32));
+        Assert.Equal([1L, 0L], head.Predict(Tensor.FromArray(new[] { 0.3f, -2f }, [2, 1])).ToArray<long>());
+        Assert.Equal([1L, 0L], head.Predict(Tensor.FromArray(new[] { 0f, 1f, 5f, 2f }, [2, 2])).ToArray<long>());
+    }
+
+    [Fact]
+    public void RegistryCreatesEveryHeadByNameAndRejectsOthers()
+    {
+        foreach (var name in HeadRegistry.Names) Assert.Equal(name, HeadRegistry.Create(name).Name);
+        Assert.Equal(["softmax-ce", "softmax-mse", "sigmoid-mse", "sigmoid-bce", "logit-mse"], HeadRegistry.Names);
+        var e = Assert.Throws<FormatException>(() => HeadRegistry.Create("hinge"));
+        Assert.Contains("unknown head 'hinge'", e.Message);
+        Assert.Contains("softmax-ce", e.Message);
+        var reduced = (SoftmaxSquaredErrorHead)HeadRegistry.Create("softmax-mse", new HeadOptions(SquaredErrorReduction.MeanOverClasses));
+        Assert.Equal(SquaredErrorReduction.MeanOverClasses, reduced.Reduction);
+    }
+}
