@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CsvHelper;
+
+namespace TorchLoss.Reporting;
+
+/// <summary>
+/// The metrics of a run in three forms: metrics.jsonl (every record, the source of truth), metrics.csv (epoch
+/// rows), steps.csv (interval rows), and TensorBoard event files. Records are appended and flushed as they come,
+/// so an interrupted run keeps what it logged; <see cref="Open"/> rewrites all forms from the kept records.
+/// </summary>
+public sealed class MetricsLog : IDisposable
+{
+    public const string JsonLinesFile = "metrics.jsonl";
+    public const string EpochCsvFile = "metrics.csv";
+    public const string StepsCsvFile = "steps.csv";
+
+    readonly string directory;
+    readonly StreamWriter jsonLines;
+    readonly TensorBoardEventWriter events;
+    readonly Dictionary<string, CsvTable> tables = new();
+
+    MetricsLog(string directory)
+    {
+        this.directory = directory;
+        jsonLines = new StreamWriter(Path.Combine(directory, JsonLinesFile), append: false);
+        foreach (var old in Directory.GetFiles(directory, "events.out.tfevents.*")) File.Delete(old);
+        events = new TensorBoardEventWriter(directory);
+    }
+
+    /// <summary>Opens the log of a run folder, replaying <paramref name="keep"/> (records kept on --resume).</summary>
+    public static MetricsLog Open(string directory, IEnumerable<MetricRecord>? keep = null)
+    {
+        var log = new MetricsLog(directory);
+        foreach (var record in keep ?? []) log.Append(record);
+        return log;
+    }
+
+    public void Append(MetricRecord record)
+    {
+        var json = new JsonObject { ["kind"] = record.Kind, ["epoch"] = record.Epoch, ["step"] = record.Step };
+        foreach (var (name, value) in record.Values) json[name] = double.IsFinite(value) ? JsonValue.Create(value) : null;
+        jsonLines.WriteLine(json.ToJsonString());
+        jsonLines.Flush();
+
+        var file = record.Kind == MetricRecord.EpochKind ? EpochCsvFile : StepsCsvFile;
+        if (!tables.TryGetValue(file, out var table)) tables[file] = table = new CsvTable(Path.Combine(directory, file), record);
+        table.Write(record);
+
+        var prefix = record.Kind == MetricRecord.EpochKind ? "epoch" : "steps";
+        events.WriteScalars(record.Step, record.Values.Where(v => double.IsFinite(v.Value))
+            .Select(v => KeyValuePair.Create($"{prefix}/{v.Key}", v.Value)));
+        events.Flush();
+    }
+
+    /// <summary>Reads metrics.jsonl of a run folder (missing file: no records).</summary>
+    public static List<MetricRecord> Read(string directory)
+    {
+        var path = Path.Combine(directory, JsonLinesFile);
+        var records = new List<MetricRecord>();
+        if (!File.Exists(path)) return records;
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                var root = doc.RootElement;
+                var values = new List<KeyValuePair<string, double>>();
+                foreach (var p in root.EnumerateObject())
+                    if (p.Name is not ("kind" or "epoch" or "step"))
+                        values.Add(KeyValuePair.Create(p.Name, p.Value.ValueKind == JsonValueKind.Null ? double.NaN : p.Value.GetDouble()));
+                records.Add(new MetricRecord(root.GetProperty("kind").GetString()!, root.GetProperty("epoch").GetInt32(),
+                    root.GetProperty("step").GetInt64(), values));
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                // A line cut off by a crash is the only expected damage; anything before it is kept.
+                if (lineNumber > 0 && !line.TrimEnd().EndsWith('}')) break;
+                throw new InvalidDataException($"{path}: line {lineNumber} is not a metrics record ({e.Message})");
+            }
+        }
+        return records;
+    }
+
+    public void Dispose()
+    {
+        jsonLines.Dispose();
+        events.Dispose();
+        foreach (var t in tables.Values) t.Dispose();
+    }
+
+    /// <summary>A CSV file whose columns are fixed by its first record.</summary>
+    sealed class CsvTable : IDisposable
+    {
+        readonly StreamWriter writer;
+        readonly CsvWriter csv;
+        readonly string[] columns;
+
+        public CsvTable(string path, MetricRecord first)
+        {
+            writer = new StreamWriter(path, append: false);
+            csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
+            columns = first.Values.Select(v => v.Key).ToArray();
+            csv.WriteField("epoch");
+            csv.WriteField("step");
+            foreach (var c in columns) csv.WriteField(c);
+            csv.NextRecord();
+        }
+
+        public void Write(MetricRecord record)
+        {
+            csv.WriteField(record.Epoch);
+            csv.WriteField(record.Step);
+            foreach (var c in columns)
+                csv.WriteField(record.TryGet(c, out var v) && double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "");
+            csv.NextRecord();
+            csv.Flush();
+            writer.Flush();
+        }
+
+        public void Dispose()
+        {
+            csv.Dispose();
+            writer.Dispose();
+        }
+    }
+}

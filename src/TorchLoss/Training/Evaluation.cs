@@ -1,0 +1,46 @@
+using TorchLoss.Data;
+using TorchLoss.Heads;
+using TorchLoss.Torch;
+using TorchLoss.Torch.NN;
+
+namespace TorchLoss.Training;
+
+/// <summary>Loss and accuracy of a model on one split.</summary>
+public sealed record SplitScore(double Loss, double Accuracy)
+{
+    public double Error => 1 - Accuracy;
+}
+
+public static class Evaluation
+{
+    const int BatchSize = 1000;
+
+    /// <summary>Forward passes without gradients; sums stay on the device until the single read at the end.
+    /// Null for an empty split.</summary>
+    public static SplitScore? Score(Module model, OutputHead head, TensorSplit split, DType dtype)
+    {
+        if (split.Count == 0) return null;
+        using var noGrad = Autograd.NoGrad();
+        using var scope = DisposeScope.Enter();
+        Tensor? lossSum = null, correct = null;
+        foreach (var batch in split.Batches(BatchSize))
+        {
+            using var step = DisposeScope.Enter();
+            var logits = model.Forward(batch.X);
+            var targets = head.Targets(batch.Y, logits.Size(1), dtype);
+            var batchLoss = head.ExampleLoss(logits, targets).Sum().To(DType.Float64);
+            var batchCorrect = head.Predict(logits).Eq(batch.Y).Sum();
+            if (lossSum is null)
+            {
+                lossSum = batchLoss.MoveToOuterScope();
+                correct = batchCorrect.MoveToOuterScope();
+            }
+            else
+            {
+                lossSum.Add_(batchLoss);
+                correct!.Add_(batchCorrect);
+            }
+        }
+        return new SplitScore(lossSum!.Item() / split.Count, correct!.Item() / split.Count);
+    }
+}

@@ -1,0 +1,48 @@
+namespace TorchLoss.Training;
+
+/// <summary>
+/// The folder of one run (runs/NAME): config.json, metrics (jsonl, csv, TensorBoard events), checkpoints and,
+/// when finished, summary.json. While a run is in progress, or if it was interrupted, the file INCOMPLETE
+/// marks it; it is removed only after summary.json is in place.
+/// </summary>
+public sealed class RunFolder
+{
+    public const string ConfigFile = "config.json";
+    public const string SummaryFile = "summary.json";
+    public const string StateFile = "state.json";
+    public const string ModelFile = "model.params";
+    public const string BestModelFile = "best.params";
+    public const string OptimizerFile = "optimizer.params";
+    public const string IncompleteMarker = "INCOMPLETE";
+
+    public RunFolder(string path) => Path = System.IO.Path.GetFullPath(path);
+
+    public string Path { get; }
+
+    public string Name => System.IO.Path.GetFileName(Path);
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public bool Exists => Directory.Exists(Path);
+
+    public bool IsComplete => System.IO.File.Exists(File(SummaryFile)) && !System.IO.File.Exists(File(IncompleteMarker));
+
+    public bool HasCheckpoint => System.IO.File.Exists(File(StateFile));
+
+    /// <summary>Creates the folder for a new run; refuses a folder that already holds a run.</summary>
+    public void CreateNew()
+    {
+        if (Directory.Exists(Path) && Directory.EnumerateFileSystemEntries(Path).Any())
+            throw new IOException($"run folder {Path} already exists; pick another --name, or continue it with --resume {Path}");
+        Directory.CreateDirectory(Path);
+    }
+
+    public void MarkIncomplete() => System.IO.File.WriteAllText(File(IncompleteMarker),
+        $"This run has not finished (or was interrupted). Continue it with: torchloss train --resume {Path}\n");
+
+    public void MarkComplete() => System.IO.File.Delete(File(IncompleteMarker));
+
+    /// <summary>A default run name: head, model and a timestamp.</summary>
+    public static string DefaultName(TrainConfig config, DateTime now) =>
+        $"{config.Head}_{config.Model.Replace(':', '-').Replace(',', '-')}_{now:yyyyMMdd-HHmmss}";
+}

@@ -1,0 +1,160 @@
+using TorchLoss.Heads;
+using TorchLoss.Torch;
+
+namespace TorchLoss.Training;
+
+/// <summary>
+/// Per-step diagnostics accumulated on the training device, so logging costs a few tensor ops per step and one
+/// device-to-host copy per interval. Per step it records: the batch's summed loss and correct predictions;
+/// the summed per-example norm of dL/dz at the output; the number of saturated outputs (probability within
+/// 0.01 of 0 or 1); the summed true-class probability; and the L2 norm of every parameter's gradient.
+/// Sums give interval means; a running maximum gives each gradient norm's maximum over the steps.
+/// </summary>
+public sealed class StepStatistics : IDisposable
+{
+    public const double SaturationMargin = 0.01;
+
+    // Positions in the recorded vector before the gradient norms.
+    const int LossSum = 0, Correct = 1, DzNormSum = 2, Saturated = 3, TrueProbabilitySum = 4, Fixed = 5;
+
+    readonly IReadOnlyList<string> parameterNames;
+    readonly bool full;
+    Tensor? sums;
+    Tensor? maxima;
+    long steps, examples, outputs;
+
+    /// <param name="full">false records only loss and accuracy (to measure what the rest costs).</param>
+    public StepStatistics(IReadOnlyList<string> parameterNames, bool full = true)
+    {
+        this.parameterNames = parameterNames;
+        this.full = full;
+    }
+
+    public bool Full => full;
+
+    /// <summary>Records one step after backward. <paramref name="logits"/> must have retained its gradient.</summary>
+    public void Record(OutputHead head, Tensor loss, Tensor logits, Tensor targets, Tensor labels, IReadOnlyList<Tensor> parameters)
+    {
+        using var noGrad = Autograd.NoGrad();
+        using var scope = DisposeScope.Enter();
+        var batch = logits.Size(0);
+        var z = logits.Detach();
+        var values = new List<Tensor>(Fixed + parameters.Count) { loss.Detach() * batch, head.Predict(z).Eq(labels).Sum() };
+        if (full)
+        {
+            var probabilities = head.Probabilities(z);
+            var dz = logits.Grad ?? throw new InvalidOperationException("the logits' gradient was not retained");
+            // The loss is the batch mean, so each row of dL/dz is an example's own gradient divided by the batch size.
+            values.Add(dz.Norm(2, [1]).Sum() * batch);
+            values.Add((probabilities < SaturationMargin).LogicalOr(probabilities > 1 - SaturationMargin).Sum());
+            values.Add(TrueClassProbability(probabilities, targets).Sum());
+            foreach (var p in parameters)
+                values.Add(p.Grad is { } g ? g.Norm() : Tensor.Scalar(0, device: z.Device));
+        }
+        var vector = Tensor.Stack(values.Select(v => v.To(DType.Float64)).ToList());
+        if (sums is null)
+        {
+            sums = vector.Clone().DetachFromScope();
+            maxima = vector.Clone().DetachFromScope();
+        }
+        else
+        {
+            sums.Add_(vector);
+            maxima!.Copy_(maxima.Maximum(vector));
+        }
+        steps++;
+        examples += batch;
+        outputs += logits.NumEl;
+    }
+
+    static Tensor TrueClassProbability(Tensor probabilities, Tensor targets) =>
+        probabilities.Size(1) == 1
+            ? targets * probabilities + (1 - targets) * (1 - probabilities)
+            : (targets * probabilities).Sum(1);
+
+    public long Steps => steps;
+
+    /// <summary>Reads the accumulated values back (one device sync) and starts a new interval.</summary>
+    public IntervalStatistics Flush()
+    {
+        if (sums is null || steps == 0) throw new InvalidOperationException("no steps recorded since the last flush");
+        var s = sums.ToArray<double>();
+        var m = maxima!.ToArray<double>();
+        if (!full)
+        {
+            // Only loss and accuracy were recorded; the diagnostics read as NaN.
+            Array.Resize(ref s, Fixed + parameterNames.Count);
+            Array.Resize(ref m, Fixed + parameterNames.Count);
+            Array.Fill(s, double.NaN, 2, s.Length - 2);
+            Array.Fill(m, double.NaN, 2, m.Length - 2);
+        }
+        var gradients = new Dictionary<string, GradientNorm>();
+        for (var i = 0; i < parameterNames.Count; i++)
+            gradients[parameterNames[i]] = new GradientNorm(s[Fixed + i] / steps, m[Fixed + i]);
+        var result = new IntervalStatistics(
+            Steps: steps,
+            Examples: examples,
+            Loss: s[LossSum] / examples,
+            Accuracy: s[Correct] / examples,
+            OutputGradientNorm: s[DzNormSum] / examples,
+            SaturatedFraction: s[Saturated] / outputs,
+            TrueClassProbability: s[TrueProbabilitySum] / examples,
+            GradientNorms: gradients,
+            LossSum: s[LossSum],
+            CorrectCount: s[Correct],
+            OutputGradientNormSum: s[DzNormSum],
+            SaturatedCount: s[Saturated],
+            Outputs: outputs,
+            TrueClassProbabilitySum: s[TrueProbabilitySum],
+            GradientNormSums: parameterNames.Select((_, i) => s[Fixed + i]).ToArray());
+        Reset();
+        return result;
+    }
+
+    void Reset()
+    {
+        sums?.Dispose();
+        maxima?.Dispose();
+        sums = maxima = null;
+        steps = examples = outputs = 0;
+    }
+
+    public void Dispose() => Reset();
+}
+
+/// <summary>Mean and maximum over the steps of one parameter's gradient L2 norm.</summary>
+public sealed record GradientNorm(double Mean, double Max);
+
+/// <summary>Step statistics over an interval of steps (means per example or per step; raw sums for merging).</summary>
+public sealed record IntervalStatistics(
+    long Steps,
+    long Examples,
+    double Loss,
+    double Accuracy,
+    double OutputGradientNorm,
+    double SaturatedFraction,
+    double TrueClassProbability,
+    IReadOnlyDictionary<string, GradientNorm> GradientNorms,
+    double LossSum,
+    double CorrectCount,
+    double OutputGradientNormSum,
+    double SaturatedCount,
+    long Outputs,
+    double TrueClassProbabilitySum,
+    IReadOnlyList<double> GradientNormSums)
+{
+    /// <summary>Combines consecutive intervals (e.g. into an epoch).</summary>
+    public static IntervalStatistics Merge(IReadOnlyList<IntervalStatistics> parts)
+    {
+        if (parts.Count == 1) return parts[0];
+        var names = parts[0].GradientNorms.Keys.ToList();
+        long steps = parts.Sum(p => p.Steps), examples = parts.Sum(p => p.Examples), outputs = parts.Sum(p => p.Outputs);
+        double loss = parts.Sum(p => p.LossSum), correct = parts.Sum(p => p.CorrectCount), dz = parts.Sum(p => p.OutputGradientNormSum);
+        double saturated = parts.Sum(p => p.SaturatedCount), trueProbability = parts.Sum(p => p.TrueClassProbabilitySum);
+        var normSums = names.Select((_, i) => parts.Sum(p => p.GradientNormSums[i])).ToArray();
+        var gradients = names.Select((n, i) => (n, new GradientNorm(normSums[i] / steps, parts.Max(p => p.GradientNorms[n].Max))))
+            .ToDictionary(x => x.n, x => x.Item2);
+        return new IntervalStatistics(steps, examples, loss / examples, correct / examples, dz / examples, saturated / outputs,
+            trueProbability / examples, gradients, loss, correct, dz, saturated, outputs, trueProbability, normSums);
+    }
+}

@@ -1,0 +1,77 @@
+using TorchLoss.Heads;
+using TorchLoss.Models;
+
+namespace TorchLoss.Training;
+
+/// <summary>Every setting of a training run; written to the run folder's config.json and read back by --resume.</summary>
+public sealed record TrainConfig
+{
+    public string Dataset { get; init; } = "mnist";
+    public string Head { get; init; } = "softmax-ce";
+    public string Model { get; init; } = "mlp:256,256";
+    public HiddenActivation HiddenActivation { get; init; } = HiddenActivation.Sigmoid;
+    public SquaredErrorReduction MseReduction { get; init; } = SquaredErrorReduction.HalfSum;
+    public double TrueClassWeight { get; init; } = 1;
+    public double TrueClassTarget { get; init; } = 1;
+    public double InitScale { get; init; } = 1;
+    /// <summary>A parameter file (e.g. another run's model.params) to start from instead of random weights.</summary>
+    public string? InitFrom { get; init; }
+
+    public string Optimizer { get; init; } = "sgd";
+    public double LearningRate { get; init; } = 0.1;
+    public double Momentum { get; init; }
+    public bool Nesterov { get; init; }
+    public double WeightDecay { get; init; }
+    public int BatchSize { get; init; } = 128;
+    public int Epochs { get; init; } = 10;
+    /// <summary>constant, step:EPOCHS:FACTOR, or newbob (halve after an epoch without validation improvement).</summary>
+    public string Schedule { get; init; } = "constant";
+    /// <summary>Stop after this many epochs without validation improvement (null: never).</summary>
+    public int? EarlyStopPatience { get; init; }
+
+    public ulong Seed { get; init; } = 1;
+    public string Device { get; init; } = "cpu";
+    /// <summary>libtorch intra-op threads; null picks the measured default (see <see cref="ThreadSettings"/>).</summary>
+    public int? Threads { get; init; }
+    /// <summary>OpenBLAS threads; null picks the default.</summary>
+    public int? BlasThreads { get; init; }
+    /// <summary>Steps between interval records of the step statistics.</summary>
+    public int LogEvery { get; init; } = 100;
+    /// <summary>Compute the per-step statistics (gradient norms, dL/dz, saturation). Off only to measure their cost.</summary>
+    public bool StepStatistics { get; init; } = true;
+
+    public int ValidationSize { get; init; } = 10_000;
+    public int? TrainLimit { get; init; }
+    public bool Standardize { get; init; }
+    /// <summary>A binary task such as "3v5" or "3vrest" (see TorchLoss.Data.BinaryTask).</summary>
+    public string? BinaryTask { get; init; }
+    public string? DataDirectory { get; init; }
+
+    /// <summary>Throws FormatException or ArgumentOutOfRangeException with a message fit for a user.</summary>
+    public void Validate()
+    {
+        HeadRegistry.Create(Head, HeadOptions);
+        ModelSpec.Parse(Model, HiddenActivation);
+        LearningRateSchedule.Parse(Schedule, LearningRate);
+        TorchLoss.Torch.Device.Parse(Device);
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"learning rate must be a positive number, got {LearningRate}");
+        Require(BatchSize >= 1, $"batch size must be at least 1, got {BatchSize}");
+        Require(Epochs >= 1, $"epochs must be at least 1, got {Epochs}");
+        Require(InitScale > 0 && double.IsFinite(InitScale), $"init scale must be a positive number, got {InitScale}");
+        Require(Momentum >= 0 && Momentum < 1, $"momentum must lie in [0, 1), got {Momentum}");
+        Require(WeightDecay >= 0, $"weight decay must be >= 0, got {WeightDecay}");
+        Require(LogEvery >= 1, $"--log-every must be at least 1, got {LogEvery}");
+        Require(Threads is null or >= 1, $"threads must be at least 1, got {Threads}");
+        Require(BlasThreads is null or >= 1, $"BLAS threads must be at least 1, got {BlasThreads}");
+        Require(EarlyStopPatience is null or >= 1, $"early-stopping patience must be at least 1, got {EarlyStopPatience}");
+        Require(Optimizer is "sgd" or "adam", $"unknown optimizer '{Optimizer}': expected sgd or adam");
+        Require(!Nesterov || (Optimizer == "sgd" && Momentum > 0), "Nesterov momentum needs --optimizer sgd and --momentum > 0");
+    }
+
+    public HeadOptions HeadOptions => new(MseReduction, TrueClassWeight, TrueClassTarget);
+
+    static void Require(bool condition, string message)
+    {
+        if (!condition) throw new FormatException(message);
+    }
+}

@@ -1,0 +1,67 @@
+namespace TorchLoss.Training;
+
+/// <summary>The result of one epoch. Train loss and accuracy are averaged over the epoch's steps (the model
+/// changes during the epoch); validation and test are scored after the epoch.</summary>
+public sealed record EpochRecord(
+    int Epoch,
+    long Step,
+    double LearningRate,
+    double TrainLoss,
+    double TrainAccuracy,
+    SplitScore? Validation,
+    SplitScore Test,
+    double WallSeconds,
+    double StepsPerSecond,
+    IntervalStatistics Statistics)
+{
+    public double TrainError => 1 - TrainAccuracy;
+}
+
+public enum RunStatus { Completed, StoppedEarly, Diverged }
+
+public sealed record RunSummary
+{
+    public required RunStatus Status { get; init; }
+    public string? Message { get; init; }
+    public required int Epochs { get; init; }
+    public required long Steps { get; init; }
+    public required double FinalTrainLoss { get; init; }
+    public required double FinalTrainError { get; init; }
+    public double? FinalValidationError { get; init; }
+    public required double FinalTestError { get; init; }
+    public int? BestEpoch { get; init; }
+    public double? BestValidationError { get; init; }
+    public double? TestErrorAtBestEpoch { get; init; }
+    public required double TrainingSeconds { get; init; }
+    public required double StepsPerSecond { get; init; }
+}
+
+/// <summary>Where and with what a run ran; written into config.json next to the settings.</summary>
+public sealed record RunEnvironment(
+    string TorchLossVersion,
+    string LibtorchVersion,
+    string DotnetVersion,
+    string OperatingSystem,
+    string Blas,
+    string Device,
+    int IntraOpThreads,
+    int? BlasThreads,
+    int ProcessorCount,
+    string ModelDescription,
+    long ParameterCount,
+    string HeadDescription,
+    string LossConvention,
+    string DataDescription);
+
+public sealed record RunConfigFile(TrainConfig Config, RunEnvironment Environment);
+
+/// <summary>Receives progress from a running trainer (the CLI draws progress bars; tests and `compare` listen).</summary>
+public interface ITrainingObserver
+{
+    void RunStarted(RunEnvironment environment, int firstEpoch, int epochs, int stepsPerEpoch) { }
+    void StepCompleted(int epoch, int stepInEpoch, int stepsPerEpoch) { }
+    void IntervalCompleted(int epoch, long step, IntervalStatistics statistics) { }
+    void EpochCompleted(EpochRecord record) { }
+}
+
+public sealed class SilentObserver : ITrainingObserver;
