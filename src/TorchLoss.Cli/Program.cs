@@ -5,5 +5,6 @@ using TorchLoss.Cli.Commands;
 var root = new RootCommand("torchloss: how a classifier's output head and loss shape its training (libtorch, CPU or CUDA).");
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(DataCommand.Create());
 
 return CliRunner.Run(root, args);

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using TorchLoss.Data;
+
+namespace TorchLoss.Cli.Commands;
+
+/// <summary>`torchloss data fetch|verify|info`: get, check and summarise the datasets of the manifest.</summary>
+public static class DataCommand
+{
+    public static Command Create(DataCommandServices? services = null)
+    {
+        services ??= DataCommandServices.Default();
+        var dataDirectory = new Option<string?>("--data-dir")
+        {
+            Description = $"Where datasets live (default: ${DataDirectory.EnvironmentVariable}, else the checkout's datasets/, " +
+                          "else ~/.local/share/torchloss/datasets).",
+            Recursive = true,
+        };
+        return new Command("data", "Fetch, verify and describe the datasets (MNIST, Fashion-MNIST).")
+        {
+            dataDirectory,
+            DataFetchCommand.Create(services, dataDirectory),
+            DataVerifyCommand.Create(services, dataDirectory),
+            DataInfoCommand.Create(services, dataDirectory),
+        };
+    }
+
+    /// <summary>The optional dataset argument shared by the subcommands: one of the manifest's names, mnist by default.</summary>
+    internal static Argument<string> DatasetArgument(DataCommandServices services, bool optional = false)
+    {
+        var argument = new Argument<string>("dataset")
+        {
+            Description = $"One of: {string.Join(", ", services.Manifest.Names)}.",
+        };
+        if (!optional) argument.DefaultValueFactory = _ => "mnist";
+        else argument.Arity = ArgumentArity.ZeroOrOne;
+        argument.AcceptOnlyFromAmong([.. services.Manifest.Names]);
+        return argument;
+    }
+}

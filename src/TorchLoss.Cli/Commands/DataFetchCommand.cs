@@ -1,0 +1,46 @@
+using System.CommandLine;
+using TorchLoss.Data;
+
+namespace TorchLoss.Cli.Commands;
+
+/// <summary>`torchloss data fetch [dataset]`: makes the dataset's files present and verified, trying the manifest's sources in order.</summary>
+public static class DataFetchCommand
+{
+    public static Command Create(DataCommandServices services, Option<string?> dataDirectory)
+    {
+        var dataset = DataCommand.DatasetArgument(services);
+        var command = new Command("fetch", "Download (or copy) a dataset's files and verify their checksums; present, verified files are kept.")
+        {
+            dataset,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var store = services.Store(parse.GetValue(dataDirectory));
+            var report = await FetchAsync(store, parse.GetValue(dataset)!, services, cancellationToken);
+            Print(report, services.Output);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Fetches with progress bars when enabled; the data commands that need files call this first.</summary>
+    internal static Task<FetchReport> FetchAsync(DatasetStore store, string dataset, DataCommandServices services, CancellationToken cancellationToken) =>
+        FetchProgressDisplay.RunAsync(services.ShowProgress, progress => store.FetchAsync(dataset, progress, cancellationToken));
+
+    static void Print(FetchReport report, TextWriter output)
+    {
+        output.WriteLine($"{report.Files.Spec.Name}: {report.Outcomes.Count} files in {report.Files.Directory}");
+        foreach (var outcome in report.Outcomes)
+        {
+            var what = outcome.Action switch
+            {
+                FetchAction.AlreadyPresent => "present, checksum ok",
+                FetchAction.Fetched => $"fetched from {outcome.Source}, checksum ok",
+                _ => $"was corrupt, replaced from {outcome.Source}, checksum ok",
+            };
+            output.WriteLine($"  {outcome.File.Name,-26} {what}");
+        }
+        foreach (var failure in report.Outcomes.SelectMany(o => o.FailedSources).Distinct())
+            output.WriteLine($"  unavailable: {failure}");
+    }
+}

@@ -1,0 +1,133 @@
+using TorchLoss.Torch;
+
+namespace TorchLoss.Data;
+
+/// <summary>
+/// Training, validation and test splits resident on one device: images flattened to [N, height*width] float32
+/// in [0, 1] (or standardised with the training split's statistics), labels int64. Dispose it to free them.
+/// </summary>
+public sealed class ClassificationData : IDisposable
+{
+    ClassificationData(TensorSplit train, TensorSplit validation, TensorSplit test, int height, int width,
+                       IReadOnlyList<string> classNames, PixelStatistics trainingPixels, bool standardized)
+    {
+        Train = train;
+        Validation = validation;
+        Test = test;
+        ImageHeight = height;
+        ImageWidth = width;
+        ClassNames = classNames;
+        TrainingPixels = trainingPixels;
+        Standardized = standardized;
+    }
+
+    public TensorSplit Train { get; }
+
+    /// <summary>Held out from the end of the training file; empty when the options ask for no validation.</summary>
+    public TensorSplit Validation { get; }
+
+    public TensorSplit Test { get; }
+
+    public int ImageHeight { get; }
+
+    public int ImageWidth { get; }
+
+    public int Features => ImageHeight * ImageWidth;
+
+    /// <summary>Names by label; for a binary task, index 1 is the positive class.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    public int ClassCount => ClassNames.Count;
+
+    /// <summary>Pixel mean and standard deviation (on the [0, 1] scale) of the training split as used.</summary>
+    public PixelStatistics TrainingPixels { get; }
+
+    public bool Standardized { get; }
+
+    public Device Device => Train.Device;
+
+    /// <summary>
+    /// Builds the splits: validation = the last <see cref="DataOptions.ValidationSize"/> training examples; then the
+    /// binary view (if any) filters and relabels every split; then the training limit keeps the first K training examples.
+    /// </summary>
+    public static ClassificationData Create(LabelledImages train, LabelledImages test, DataOptions options, Device device,
+                                            IReadOnlyList<string>? classNames = null)
+    {
+        options.Validate(train.Count, train.ClassCount);
+        if (test.Height != train.Height || test.Width != train.Width)
+            throw new InvalidDataException($"test images are {test.Height}x{test.Width} but training images are {train.Height}x{train.Width}");
+        device.EnsureAvailable();
+        classNames ??= Enumerable.Range(0, train.ClassCount).Select(c => c.ToString()).ToArray();
+
+        var trainEnd = train.Count - options.ValidationSize;
+        var trainRows = Rows(train, 0, trainEnd, options.Binary);
+        if (options.TrainLimit is int limit && limit < trainRows.Length) trainRows = trainRows[..limit];
+        if (trainRows.Length == 0)
+            throw new ArgumentException($"no training examples are left for binary task {options.Binary} after holding out {options.ValidationSize} for validation");
+        var validationRows = Rows(train, trainEnd, train.Count, options.Binary);
+        var testRows = Rows(test, 0, test.Count, options.Binary);
+
+        var trainPixels = GatherPixels(train, trainRows);
+        var statistics = PixelStatistics.Of(trainPixels);
+        var standardizeWith = options.Standardize ? statistics : (PixelStatistics?)null;
+        var splits = new List<TensorSplit>();
+        try
+        {
+            splits.Add(Upload(trainPixels, GatherLabels(train, trainRows, options.Binary), train.PixelsPerImage, standardizeWith, device));
+            splits.Add(Upload(GatherPixels(train, validationRows), GatherLabels(train, validationRows, options.Binary), train.PixelsPerImage, standardizeWith, device));
+            splits.Add(Upload(GatherPixels(test, testRows), GatherLabels(test, testRows, options.Binary), test.PixelsPerImage, standardizeWith, device));
+        }
+        catch
+        {
+            foreach (var split in splits) split.Dispose();
+            throw;
+        }
+        return new ClassificationData(splits[0], splits[1], splits[2], train.Height, train.Width,
+                                      options.Binary?.ClassNames(classNames) ?? classNames, statistics, options.Standardize);
+    }
+
+    static int[] Rows(LabelledImages images, int start, int end, BinaryTask? binary)
+    {
+        var rows = Enumerable.Range(start, end - start);
+        return (binary is null ? rows : rows.Where(i => binary.Includes(images.Labels[i]))).ToArray();
+    }
+
+    static byte[] GatherPixels(LabelledImages images, int[] rows)
+    {
+        var pixels = new byte[rows.Length * images.PixelsPerImage];
+        for (var i = 0; i < rows.Length; i++)
+            images.Image(rows[i]).CopyTo(pixels.AsSpan(i * images.PixelsPerImage));
+        return pixels;
+    }
+
+    static long[] GatherLabels(LabelledImages images, int[] rows, BinaryTask? binary) =>
+        rows.Select(i => binary?.Relabel(images.Labels[i]) ?? images.Labels[i]).ToArray();
+
+    static TensorSplit Upload(byte[] pixels, long[] labels, int features, PixelStatistics? standardizeWith, Device device)
+    {
+        using var scope = DisposeScope.Enter();
+        var count = labels.Length;
+        Tensor x, y;
+        if (count == 0)
+        {
+            x = Tensor.Empty([0, features], DType.Float32, device);
+            y = Tensor.Empty([0], DType.Int64, device);
+        }
+        else
+        {
+            // Bytes cross to the device (a quarter of the float32 size) and are converted there.
+            x = Tensor.FromArray(pixels, [count, features]).To(device).To(DType.Float32) / 255.0;
+            // A constant training set (std 0) only arises in tiny synthetic data; it is then just centred.
+            if (standardizeWith is { } s) x = (x - s.Mean) / (s.Std > 0 ? s.Std : 1);
+            y = Tensor.FromArray(labels).To(device);
+        }
+        return new TensorSplit(x.DetachFromScope(), y.DetachFromScope(), count, device);
+    }
+
+    public void Dispose()
+    {
+        Train.Dispose();
+        Validation.Dispose();
+        Test.Dispose();
+    }
+}
