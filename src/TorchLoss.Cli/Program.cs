@@ -6,5 +6,6 @@ var root = new RootCommand("torchloss: how a classifier's output head and loss s
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
 
 return CliRunner.Run(root, args);

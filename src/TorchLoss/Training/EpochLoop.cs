@@ -13,7 +13,7 @@ public sealed record EpochOutcome(EpochRecord? Record, long Step, double BadLoss
 
 /// <summary>Runs single epochs: shuffled minibatches, one dispose scope per step, step statistics flushed every
 /// LogEvery steps and at the end, then validation and test scores, each written to the metrics log.</summary>
-internal sealed class EpochLoop(TrainConfig config, ClassificationData data, Sequential model, OutputHead head, Optimizer optimizer,
+public sealed class EpochLoop(TrainConfig config, ClassificationData data, Sequential model, OutputHead head, Optimizer optimizer,
     IReadOnlyList<string> parameterNames, MetricsLog log, ITrainingObserver observer)
 {
     readonly IReadOnlyList<Tensor> parameters = model.Parameters();

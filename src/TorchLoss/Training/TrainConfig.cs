@@ -64,6 +64,11 @@ public sealed record TrainConfig
         Require(Threads is null or >= 1, $"threads must be at least 1, got {Threads}");
         Require(BlasThreads is null or >= 1, $"BLAS threads must be at least 1, got {BlasThreads}");
         Require(EarlyStopPatience is null or >= 1, $"early-stopping patience must be at least 1, got {EarlyStopPatience}");
+        Require(ValidationSize >= 0, $"validation size must be >= 0, got {ValidationSize}");
+        Require(TrainLimit is null or >= 1, $"training limit must be at least 1, got {TrainLimit}");
+        Require(ValidationSize > 0 || (EarlyStopPatience is null && Schedule.Trim().ToLowerInvariant() != "newbob"),
+            "early stopping and the newbob schedule need a validation split (--validation-size > 0)");
+        if (BinaryTask is { } binary) TorchLoss.Data.BinaryTask.Parse(binary);
         Require(Optimizer is "sgd" or "adam", $"unknown optimizer '{Optimizer}': expected sgd or adam");
         Require(!Nesterov || (Optimizer == "sgd" && Momentum > 0), "Nesterov momentum needs --optimizer sgd and --momentum > 0");
     }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using TorchLoss.Data;
 using TorchLoss.Heads;
 using TorchLoss.Models;
@@ -124,7 +123,7 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
     }
 
     RunEnvironment Environment(ModelSpec spec, Module model, OutputHead head, Device device, ThreadSettings threads) => new(
-        TorchLossVersion: typeof(Trainer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
+        TorchLossVersion: System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>(typeof(Trainer).Assembly)?.InformationalVersion ?? "unknown",
         LibtorchVersion: TorchRuntime.Version,
         DotnetVersion: System.Environment.Version.ToString(),
         OperatingSystem: System.Runtime.InteropServices.RuntimeInformation.OSDescription,

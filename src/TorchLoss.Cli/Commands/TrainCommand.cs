@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.Text.Json;
+using TorchLoss.Data;
+using TorchLoss.Reporting;
+using TorchLoss.Training;
+
+namespace TorchLoss.Cli.Commands;
+
+/// <summary>`torchloss train`: one model, one head, a run folder with metrics, checkpoints and a summary.</summary>
+public static class TrainCommand
+{
+    public static Command Create(DataCommandServices? services = null)
+    {
+        var options = new TrainOptions();
+        var command = new Command("train",
+            "Train a model with one output head on MNIST or Fashion-MNIST; logs accuracy, gradient norms per layer, dL/dz " +
+            "and output saturation into runs/NAME. Squared-error heads use L = 1/2 * sum over classes (a - y)^2 averaged over " +
+            "the batch unless --mse-reduction mean.");
+        foreach (var option in options.All()) command.Options.Add(option);
+        command.SetAction(parse => Run(options, parse, services ?? DataCommandServices.Default()));
+        return command;
+    }
+
+    static int Run(TrainOptions o, ParseResult parse, DataCommandServices services)
+    {
+        var (config, run, resume) = Plan(o, parse);
+        config.Validate();
+        var json = parse.GetValue(o.Json);
+        var store = services.Store(config.DataDirectory);
+        using var data = TrainingData.Load(config, store);
+        var summary = TrainConsole.Run(config, data, run, resume, json, services.Output);
+        return summary.Status == RunStatus.Diverged ? ExitCodes.Failed : ExitCodes.Ok;
+    }
+
+    static (TrainConfig Config, RunFolder Run, bool Resume) Plan(TrainOptions o, ParseResult parse)
+    {
+        if (parse.GetValue(o.Resume) is { } folder)
+        {
+            var run = new RunFolder(folder);
+            var configPath = run.File(RunFolder.ConfigFile);
+            if (!File.Exists(configPath)) throw new UserException($"{run.Path} is not a run folder ({RunFolder.ConfigFile} is missing)");
+            var config = JsonFiles.Read<RunConfigFile>(configPath).Config;
+            // Only settings that do not change what the run computes may differ on resume.
+            if (TrainOptions.Given(parse, o.Epochs)) config = config with { Epochs = parse.GetValue(o.Epochs) };
+            if (TrainOptions.Given(parse, o.Threads)) config = config with { Threads = parse.GetValue(o.Threads) };
+            if (TrainOptions.Given(parse, o.BlasThreads)) config = config with { BlasThreads = parse.GetValue(o.BlasThreads) };
+            if (TrainOptions.Given(parse, o.DataDir)) config = config with { DataDirectory = parse.GetValue(o.DataDir) };
+            return (config, run, true);
+        }
+        var fresh = o.ToConfig(parse);
+        var name = parse.GetValue(o.Name) ?? RunFolder.DefaultName(fresh, DateTime.Now);
+        if (name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name is "." or "..")
+            throw new UserException($"run name '{name}' cannot be a folder name");
+        return (fresh, new RunFolder(Path.Combine(parse.GetValue(o.RunsDir)!, name)), false);
+    }
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using TorchLoss.Data;
+using TorchLoss.Reporting;
+using TorchLoss.Training;
+
+namespace TorchLoss.Cli.Commands;
+
+/// <summary>Runs a trainer for the console: a live progress bar per epoch when stdout is a terminal, one line
+/// per epoch, and with --json one JSON object per epoch and one for the summary instead.</summary>
+public static class TrainConsole
+{
+    public static RunSummary Run(TrainConfig config, ClassificationData data, RunFolder run, bool resume, bool json, TextWriter output)
+    {
+        var interactive = !json && output == Console.Out && !Console.IsOutputRedirected;
+        if (!interactive)
+        {
+            var observer = new LineObserver(output, json);
+            var summary = Start(config, data, run, resume, observer);
+            observer.Finished(run, summary);
+            return summary;
+        }
+        var console = AnsiConsole.Console;
+        RunSummary result = null!;
+        console.Progress()
+            .AutoClear(true)
+            .HideCompleted(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var observer = new LineObserver(new ConsoleLineWriter(console), json: false, context);
+                result = Start(config, data, run, resume, observer);
+                observer.Finished(run, result);
+            });
+        return result;
+    }
+
+    static RunSummary Start(TrainConfig config, ClassificationData data, RunFolder run, bool resume, ITrainingObserver observer)
+    {
+        var trainer = new Trainer(config, data, run, observer);
+        return resume ? trainer.Resume() : trainer.Run();
+    }
+
+    public static string EpochLine(EpochRecord r, int epochs) => string.Create(CultureInfo.InvariantCulture,
+        $"epoch {r.Epoch,3}/{epochs}  lr {r.LearningRate:G3}  train loss {r.TrainLoss:F4} err {r.TrainError:P2}  " +
+        $"val err {(r.Validation is { } v ? v.Error.ToString("P2", CultureInfo.InvariantCulture) : "-")}  test err {r.Test.Error:P2}  " +
+        $"|dL/dz| {r.Statistics.OutputGradientNorm:G3}  saturated {r.Statistics.SaturatedFraction:P1}  " +
+        $"{r.StepsPerSecond:F0} steps/s");
+
+    /// <summary>Writes lines through Spectre so they appear above the live progress bar.</summary>
+    sealed class ConsoleLineWriter(IAnsiConsole console) : TextWriter
+    {
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+        public override void WriteLine(string? value) => console.WriteLine(value ?? "");
+    }
+
+    sealed class LineObserver(TextWriter output, bool json, ProgressContext? progress = null) : ITrainingObserver
+    {
+        int epochs;
+        ProgressTask? task;
+
+        public void RunStarted(RunEnvironment e, int firstEpoch, int epochs, int stepsPerEpoch)
+        {
+            this.epochs = epochs;
+            if (json) return;
+            output.WriteLine($"{e.ModelDescription}, {e.HeadDescription} ({e.LossConvention})");
+            output.WriteLine($"{e.DataDescription}");
+            output.WriteLine($"device {e.Device}, {e.IntraOpThreads} intra-op thread(s), " +
+                             $"{(e.BlasThreads is { } b ? $"{b} BLAS thread(s)" : "BLAS threads not controllable")}, " +
+                             $"{(firstEpoch > 1 ? $"resuming at epoch {firstEpoch}" : "starting")}");
+        }
+
+        public void StepCompleted(int epoch, int stepInEpoch, int stepsPerEpoch)
+        {
+            if (progress is null) return;
+            if (stepInEpoch == 1) task = progress.AddTask($"epoch {epoch}/{epochs}", maxValue: stepsPerEpoch);
+            task!.Value = stepInEpoch;
+        }
+
+        public void EpochCompleted(EpochRecord record)
+        {
+            task?.StopTask();
+            output.WriteLine(json
+                ? JsonSerializer.Serialize(EpochLoop.EpochRecordToMetrics(record, record.Statistics.GradientNorms.Keys.ToList())
+                    .Values.Where(v => double.IsFinite(v.Value)).Prepend(KeyValuePair.Create("epoch", (double)record.Epoch))
+                    .ToDictionary(v => v.Key, v => v.Value))
+                : EpochLine(record, epochs));
+        }
+
+        public void Finished(RunFolder run, RunSummary summary)
+        {
+            if (json)
+            {
+                output.WriteLine(JsonSerializer.Serialize(new { run = run.Path, summary }, JsonFiles.Options).ReplaceLineEndings(" "));
+                return;
+            }
+            var best = summary.BestEpoch is { } b
+                ? $", best validation error {summary.BestValidationError:P2} at epoch {b} (test error {summary.TestErrorAtBestEpoch:P2})" : "";
+            output.WriteLine($"{summary.Status}: test error {summary.FinalTestError:P2} after {summary.Epochs} epoch(s){best}. " +
+                             $"{summary.Message}{(summary.Message is null ? "" : " ")}Run folder: {run.Path}");
+        }
+    }
+}

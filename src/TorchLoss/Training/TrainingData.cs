@@ -1,0 +1,25 @@
+using TorchLoss.Data;
+using TorchLoss.Torch;
+
+namespace TorchLoss.Training;
+
+/// <summary>Loads the data a <see cref="TrainConfig"/> names onto its device, fetching the dataset on first use.</summary>
+public static class TrainingData
+{
+    public static DataOptions Options(TrainConfig config) => new()
+    {
+        ValidationSize = config.ValidationSize,
+        TrainLimit = config.TrainLimit,
+        Standardize = config.Standardize,
+        Binary = config.BinaryTask is { } b ? BinaryTask.Parse(b) : null,
+    };
+
+    public static ClassificationData Load(TrainConfig config, DatasetStore store, IProgress<FetchProgress>? progress = null)
+    {
+        var device = Device.Parse(config.Device);
+        device.EnsureAvailable();
+        var options = Options(config);
+        var files = store.Ensure(config.Dataset, progress);
+        return files.Load(options, device);
+    }
+}

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using TorchLoss.Cli;
+using TorchLoss.Cli.Commands;
+using TorchLoss.Torch;
+
+namespace TorchLoss.Tests.Cli;
+
+public class TrainCommandTests
+{
+    static (int Code, string Error) Run(params string[] args)
+    {
+        var root = new RootCommand("test") { TrainCommand.Create() };
+        var stderr = new StringWriter();
+        var code = CliRunner.Run(root, ["train", .. args], stderr);
+        return (code, stderr.ToString());
+    }
+
+    [Theory]
+    [InlineData("unknown head 'hinge'", "--head", "hinge")]
+    [InlineData("unknown model 'cnn'", "--model", "cnn")]
+    [InlineData("unknown device 'tpu'", "--device", "tpu")]
+    [InlineData("learning rate must be a positive number", "--lr", "0")]
+    [InlineData("learning rate must be a positive number", "--lr", "-0.1")]
+    [InlineData("batch size must be at least 1", "--batch", "0")]
+    [InlineData("epochs must be at least 1", "--epochs", "0")]
+    [InlineData("unknown schedule 'cosine'", "--schedule", "cosine")]
+    [InlineData("unknown --mse-reduction 'sum'", "--mse-reduction", "sum")]
+    [InlineData("Cannot parse argument 'fast'", "--lr", "fast")]
+    [InlineData("binary task 'three'", "--binary", "three")]
+    public void BadOptionsGiveOneLineAndExitCode2(string message, string option, string value)
+    {
+        var (code, error) = Run(option, value);
+        Assert.Equal(ExitCodes.UsageError, code);
+        Assert.Contains(message, error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.StartsWith("torchloss: error: ", error);
+    }
+
+    [Fact]
+    public void CudaWithoutCudaGivesOneLineAndExitCode2()
+    {
+        if (TorchRuntime.CudaIsAvailable) return;
+        var (code, error) = Run("--device", "cuda");
+        Assert.Equal(ExitCodes.UsageError, code);
+        Assert.Contains("CUDA is not available", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public void ResumingSomethingThatIsNotARunFolderIsAClearError()
+    {
+        var (code, error) = Run("--resume", Path.Combine(Path.GetTempPath(), "no-such-run-folder"));
+        Assert.Equal(ExitCodes.UsageError, code);
+        Assert.Contains("is not a run folder", error);
+    }
+}
