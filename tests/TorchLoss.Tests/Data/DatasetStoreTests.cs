@@ -164,6 +164,16 @@ public sealed class DatasetStoreTests : IDisposable
         await Assert.ThrowsAsync<DataDirectoryException>(() => store.FetchAsync(TinyDataset.Name));
     }
 
+    [Fact]
+    public async Task A_directory_where_a_file_belongs_stops_the_fetch_without_blaming_the_sources()
+    {
+        Directory.CreateDirectory(PathOf(TinyDataset.TrainImages));
+        var source = new FakeSource("package", files);
+        var error = await Assert.ThrowsAsync<DataDirectoryException>(() => Store(source).FetchAsync(TinyDataset.Name));
+        Assert.Equal($"{PathOf(TinyDataset.TrainImages)} is a directory where a dataset file belongs; remove it and fetch again", error.Message);
+        Assert.Equal(0, source.Calls);
+    }
+
     public void Dispose() => temp.Dispose();
 
     /// <summary>Unlike Progress&lt;T&gt;, reports on the caller's thread before Report returns.</summary>
