@@ -33,7 +33,12 @@ public static class DataCommand
         };
         if (!optional) argument.DefaultValueFactory = _ => "mnist";
         else argument.Arity = ArgumentArity.ZeroOrOne;
-        argument.AcceptOnlyFromAmong([.. services.Manifest.Names]);
+        // A validator rather than AcceptOnlyFromAmong, whose message spans several lines.
+        argument.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 1 && !services.Manifest.Names.Contains(result.Tokens[0].Value))
+                result.AddError($"unknown dataset '{result.Tokens[0].Value}'; known datasets: {string.Join(", ", services.Manifest.Names)}");
+        });
         return argument;
     }
 }

@@ -27,7 +27,7 @@ public static class DataFetchCommand
     internal static Task<FetchReport> FetchAsync(DatasetStore store, string dataset, DataCommandServices services, CancellationToken cancellationToken) =>
         FetchProgressDisplay.RunAsync(services.ShowProgress, progress => store.FetchAsync(dataset, progress, cancellationToken));
 
-    static void Print(FetchReport report, TextWriter output)
+    internal static void Print(FetchReport report, TextWriter output)
     {
         output.WriteLine($"{report.Files.Spec.Name}: {report.Outcomes.Count} files in {report.Files.Directory}");
         foreach (var outcome in report.Outcomes)

@@ -17,6 +17,11 @@ public static class DataInfoCommand
         {
             var store = services.Store(parse.GetValue(dataDirectory));
             var report = await DataFetchCommand.FetchAsync(store, parse.GetValue(dataset)!, services, cancellationToken);
+            if (report.Outcomes.Any(o => o.Action != FetchAction.AlreadyPresent))
+            {
+                DataFetchCommand.Print(report, services.Output);
+                services.Output.WriteLine();
+            }
             Print(report.Files, services.Output);
             return ExitCodes.Ok;
         });

@@ -107,21 +107,26 @@ public sealed class ClassificationData : IDisposable
     {
         using var scope = DisposeScope.Enter();
         var count = labels.Length;
-        Tensor x, y;
-        if (count == 0)
-        {
-            x = Tensor.Empty([0, features], DType.Float32, device);
-            y = Tensor.Empty([0], DType.Int64, device);
-        }
-        else
-        {
-            // Bytes cross to the device (a quarter of the float32 size) and are converted there.
-            x = Tensor.FromArray(pixels, [count, features]).To(device).To(DType.Float32) / 255.0;
-            // A constant training set (std 0) only arises in tiny synthetic data; it is then just centred.
-            if (standardizeWith is { } s) x = (x - s.Mean) / (s.Std > 0 ? s.Std : 1);
-            y = Tensor.FromArray(labels).To(device);
-        }
+        var x = count == 0
+            ? Tensor.Empty([0, features], DType.Float32, device)
+            : Tensor.FromArray(Scale(pixels, standardizeWith), [count, features]).To(device);
+        var y = count == 0 ? Tensor.Empty([0], DType.Int64, device) : Tensor.FromArray(labels).To(device);
         return new TensorSplit(x.DetachFromScope(), y.DetachFromScope(), count, device);
+    }
+
+    /// <summary>
+    /// Maps each byte through a 256-entry table computed in double precision: one pass, where libtorch's CPU
+    /// kernels took three (convert, scale, standardise) at about 0.5 s each for MNIST's training split.
+    /// </summary>
+    static float[] Scale(byte[] pixels, PixelStatistics? standardizeWith)
+    {
+        // A constant training set (std 0) only arises in tiny synthetic data; it is then just centred.
+        var (mean, std) = standardizeWith is { } s ? (s.Mean, s.Std > 0 ? s.Std : 1) : (0.0, 1.0);
+        var table = new float[256];
+        for (var b = 0; b < table.Length; b++) table[b] = (float)((b / 255.0 - mean) / std);
+        var values = new float[pixels.Length];
+        for (var i = 0; i < pixels.Length; i++) values[i] = table[pixels[i]];
+        return values;
     }
 
     public void Dispose()

@@ -21,15 +21,17 @@ sealed class DatasetFetcher(DatasetSpec dataset, string directory, IReadOnlyList
     {
         var outcomes = new List<FileFetchOutcome>();
         foreach (var file in dataset.Files)
-            outcomes.Add(await FetchAsync(file, cancellationToken));
+            outcomes.Add(await FetchFileAsync(file, cancellationToken));
         return outcomes;
     }
 
-    async Task<FileFetchOutcome> FetchAsync(DatasetFileSpec file, CancellationToken cancellationToken)
+    async Task<FileFetchOutcome> FetchFileAsync(DatasetFileSpec file, CancellationToken cancellationToken)
     {
         var path = Path.Combine(directory, file.Name);
         var existing = FileCheck.Of(file, path);
         if (existing.State == FileState.Ok) return new FileFetchOutcome(file, FetchAction.AlreadyPresent, null, []);
+        if (Directory.Exists(path))
+            throw new DataDirectoryException($"{path} is a directory where a dataset file belongs; remove it and fetch again");
         foreach (var source in sources)
         {
             if (failedSources.Contains(source)) continue;
