@@ -23,12 +23,14 @@ public sealed class EpochLoop(TrainConfig config, ClassificationData data, Seque
     {
         using var statistics = new StepStatistics(parameterNames, full: config.StepStatistics);
         var intervals = new List<IntervalStatistics>();
-        var stepsPerEpoch = data.Train.BatchCount(config.BatchSize);
+        var stepsPerEpoch = data.Train.Batches(config.BatchSize).Count;
         var clock = Stopwatch.StartNew();
         var stepInEpoch = 0;
-        foreach (var batch in data.Train.ShuffledBatches(config.BatchSize, config.Seed, epoch))
+        using var batches = data.Train.ShuffledBatches(config.BatchSize, config.Seed, epoch);
+        for (var i = 0; i < batches.Count; i++)
         {
             using var scope = DisposeScope.Enter();
+            var batch = batches[i];
             var logits = model.Forward(batch.X);
             if (statistics.Full) logits.RetainGrad();
             var targets = head.Targets(batch.Y, logits.Size(1), dtype);

@@ -23,9 +23,11 @@ public static class Evaluation
         using var noGrad = Autograd.NoGrad();
         using var scope = DisposeScope.Enter();
         Tensor? lossSum = null, correct = null;
-        foreach (var batch in split.Batches(BatchSize))
+        using var batches = split.Batches(BatchSize);
+        for (var i = 0; i < batches.Count; i++)
         {
             using var step = DisposeScope.Enter();
+            var batch = batches[i];
             var logits = model.Forward(batch.X);
             var targets = head.Targets(batch.Y, logits.Size(1), dtype);
             var batchLoss = head.ExampleLoss(logits, targets).Sum().To(DType.Float64);

@@ -60,7 +60,7 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
 
         using var log = MetricsLog.Open(run.Path, kept);
         var loop = new EpochLoop(config, data, model, head, optimizer, names, log, observer);
-        var stepsPerEpoch = data.Train.BatchCount(config.BatchSize);
+        var stepsPerEpoch = data.Train.Batches(config.BatchSize).Count;
         observer.RunStarted(environment, state.Epoch + 1, config.Epochs, stepsPerEpoch);
 
         var status = RunStatus.Completed;

@@ -1,4 +1,5 @@
 using TorchLoss.Data;
+using TorchLoss.Tests.Data;
 using TorchLoss.Training;
 
 namespace TorchLoss.Tests.Training;
@@ -12,7 +13,7 @@ public class MnistTrainingTests : IDisposable
 
     public void Dispose() => Directory.Delete(runs, recursive: true);
 
-    [MnistTheory]
+    [MnistPresentTheory]
     [InlineData("softmax-ce", 0.5, 0.9, 2)]
     [InlineData("softmax-mse", 0.5, 0.9, 2)]
     [InlineData("sigmoid-mse", 2.0, 0.0, 3)]
@@ -28,16 +29,5 @@ public class MnistTrainingTests : IDisposable
         using var data = TrainingData.Load(config, DatasetStore.AtDefaultLocation());
         var summary = new Trainer(config, data, new RunFolder(Path.Combine(runs, head))).Run();
         Assert.True(summary.FinalTestError < 0.25, $"{head}: test error {summary.FinalTestError:P1}");
-    }
-}
-
-/// <summary>A theory that runs only when MNIST's files are present, and says why it skipped otherwise.</summary>
-public sealed class MnistTheoryAttribute : TheoryAttribute
-{
-    public MnistTheoryAttribute()
-    {
-        var store = DatasetStore.AtDefaultLocation();
-        if (store.Verify("mnist").Any(f => f.State != FileState.Ok))
-            Skip = $"MNIST is not in {store.DirectoryOf("mnist")}; run 'scripts/torchloss data fetch mnist'";
     }
 }
