@@ -54,7 +54,7 @@ public sealed class EpochLoop(TrainConfig config, ClassificationData data, Seque
         var trainingSeconds = clock.Elapsed.TotalSeconds;
         var epochStatistics = IntervalStatistics.Merge(intervals);
         var validation = Evaluation.Score(model, head, data.Validation, dtype);
-        var test = Evaluation.Score(model, head, data.Test, dtype)!;
+        var test = config.EvaluateTest ? Evaluation.Score(model, head, data.Test, dtype) : null;
         var record = new EpochRecord(epoch, step, optimizer.LearningRate, epochStatistics.Loss, epochStatistics.Accuracy, validation, test,
             trainingSeconds, stepInEpoch / trainingSeconds, epochStatistics);
         log.Append(EpochRecordToMetrics(record, parameterNames));
@@ -77,9 +77,9 @@ public sealed class EpochLoop(TrainConfig config, ClassificationData data, Seque
             new("validation_loss", r.Validation?.Loss ?? double.NaN),
             new("validation_accuracy", r.Validation?.Accuracy ?? double.NaN),
             new("validation_error", r.Validation?.Error ?? double.NaN),
-            new("test_loss", r.Test.Loss),
-            new("test_accuracy", r.Test.Accuracy),
-            new("test_error", r.Test.Error),
+            new("test_loss", r.Test?.Loss ?? double.NaN),
+            new("test_accuracy", r.Test?.Accuracy ?? double.NaN),
+            new("test_error", r.Test?.Error ?? double.NaN),
             new("wall_seconds", r.WallSeconds),
             new("steps_per_second", r.StepsPerSecond),
         };

@@ -39,6 +39,8 @@ public sealed record TrainConfig
     public int LogEvery { get; init; } = 100;
     /// <summary>Compute the per-step statistics (gradient norms, dL/dz, saturation). Off only to measure their cost.</summary>
     public bool StepStatistics { get; init; } = true;
+    /// <summary>Score the test split after each epoch. Off for runs that choose settings, which must not see it.</summary>
+    public bool EvaluateTest { get; init; } = true;
 
     public int ValidationSize { get; init; } = 10_000;
     public int? TrainLimit { get; init; }

@@ -149,7 +149,7 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         FinalTrainLoss = state.FinalTrainLoss ?? double.NaN,
         FinalTrainError = state.FinalTrainError ?? double.NaN,
         FinalValidationError = state.FinalValidationError,
-        FinalTestError = state.FinalTestError ?? double.NaN,
+        FinalTestError = state.FinalTestError,
         BestEpoch = state.BestEpoch,
         BestValidationError = state.BestValidationError,
         TestErrorAtBestEpoch = state.TestErrorAtBestEpoch,

@@ -9,7 +9,7 @@ public sealed record EpochRecord(
     double TrainLoss,
     double TrainAccuracy,
     SplitScore? Validation,
-    SplitScore Test,
+    SplitScore? Test,
     double WallSeconds,
     double StepsPerSecond,
     IntervalStatistics Statistics)
@@ -28,7 +28,7 @@ public sealed record RunSummary
     public required double FinalTrainLoss { get; init; }
     public required double FinalTrainError { get; init; }
     public double? FinalValidationError { get; init; }
-    public required double FinalTestError { get; init; }
+    public double? FinalTestError { get; init; }
     public int? BestEpoch { get; init; }
     public double? BestValidationError { get; init; }
     public double? TestErrorAtBestEpoch { get; init; }

@@ -34,10 +34,10 @@ public sealed record TrainingState
             FinalTrainLoss = record.TrainLoss,
             FinalTrainError = record.TrainError,
             FinalValidationError = record.Validation?.Error,
-            FinalTestError = record.Test.Error,
+            FinalTestError = record.Test?.Error,
             BestEpoch = better ? record.Epoch : BestEpoch,
             BestValidationError = better ? record.Validation!.Error : BestValidationError,
-            TestErrorAtBestEpoch = better ? record.Test.Error : TestErrorAtBestEpoch,
+            TestErrorAtBestEpoch = better ? record.Test?.Error : TestErrorAtBestEpoch,
             EpochsWithoutImprovement = better ? 0 : EpochsWithoutImprovement + 1,
             LearningRate = schedule.AfterEpoch(record.Epoch, better),
         };

@@ -62,7 +62,7 @@ public class TrainerTests : IDisposable
         var records = MetricsLog.Read(run.Path);
         var epochs = records.Where(r => r.Kind == MetricRecord.EpochKind).ToList();
         Assert.Equal([1, 2], epochs.Select(r => r.Epoch));
-        Assert.Equal(summary.FinalTestError, epochs[^1]["test_error"], 12);
+        Assert.Equal(summary.FinalTestError!.Value, epochs[^1]["test_error"], 12);
         Assert.Equal(3, File.ReadAllLines(run.File("metrics.csv")).Length);
         // 300 training examples at batch 20: 15 steps per epoch, logged at steps 5, 10 and 15.
         Assert.Equal([5L, 10, 15, 20, 25, 30], records.Where(r => r.Kind == MetricRecord.StepsKind).Select(r => r.Step));

@@ -31,7 +31,15 @@ internal sealed class Axis
         {
             var span = Math.Ceiling(high) - Math.Floor(low);
             var every = Math.Max(1, (int)Math.Ceiling(span / 8));
-            for (var e = Math.Ceiling(low); e <= high + 1e-9; e += every) yield return Math.Pow(10, e);
+            // Short spans also get 2 and 5 times each power of ten, so the axis never shows fewer than a few ticks.
+            double[] multiples = span <= 2 ? [1, 2, 5] : [1];
+            for (var e = Math.Floor(low); e <= high + 1e-9; e += every)
+                foreach (var m in multiples)
+                {
+                    var t = m * Math.Pow(10, e);
+                    var position = Math.Log10(t);
+                    if (position >= low - 1e-9 && position <= high + 1e-9) yield return t;
+                }
             yield break;
         }
         var raw = (high - low) / 5;

@@ -1,0 +1,93 @@
+using System.Globalization;
+using Spectre.Console;
+using TorchLoss.Comparison;
+using TorchLoss.Data;
+using TorchLoss.Reporting.Documents;
+using DocumentTable = TorchLoss.Reporting.Documents.Table;
+using TorchLoss.Training;
+
+namespace TorchLoss.Cli.Commands;
+
+/// <summary>Runs a study for the console: progress bars for the study and the current run on a terminal, one line
+/// per run otherwise, then the summary tables and the reading.</summary>
+public static class CompareConsole
+{
+    public static int Run(StudyConfig config, string folder, string reproduce, DataCommandServices services)
+    {
+        var output = services.Output;
+        var store = services.Store(config.DataDirectory);
+        var dataConfig = new TrainConfig
+        {
+            Dataset = config.Dataset, Device = config.Device, TrainLimit = config.TrainLimit, ValidationSize = config.ValidationSize,
+        };
+        using var data = TrainingData.Load(dataConfig, store);
+        Directory.CreateDirectory(folder);
+        output.WriteLine($"compare ({config.Preset}): {config.Heads.Count} heads × {config.Models.Count} models, {config.Seeds} seed(s), " +
+                         $"{config.Epochs} epochs; output in {Path.GetFullPath(folder)}");
+        StudyResult result;
+        if (output == Console.Out && !Console.IsOutputRedirected)
+        {
+            result = null!;
+            AnsiConsole.Progress().AutoClear(true)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(context => result = Study.Run(config, folder, data, new BarObserver(context)));
+        }
+        else
+        {
+            result = Study.Run(config, folder, data, new LineObserver(output));
+        }
+        var doc = StudyReport.Write(result, folder, reproduce);
+        foreach (var block in doc.Blocks.OfType<DocumentTable>().Skip(1)) PrintTable(output, block);
+        output.WriteLine("Reading:");
+        foreach (var finding in doc.Blocks.OfType<BulletList>().First().Items) output.WriteLine($"  - {finding}");
+        output.WriteLine($"Report: {Path.GetFullPath(Path.Combine(folder, StudyReport.Markdown))} (and {StudyReport.Html}, " +
+                         $"{StudyReport.Json}, {StudyReport.Csv}, plots/)");
+        return ExitCodes.Ok;
+    }
+
+    static void PrintTable(TextWriter output, DocumentTable table)
+    {
+        var widths = table.Header.Select((h, i) => Math.Max(h.Length, table.Rows.Max(r => r[i].Length))).ToArray();
+        string Line(IReadOnlyList<string> cells) => string.Join("  ", cells.Select((c, i) => c.PadRight(widths[i]))).TrimEnd();
+        output.WriteLine(Line(table.Header));
+        foreach (var row in table.Rows) output.WriteLine(Line(row));
+        output.WriteLine();
+    }
+
+    sealed class LineObserver(TextWriter output) : IStudyObserver
+    {
+        readonly System.Diagnostics.Stopwatch clock = new();
+
+        public void RunStarting(int index, int total, PlannedRun run, int epochs, int stepsPerEpoch) => clock.Restart();
+
+        public void RunFinished(int index, int total, RunResult result)
+        {
+            var error = result.Summary.FinalTestError ?? result.Summary.BestValidationError;
+            var what = result.Summary.FinalTestError is null ? "validation error" : "test error";
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"[{index}/{total}] {(result.Reused ? "reused " : "trained")} {result.Run.Folder}: {what} {error:P2}" +
+                $"{(result.Reused ? "" : $" ({clock.Elapsed.TotalSeconds:F1} s)")}"));
+        }
+    }
+
+    sealed class BarObserver(ProgressContext context) : IStudyObserver
+    {
+        ProgressTask? study, run;
+
+        public void RunStarting(int index, int total, PlannedRun plannedRun, int epochs, int stepsPerEpoch)
+        {
+            study ??= context.AddTask("study", maxValue: total);
+            run?.StopTask();
+            run = context.AddTask(Markup.Escape(plannedRun.Folder), maxValue: epochs * (double)stepsPerEpoch);
+        }
+
+        public void StepCompleted(int epoch, int stepInEpoch, int stepsPerEpoch) => run!.Value = (epoch - 1) * (double)stepsPerEpoch + stepInEpoch;
+
+        public void RunFinished(int index, int total, RunResult result)
+        {
+            study ??= context.AddTask("study", maxValue: total);
+            study.Value = index;
+            run?.StopTask();
+        }
+    }
+}

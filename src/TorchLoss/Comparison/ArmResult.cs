@@ -1,0 +1,40 @@
+namespace TorchLoss.Comparison;
+
+/// <summary>An arm's runs over all seeds and what the report shows of them.</summary>
+public sealed record ArmResult(Arm Arm, double LearningRate, IReadOnlyList<RunResult> Runs, double TargetAccuracy)
+{
+    public MeanStd FinalTestError => MeanStd.Of(Runs.Select(r => r.Summary.FinalTestError ?? double.NaN));
+
+    public MeanStd BestValidationError => MeanStd.Of(Runs.Select(r => r.Summary.BestValidationError ?? double.NaN));
+
+    public MeanStd BestEpoch => MeanStd.Of(Runs.Select(r => (double)(r.Summary.BestEpoch ?? 0)).Where(e => e > 0));
+
+    /// <summary>First epoch whose validation accuracy reaches the target, over the seeds that reached it.</summary>
+    public MeanStd EpochsToTarget => MeanStd.Of(Runs.Select(EpochToTarget).Where(e => e is not null).Select(e => (double)e!));
+
+    public int SeedsReachingTarget => Runs.Count(r => EpochToTarget(r) is not null);
+
+    int? EpochToTarget(RunResult r)
+    {
+        var accuracy = r.Series("validation_accuracy");
+        for (var i = 0; i < accuracy.Length; i++)
+            if (accuracy[i] >= TargetAccuracy) return i + 1;
+        return null;
+    }
+
+    public IReadOnlyList<string> Layers => Runs.Count == 0 ? [] : Runs[0].Epochs.FirstOrDefault()?.Values
+        .Select(v => v.Key).Where(k => k.StartsWith("grad_norm_mean/", StringComparison.Ordinal) && k.EndsWith(".weight", StringComparison.Ordinal))
+        .Select(k => k["grad_norm_mean/".Length..^".weight".Length]).ToList() ?? [];
+
+    public MeanStd FirstEpoch(string metric) => MeanStd.Of(Runs.Select(r => r.First(metric)));
+
+    public MeanStd LastEpoch(string metric) => MeanStd.Of(Runs.Select(r => r.Last(metric)));
+
+    /// <summary>The per-epoch mean over seeds of a metric.</summary>
+    public double[] MeanCurve(string metric)
+    {
+        var series = Runs.Select(r => r.Series(metric)).ToList();
+        var length = series.Count == 0 ? 0 : series.Max(s => s.Length);
+        return Enumerable.Range(0, length).Select(i => MeanStd.Of(series.Where(s => i < s.Length).Select(s => s[i])).Mean).ToArray();
+    }
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+
+namespace TorchLoss.Comparison;
+
+/// <summary>
+/// The report's plain-language reading, computed from the results: every sentence is built from the numbers,
+/// and words such as "stuck" follow stated thresholds, so a different outcome reads differently.
+/// </summary>
+public static class Findings
+{
+    /// <summary>An arm is called stuck when its mean validation error after its last epoch is at least this, and
+    /// slow to start when only its first epoch is.</summary>
+    public const double StuckError = 0.5;
+
+    public static IReadOnlyList<string> Read(StudyResult study)
+    {
+        var lines = new List<string>();
+        foreach (var model in study.Config.Models)
+        {
+            var random = study.Arms.Where(a => a.Arm.Model == model && a.Arm.Kind == ArmKind.RandomInit).ToList();
+            if (random.Count == 0) continue;
+            lines.Add(RandomInit(random));
+            if (Why(random) is { } why) lines.Add(why);
+            lines.AddRange(FineTuning(study.Arms.Where(a => a.Arm.Model == model && a.Arm.Kind == ArmKind.FineTune).ToList(),
+                random.FirstOrDefault(a => a.Arm.Head == "softmax-ce")));
+        }
+        if (InitScales(study) is { } scales) lines.Add(scales);
+        return lines;
+    }
+
+    static string RandomInit(List<ArmResult> arms)
+    {
+        var ranked = arms.OrderBy(a => a.FinalTestError.Mean).ToList();
+        var text = $"{arms[0].Arm.ModelLabel}, from random weights: " +
+                   string.Join(", ", ranked.Select(a => $"{a.Arm.Head} ends at {a.FinalTestError.Percent()} test error")) + ".";
+        var epochs = arms[0].Runs.FirstOrDefault()?.Epochs.Count ?? 0;
+        var notes = arms.Select(a => (a.Arm.Head, First: a.FirstEpoch("validation_error").Mean, Last: a.LastEpoch("validation_error").Mean))
+            .Select(a => a.Last >= StuckError
+                ? $"{a.Head} is stuck: validation error {a.First * 100:F1} % after epoch 1 and still {a.Last * 100:F1} % after epoch {epochs}"
+                : a.First >= StuckError
+                    ? $"{a.Head} starts slowly (validation error {a.First * 100:F1} % after epoch 1) but gets to {a.Last * 100:F1} %"
+                    : null)
+            .OfType<string>().ToList();
+        if (notes.Count > 0) text += $" {string.Join("; ", notes)} (at {StuckError * 100:F0} % error or more a run counts as stuck).";
+        return text;
+    }
+
+    /// <summary>The mechanism: saturation and the size of dL/dz in the first epoch, against cross-entropy.</summary>
+    static string? Why(List<ArmResult> arms)
+    {
+        var ce = arms.FirstOrDefault(a => a.Arm.Head == "softmax-ce");
+        if (ce is null) return null;
+        var ceGradient = ce.FirstEpoch("output_grad_norm").Mean;
+        var parts = arms.Where(a => a != ce).Select(a =>
+        {
+            var gradient = a.FirstEpoch("output_grad_norm").Mean;
+            var ratio = gradient > 0 ? ceGradient / gradient : double.PositiveInfinity;
+            return $"{a.Arm.Head}: {a.FirstEpoch("saturated_fraction").Mean * 100:F1} % of outputs saturated, mean ‖dL/dz‖ {F(gradient)}" +
+                   (ratio >= 1 ? $" ({F(ratio)}× smaller than cross-entropy's)" : $" ({F(1 / ratio)}× larger than cross-entropy's)");
+        });
+        return $"Why, in the first epoch: softmax-ce has {ce.FirstEpoch("saturated_fraction").Mean * 100:F1} % of outputs saturated and " +
+               $"mean ‖dL/dz‖ {F(ceGradient)}; " + string.Join("; ", parts) + ".";
+    }
+
+    static IEnumerable<string> FineTuning(List<ArmResult> arms, ArmResult? ceBase)
+    {
+        var control = arms.FirstOrDefault(a => a.Arm.Head == "softmax-ce");
+        if (control is null || ceBase is null) yield break;
+        foreach (var arm in arms.Where(a => a != control))
+        {
+            var gain = control.FinalTestError.Mean - arm.FinalTestError.Mean;
+            var noise = Math.Max(arm.FinalTestError.Std, control.FinalTestError.Std);
+            var verdict = Math.Abs(gain) <= noise
+                ? "within the spread across seeds"
+                : gain > 0 ? "a gain larger than the spread across seeds" : "a loss larger than the spread across seeds";
+            yield return $"{arm.Arm.ModelLabel}, Golik's recipe: the cross-entropy model ({ceBase.FinalTestError.Percent()}) fine-tuned with " +
+                         $"{arm.Arm.Head} ends at {arm.FinalTestError.Percent()}, against {control.FinalTestError.Percent()} for the same epochs " +
+                         $"of cross-entropy: {(gain >= 0 ? "−" : "+")}{Math.Abs(gain) * 100:F2} points, {verdict}.";
+        }
+    }
+
+    static string? InitScales(StudyResult study)
+    {
+        var sweep = study.Arms.Where(a => a.Arm.Kind == ArmKind.InitScale).ToList();
+        if (sweep.Count == 0) return null;
+        var largest = sweep.Max(a => a.Arm.InitScale);
+        var model = sweep[0].Arm.Model;
+        var parts = study.Config.Heads.Select(head =>
+        {
+            var at1 = study.Arms.First(a => a.Arm.Kind == ArmKind.RandomInit && a.Arm.Model == model && a.Arm.Head == head);
+            var atLargest = sweep.First(a => a.Arm.Head == head && a.Arm.InitScale == largest);
+            return (head, at1, atLargest, change: atLargest.FinalTestError.Mean - at1.FinalTestError.Mean);
+        }).OrderBy(p => p.change).ToList();
+        return $"Init-scale sweep ({sweep[0].Arm.ModelLabel}): from init ×1 to ×{largest.ToString(CultureInfo.InvariantCulture)}, " +
+               string.Join(", ", parts.Select(p => $"{p.head} goes from {p.at1.FinalTestError.Percent()} to {p.atLargest.FinalTestError.Percent()} " +
+                                                    $"(saturated outputs in epoch 1: {p.atLargest.FirstEpoch("saturated_fraction").Mean * 100:F0} %)")) + ".";
+    }
+
+    static string F(double v) => v.ToString(v >= 100 ? "F0" : "G3", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,80 @@
+using TorchLoss.Heads;
+using TorchLoss.Models;
+
+namespace TorchLoss.Comparison;
+
+/// <summary>Every setting of a Golik-style comparison. <see cref="Quick"/>, <see cref="Default"/> and
+/// <see cref="Full"/> are the presets; the CLI overrides single fields.</summary>
+public sealed record StudyConfig
+{
+    public string Preset { get; init; } = "default";
+    public string Dataset { get; init; } = "mnist";
+    public IReadOnlyList<string> Heads { get; init; } = ["softmax-ce", "softmax-mse", "sigmoid-mse"];
+    public IReadOnlyList<string> Models { get; init; } = ["mlp:256,256", "linear"];
+    public int Seeds { get; init; } = 3;
+    public int Epochs { get; init; } = 15;
+    /// <summary>Epochs of squared-error fine-tuning after the cross-entropy run (and of the cross-entropy control).</summary>
+    public int FineTuneEpochs { get; init; } = 5;
+    /// <summary>Init scales of the sweep on the first MLP model (1 is the random-init arm itself).</summary>
+    public IReadOnlyList<double> InitScales { get; init; } = [1, 4, 16];
+    public IReadOnlyList<double> LearningRates { get; init; } = [0.03, 0.1, 0.3, 1.0];
+    public int TuningEpochs { get; init; } = 3;
+    public double Momentum { get; init; } = 0.9;
+    public int BatchSize { get; init; } = 128;
+    public int? TrainLimit { get; init; }
+    public int ValidationSize { get; init; } = 10_000;
+    /// <summary>The validation accuracy whose first epoch the table reports ("epochs to reach").</summary>
+    public double TargetAccuracy { get; init; } = 0.9;
+    public string Device { get; init; } = "cpu";
+    public int? Threads { get; init; }
+    public int? BlasThreads { get; init; }
+    public string? DataDirectory { get; init; }
+
+    public static StudyConfig Default => new();
+
+    /// <summary>Under five minutes on a 2-core CPU: 20,000 training images, two seeds, short runs, but every arm.</summary>
+    public static StudyConfig Quick => new()
+    {
+        Preset = "quick", Seeds = 2, Epochs = 6, FineTuneEpochs = 3, TuningEpochs = 2, TrainLimit = 20_000,
+        LearningRates = [0.1, 0.3, 1.0],
+    };
+
+    public static StudyConfig Full => new()
+    {
+        Preset = "full", Seeds = 5, Epochs = 40, FineTuneEpochs = 10, TuningEpochs = 5, InitScales = [1, 2, 4, 8, 16],
+        LearningRates = [0.01, 0.03, 0.1, 0.3, 1.0, 3.0],
+    };
+
+    public static StudyConfig FromPreset(string name) => name switch
+    {
+        "quick" => Quick,
+        "default" => Default,
+        "full" => Full,
+        _ => throw new FormatException($"unknown preset '{name}': expected quick, default or full"),
+    };
+
+    /// <summary>Throws FormatException with a message fit for a user.</summary>
+    public void Validate()
+    {
+        Require(Heads.Count > 0, "name at least one head");
+        Require(Models.Count > 0, "name at least one model");
+        foreach (var head in Heads) HeadRegistry.Create(head);
+        foreach (var model in Models)
+            Require(ModelSpec.Parse(model).Kind != ModelKind.Logistic, "the comparison uses 10-class models: linear or mlp:...");
+        Require(Heads.Distinct().Count() == Heads.Count, "a head is named twice");
+        Require(Seeds >= 1, $"seeds must be at least 1, got {Seeds}");
+        Require(Epochs >= 1, $"epochs must be at least 1, got {Epochs}");
+        Require(FineTuneEpochs >= 0, $"fine-tune epochs must be >= 0, got {FineTuneEpochs}");
+        Require(TuningEpochs >= 1, $"tuning epochs must be at least 1, got {TuningEpochs}");
+        Require(LearningRates.Count > 0 && LearningRates.All(r => r > 0 && double.IsFinite(r)), "learning rates must be positive numbers");
+        Require(InitScales.All(s => s > 0 && double.IsFinite(s)), "init scales must be positive numbers");
+        Require(ValidationSize > 0, "the comparison picks learning rates on a validation split: --validation-size must be > 0");
+        Require(TargetAccuracy is > 0 and < 1, $"target accuracy must lie in (0, 1), got {TargetAccuracy}");
+        TorchLoss.Torch.Device.Parse(Device);
+    }
+
+    static void Require(bool condition, string message)
+    {
+        if (!condition) throw new FormatException(message);
+    }
+}

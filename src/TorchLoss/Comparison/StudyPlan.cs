@@ -1,0 +1,91 @@
+using System.Globalization;
+using TorchLoss.Models;
+using TorchLoss.Training;
+
+namespace TorchLoss.Comparison;
+
+/// <summary>A training run of the study: its folder (relative to the study's output) and its settings.</summary>
+public sealed record PlannedRun(string Folder, TrainConfig Config, Arm? Arm, int Seed);
+
+/// <summary>
+/// The study's runs in the order they must happen. Tuning: every head and model at every learning rate of the
+/// grid, seed 1, without ever scoring the test split. Then, per seed, the arms: random init for every head and
+/// model; from the cross-entropy arm's final weights, more epochs with each head (cross-entropy itself being the
+/// control); and on the first MLP, every head at every init scale other than 1 (scale 1 is the random-init arm).
+/// </summary>
+public sealed class StudyPlan(StudyConfig config)
+{
+    public StudyConfig Config => config;
+
+    public const int TuningSeed = 1;
+
+    public IEnumerable<PlannedRun> TuningRuns() =>
+        from model in config.Models
+        from head in config.Heads
+        from lr in config.LearningRates
+        select new PlannedRun(TuningFolder(model, head, lr),
+            Base(model, head, TuningSeed) with { LearningRate = lr, Epochs = config.TuningEpochs, EvaluateTest = false }, null, TuningSeed);
+
+    public string TuningFolder(string model, string head, double lr) =>
+        Path.Combine("tuning", Slug(model), head, $"lr-{lr.ToString(CultureInfo.InvariantCulture)}");
+
+    public IReadOnlyList<Arm> Arms()
+    {
+        var arms = new List<Arm>();
+        foreach (var model in config.Models)
+            arms.AddRange(config.Heads.Select(h => new Arm(ArmKind.RandomInit, model, h)));
+        if (config.FineTuneEpochs > 0 && config.Heads.Contains("softmax-ce"))
+            foreach (var model in config.Models)
+                arms.AddRange(config.Heads.Select(h => new Arm(ArmKind.FineTune, model, h)));
+        if (SweepModel is { } sweep)
+            foreach (var head in config.Heads)
+                arms.AddRange(config.InitScales.Where(s => s != 1).Select(s => new Arm(ArmKind.InitScale, sweep, head, s)));
+        return arms;
+    }
+
+    /// <summary>The model the init-scale sweep runs on: the first MLP (saturation needs hidden units).</summary>
+    public string? SweepModel => config.Models.FirstOrDefault(m => ModelSpec.Parse(m).Kind == ModelKind.Mlp);
+
+    /// <summary>The arms' runs for every seed; <paramref name="learningRate"/> gives each (model, head) its tuned rate.</summary>
+    public IEnumerable<PlannedRun> ArmRuns(Func<string, string, double> learningRate, string outputDirectory)
+    {
+        var arms = Arms();
+        for (var seed = 1; seed <= config.Seeds; seed++)
+            foreach (var arm in arms)
+            {
+                var run = Base(arm.Model, arm.Head, seed) with { LearningRate = learningRate(arm.Model, arm.Head) };
+                run = arm.Kind switch
+                {
+                    ArmKind.FineTune => run with
+                    {
+                        Epochs = config.FineTuneEpochs,
+                        InitFrom = Path.GetFullPath(Path.Combine(outputDirectory,
+                            ArmFolder(new Arm(ArmKind.RandomInit, arm.Model, "softmax-ce"), seed), RunFolder.ModelFile)),
+                    },
+                    ArmKind.InitScale => run with { InitScale = arm.InitScale },
+                    _ => run,
+                };
+                yield return new PlannedRun(ArmFolder(arm, seed), run, arm, seed);
+            }
+    }
+
+    public static string ArmFolder(Arm arm, int seed) => Path.Combine("runs", arm.Name, $"seed-{seed}");
+
+    TrainConfig Base(string model, string head, int seed) => new()
+    {
+        Dataset = config.Dataset,
+        Head = head,
+        Model = model,
+        Momentum = config.Momentum,
+        BatchSize = config.BatchSize,
+        Epochs = config.Epochs,
+        Seed = (ulong)seed,
+        Device = config.Device,
+        Threads = config.Threads,
+        BlasThreads = config.BlasThreads,
+        TrainLimit = config.TrainLimit,
+        ValidationSize = config.ValidationSize,
+    };
+
+    static string Slug(string model) => model.Replace(':', '-').Replace(',', '-');
+}

@@ -1,0 +1,58 @@
+using TorchLoss.Reporting.Plots;
+
+namespace TorchLoss.Comparison;
+
+/// <summary>The study's SVG plots, written into plots/ of the output folder; returns their paths relative to it.</summary>
+public static class StudyPlots
+{
+    public static IReadOnlyList<(string Title, string Path)> Write(StudyResult study, string outputDirectory)
+    {
+        var plots = new List<(string, string)>();
+        Directory.CreateDirectory(Path.Combine(outputDirectory, "plots"));
+        void Save(string file, LinePlot plot)
+        {
+            var relative = Path.Combine("plots", file);
+            SvgRenderer.Write(Path.Combine(outputDirectory, relative), plot);
+            plots.Add((plot.Title, relative));
+        }
+
+        foreach (var model in study.Config.Models)
+        {
+            var random = study.Arms.Where(a => a.Arm.Model == model && a.Arm.Kind == ArmKind.RandomInit).ToList();
+            var fineTune = study.Arms.Where(a => a.Arm.Model == model && a.Arm.Kind == ArmKind.FineTune).ToList();
+            if (random.Count == 0) continue;
+            var label = random[0].Arm.ModelLabel;
+            var slug = model.Replace(':', '-').Replace(',', '-');
+            var series = random.Select(a => Curve(a.Arm.Label, a.MeanCurve("test_error"))).ToList();
+            series.AddRange(fineTune.Select(a => Curve(a.Arm.Label, a.MeanCurve("test_error"), offset: study.Config.Epochs, dashed: true)));
+            Save($"test-error_{slug}.svg", new LinePlot($"Test error, {label} (mean over seeds)", "epoch", "test error", series));
+
+            var layers = random[0].Layers;
+            Save($"gradient-norms_{slug}.svg", new LinePlot($"Weight-gradient L2 norm per layer, {label}", "epoch", "mean ‖∂L/∂W‖ over steps",
+                random.SelectMany(a => layers.Select((layer, i) => Curve($"{a.Arm.Head} {layer}", a.MeanCurve($"grad_norm_mean/{layer}.weight"),
+                    dashed: i > 0))).ToList()) { LogY = true });
+            Save($"output-gradient_{slug}.svg", new LinePlot($"Mean per-example ‖dL/dz‖ at the output, {label}", "epoch", "‖dL/dz‖",
+                random.Select(a => Curve(a.Arm.Head, a.MeanCurve("output_grad_norm"))).ToList()) { LogY = true });
+            Save($"saturation_{slug}.svg", new LinePlot($"Saturated outputs (within 0.01 of 0 or 1), {label}", "epoch", "fraction of outputs",
+                random.Select(a => Curve(a.Arm.Head, a.MeanCurve("saturated_fraction"))).ToList()) { YMin = 0, YMax = 1 });
+        }
+
+        var sweep = study.Arms.Where(a => a.Arm.Kind == ArmKind.InitScale).ToList();
+        if (sweep.Count > 0)
+        {
+            var model = sweep[0].Arm.Model;
+            var byHead = study.Config.Heads.Select(head =>
+            {
+                var points = study.Arms.Where(a => a.Arm.Model == model && a.Arm.Head == head && a.Arm.Kind is ArmKind.RandomInit or ArmKind.InitScale)
+                    .OrderBy(a => a.Arm.InitScale).Select(a => (a.Arm.InitScale, a.FinalTestError.Mean)).ToList();
+                return new Series(head, points);
+            }).ToList();
+            Save("init-scale.svg", new LinePlot($"Final test error against init scale, {sweep[0].Arm.ModelLabel}", "init scale", "test error", byHead)
+                { LogX = true, YMin = 0 });
+        }
+        return plots;
+    }
+
+    static Series Curve(string name, double[] values, int offset = 0, bool dashed = false) =>
+        new(name, values.Select((v, i) => ((double)(offset + i + 1), v)).ToList(), dashed);
+}

@@ -1,0 +1,135 @@
+using System.Globalization;
+using CsvHelper;
+using TorchLoss.Heads;
+using TorchLoss.Reporting;
+using TorchLoss.Reporting.Documents;
+
+namespace TorchLoss.Comparison;
+
+/// <summary>Writes report.md, report.html, summary.json, summary.csv and plots/ for a finished study.</summary>
+public static class StudyReport
+{
+    public const string Markdown = "report.md", Html = "report.html", Json = "summary.json", Csv = "summary.csv";
+
+    public static Document Write(StudyResult study, string outputDirectory, string command)
+    {
+        var rows = study.Arms.Select(ArmRow.Of).ToList();
+        var findings = Findings.Read(study);
+        var plots = StudyPlots.Write(study, outputDirectory);
+        var doc = Build(study, rows, findings, plots, command);
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, Markdown), MarkdownRenderer.Render(doc));
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, Html), HtmlRenderer.Render(doc, outputDirectory));
+        JsonFiles.Write(Path.Combine(outputDirectory, Json), new
+        {
+            study.Config,
+            Command = command,
+            ElapsedSeconds = study.Elapsed.TotalSeconds,
+            study.RunsTrained,
+            study.RunsReused,
+            LearningRates = study.LearningRates.Values.Select(c => new
+            {
+                c.Model, c.Head, c.Chosen, Tried = c.Tried.Select(t => new { t.LearningRate, t.ValidationError }),
+            }),
+            Arms = study.Arms.Zip(rows, (arm, r) => new
+            {
+                r.Model, r.Arm, r.Kind, r.Head, r.InitScale, r.LearningRate, r.Seeds,
+                Values = r.Values.ToDictionary(v => v.Key, v => double.IsFinite(v.Value) ? v.Value : (double?)null),
+                FinalTestErrorPerSeed = arm.Runs.Select(x => x.Summary.FinalTestError),
+            }),
+            Findings = findings,
+        });
+        WriteCsv(Path.Combine(outputDirectory, Csv), rows);
+        return doc;
+    }
+
+    static Document Build(StudyResult study, List<ArmRow> rows, IReadOnlyList<string> findings,
+        IReadOnlyList<(string Title, string Path)> plots, string command)
+    {
+        var c = study.Config;
+        var blocks = new List<Block>
+        {
+            new Paragraph($"Cross-entropy against squared error on {c.Dataset} (after Golik, Doetsch and Ney, Interspeech 2013), " +
+                          $"preset '{c.Preset}', {study.Arms.Count} arms × {c.Seeds} seed(s); {study.RunsTrained} runs trained and " +
+                          $"{study.RunsReused} reused in {study.Elapsed.TotalMinutes:F1} minutes."),
+            new Heading(1, "Reading"),
+            new BulletList(findings),
+            new Heading(1, "Settings"),
+            new BulletList(Settings(c).ToList()),
+            new Heading(1, "Learning rates, chosen on the validation split"),
+            new Paragraph($"Each head and model trained {c.TuningEpochs} epoch(s) at every rate of the grid (seed {StudyPlan.TuningSeed}); " +
+                          "the rate with the lowest validation error is used for all its arms. The test split is never scored in these runs."),
+            new Table(["model", "head", .. c.LearningRates.Select(r => $"lr {F(r)}"), "chosen"],
+                study.LearningRates.Values.Select(ch => (IReadOnlyList<string>)
+                    [ch.Model, ch.Head, .. ch.Tried.Select(t => P(t.ValidationError)), F(ch.Chosen)]).ToList()),
+        };
+        foreach (var model in c.Models)
+        {
+            var modelRows = rows.Where(r => r.Model == model).ToList();
+            if (modelRows.Count == 0) continue;
+            var layers = modelRows[0].Values.Select(v => v.Key).Where(k => k.StartsWith("grad_norm_first/", StringComparison.Ordinal))
+                .Select(k => k["grad_norm_first/".Length..]).ToList();
+            blocks.Add(new Heading(1, $"Results: {study.Arms.First(a => a.Arm.Model == model).Arm.ModelLabel}"));
+            blocks.Add(new Paragraph($"Mean ± standard deviation over seeds. Gradient norms: mean over the steps of an epoch, first → last epoch. " +
+                                     $"\"Epochs to {c.TargetAccuracy:P0}\": first epoch whose validation accuracy reaches it (seeds that did)."));
+            blocks.Add(new Table(
+                ["arm", "lr", "test error", "best val. error", "at epoch", $"epochs to {c.TargetAccuracy:P0}", .. layers.Select(l => $"‖∂L/∂W‖ {l}"),
+                 "‖dL/dz‖", "saturated"],
+                modelRows.Select(r => (IReadOnlyList<string>)
+                [
+                    r.Arm, F(r.LearningRate), PM(r["test_error_mean"], r["test_error_std"]), PM(r["best_validation_error_mean"], r["best_validation_error_std"]),
+                    N(r["best_epoch_mean"], "F1"), r["seeds_reaching_target"] > 0 ? $"{N(r["epochs_to_target_mean"], "F1")} ({r["seeds_reaching_target"]}/{r.Seeds})" : "not reached",
+                    .. layers.Select(l => $"{N(r[$"grad_norm_first/{l}"])} → {N(r[$"grad_norm_last/{l}"])}"),
+                    $"{N(r["output_grad_norm_first"])} → {N(r["output_grad_norm_last"])}",
+                    $"{P(r["saturated_fraction_first"])} → {P(r["saturated_fraction_last"])}",
+                ]).ToList()));
+        }
+        blocks.Add(new Heading(1, "Plots"));
+        blocks.AddRange(plots.Select(p => new Figure(p.Title, p.Path)));
+        blocks.Add(new Heading(1, "Reproduce"));
+        blocks.Add(new Code(command));
+        return new Document("TorchLoss comparison: output heads and losses", blocks);
+    }
+
+    static IEnumerable<string> Settings(StudyConfig c) =>
+    [
+        $"Heads: {string.Join(", ", c.Heads.Select(h => $"{h} ({HeadRegistry.Create(h).Description})"))}.",
+        $"Squared error: {SquaredErrorReduction.HalfSum.Describe()}; cross-entropy: {HeadRegistry.Create("softmax-ce").Convention}.",
+        $"Models: {string.Join(", ", c.Models)} (sigmoid hidden units, PyTorch's default initialisation).",
+        $"Arms: random init per head; from the cross-entropy model after {c.Epochs} epochs, {c.FineTuneEpochs} more epochs with each head " +
+        "(cross-entropy itself is the control); init scales " + string.Join(", ", c.InitScales.Select(F)) + " on the first MLP.",
+        $"SGD, momentum {F(c.Momentum)}, batch {c.BatchSize}, {c.Epochs} epochs, seeds 1..{c.Seeds}, constant learning rate per head (below).",
+        $"Data: {(c.TrainLimit is { } k ? $"the first {k} training images" : "the training images")} minus the last {c.ValidationSize} " +
+        "(validation), pixels in [0, 1]; the test split only for the reported test errors.",
+        $"Device {c.Device}.",
+    ];
+
+    static void WriteCsv(string path, List<ArmRow> rows)
+    {
+        var columns = rows.SelectMany(r => r.Values.Select(v => v.Key)).Distinct().ToList();
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = new CsvWriter(writer, CultureInfo.InvariantCulture))
+        {
+            foreach (var h in new[] { "model", "arm", "kind", "head", "init_scale", "learning_rate", "seeds" }.Concat(columns)) csv.WriteField(h);
+            csv.NextRecord();
+            foreach (var r in rows)
+            {
+                csv.WriteField(r.Model); csv.WriteField(r.Arm); csv.WriteField(r.Kind); csv.WriteField(r.Head);
+                csv.WriteField(r.InitScale.ToString("R", CultureInfo.InvariantCulture));
+                csv.WriteField(r.LearningRate.ToString("R", CultureInfo.InvariantCulture));
+                csv.WriteField(r.Seeds);
+                foreach (var col in columns)
+                {
+                    var found = r.Values.FirstOrDefault(v => v.Key == col);
+                    csv.WriteField(found.Key is not null && double.IsFinite(found.Value) ? found.Value.ToString("R", CultureInfo.InvariantCulture) : "");
+                }
+                csv.NextRecord();
+            }
+        }
+        AtomicFile.WriteAllText(path, writer.ToString());
+    }
+
+    static string F(double v) => v.ToString(CultureInfo.InvariantCulture);
+    static string P(double v) => double.IsFinite(v) ? (v * 100).ToString("F2", CultureInfo.InvariantCulture) + " %" : "–";
+    static string PM(double mean, double std) => double.IsFinite(mean) ? $"{(mean * 100).ToString("F2", CultureInfo.InvariantCulture)} ± {(std * 100).ToString("F2", CultureInfo.InvariantCulture)} %" : "–";
+    static string N(double v, string format = "G3") => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "–";
+}

@@ -1,0 +1,75 @@
+using TorchLoss.Data;
+using TorchLoss.Reporting;
+using TorchLoss.Training;
+
+namespace TorchLoss.Comparison;
+
+/// <summary>Progress of a study: the runs as a whole and the steps of the run in progress.</summary>
+public interface IStudyObserver
+{
+    void RunStarting(int index, int total, PlannedRun run, int epochs, int stepsPerEpoch) { }
+    void StepCompleted(int epoch, int stepInEpoch, int stepsPerEpoch) { }
+    void RunFinished(int index, int total, RunResult result) { }
+}
+
+public sealed class SilentStudyObserver : IStudyObserver;
+
+/// <summary>
+/// Runs planned runs into a study folder. A run whose folder is complete and whose settings match is read back,
+/// not redone; an interrupted one with matching settings is resumed; one with other settings is started again.
+/// </summary>
+public sealed class StudyRunner(string outputDirectory, ClassificationData data, IStudyObserver? observer = null)
+{
+    readonly IStudyObserver observer = observer ?? new SilentStudyObserver();
+
+    public string OutputDirectory { get; } = Path.GetFullPath(outputDirectory);
+
+    public List<RunResult> RunAll(IReadOnlyList<PlannedRun> runs, int indexOffset = 0, int? total = null)
+    {
+        var results = new List<RunResult>();
+        for (var i = 0; i < runs.Count; i++) results.Add(Run(runs[i], indexOffset + i + 1, total ?? runs.Count));
+        return results;
+    }
+
+    RunResult Run(PlannedRun run, int index, int total)
+    {
+        var folder = new RunFolder(Path.Combine(OutputDirectory, run.Folder));
+        var existing = ReadConfig(folder);
+        var same = existing is not null && Identity(existing) == Identity(run.Config);
+        if (same && folder.IsComplete)
+        {
+            var reused = RunResult.Read(run, folder, reused: true);
+            observer.RunFinished(index, total, reused);
+            return reused;
+        }
+        if (!same && folder.Exists) Directory.Delete(folder.Path, recursive: true);
+        var stepsPerEpoch = data.Train.Batches(run.Config.BatchSize).Count;
+        observer.RunStarting(index, total, run, run.Config.Epochs, stepsPerEpoch);
+        var trainer = new Trainer(run.Config, data, folder, new StepForwarder(observer));
+        if (same && folder.HasCheckpoint) trainer.Resume();
+        else
+        {
+            if (folder.Exists) Directory.Delete(folder.Path, recursive: true);
+            trainer.Run();
+        }
+        var result = RunResult.Read(run, folder, reused: false);
+        observer.RunFinished(index, total, result);
+        return result;
+    }
+
+    static TrainConfig? ReadConfig(RunFolder folder)
+    {
+        var path = folder.File(RunFolder.ConfigFile);
+        if (!File.Exists(path)) return null;
+        try { return JsonFiles.Read<RunConfigFile>(path).Config; }
+        catch (InvalidDataException) { return null; }
+    }
+
+    /// <summary>The settings that decide what a run computes (thread counts and the data folder do not).</summary>
+    static TrainConfig Identity(TrainConfig c) => c with { Threads = null, BlasThreads = null, DataDirectory = null };
+
+    sealed class StepForwarder(IStudyObserver observer) : ITrainingObserver
+    {
+        public void StepCompleted(int epoch, int stepInEpoch, int stepsPerEpoch) => observer.StepCompleted(epoch, stepInEpoch, stepsPerEpoch);
+    }
+}
