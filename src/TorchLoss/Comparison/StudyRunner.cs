@@ -35,7 +35,7 @@ public sealed class StudyRunner(string outputDirectory, ClassificationData data,
     {
         var folder = new RunFolder(Path.Combine(OutputDirectory, run.Folder));
         var existing = ReadConfig(folder);
-        var same = existing is not null && Identity(existing) == Identity(run.Config);
+        var same = existing is not null && Identity(existing.Config) == Identity(run.Config) && SameStart(existing, run.Config);
         if (same && folder.IsComplete)
         {
             var reused = RunResult.Read(run, folder, reused: true);
@@ -57,13 +57,17 @@ public sealed class StudyRunner(string outputDirectory, ClassificationData data,
         return result;
     }
 
-    static TrainConfig? ReadConfig(RunFolder folder)
+    static RunConfigFile? ReadConfig(RunFolder folder)
     {
         var path = folder.File(RunFolder.ConfigFile);
         if (!File.Exists(path)) return null;
-        try { return JsonFiles.Read<RunConfigFile>(path).Config; }
+        try { return JsonFiles.Read<RunConfigFile>(path); }
         catch (InvalidDataException) { return null; }
     }
+
+    /// <summary>A run that starts from another run's weights is the same only if those weights are too.</summary>
+    static bool SameStart(RunConfigFile existing, TrainConfig planned) =>
+        planned.InitFrom is not { } initial || (File.Exists(initial) && existing.Environment.InitFromSha256 == FileHash.Sha256(initial));
 
     /// <summary>The settings that decide what a run computes (thread counts and the data folder do not).</summary>
     static TrainConfig Identity(TrainConfig c) => c with { Threads = null, BlasThreads = null, DataDirectory = null };

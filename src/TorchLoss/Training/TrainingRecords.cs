@@ -51,7 +51,8 @@ public sealed record RunEnvironment(
     long ParameterCount,
     string HeadDescription,
     string LossConvention,
-    string DataDescription);
+    string DataDescription,
+    string? InitFromSha256);
 
 public sealed record RunConfigFile(TrainConfig Config, RunEnvironment Environment);
 

@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Xml.Linq;
+using TorchLoss.Comparison;
+using TorchLoss.Reporting;
+using TorchLoss.Tests.Training;
+using TorchLoss.Training;
+
+namespace TorchLoss.Tests.Comparison;
+
+/// <summary>A tiny study end to end: 300 synthetic training images, 1 epoch per run, two seeds.</summary>
+[Collection(SerialCollection.Name)]
+public class StudyTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("torchloss-study-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    static readonly StudyConfig Tiny = new()
+    {
+        Preset = "tiny", Dataset = "synthetic", Models = ["mlp:8", "linear"], Seeds = 2, Epochs = 1, FineTuneEpochs = 1,
+        InitScales = [1, 4], LearningRates = [0.1, 0.5], TuningEpochs = 1, BatchSize = 20, ValidationSize = 100, TargetAccuracy = 0.5,
+    };
+
+    static StudyResult RunTiny(string dir, StudyConfig? config = null)
+    {
+        using var data = SyntheticImages.Data(train: 400, validation: 100);
+        var result = Study.Run(config ?? Tiny, dir, data);
+        StudyReport.Write(result, dir, "torchloss compare (test)");
+        return result;
+    }
+
+    [Fact]
+    public void ProducesEveryFileWithValidSvgAndConsistentNumbers()
+    {
+        var result = RunTiny(dir);
+        foreach (var file in new[] { "report.md", "report.html", "summary.json", "summary.csv" })
+            Assert.True(File.Exists(Path.Combine(dir, file)), file);
+        // Per model: test error, gradient norms, dL/dz, saturation; plus the init-scale sweep.
+        var svgs = Directory.GetFiles(Path.Combine(dir, "plots"), "*.svg");
+        Assert.Equal(9, svgs.Length);
+        foreach (var svg in svgs) Assert.Equal("svg", XDocument.Load(svg).Root!.Name.LocalName);
+
+        // 3 heads x 2 models random init + 3 x 2 fine-tune + 3 init-scale arms.
+        Assert.Equal(15, result.Arms.Count);
+        Assert.All(result.Arms, a => Assert.Equal(2, a.Runs.Count));
+
+        var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json"))).RootElement;
+        var csv = ReadCsv(Path.Combine(dir, "summary.csv"));
+        var markdown = File.ReadAllText(Path.Combine(dir, "report.md"));
+        var jsonArms = json.GetProperty("arms").EnumerateArray().ToList();
+        Assert.Equal(result.Arms.Count, jsonArms.Count);
+        Assert.Equal(result.Arms.Count, csv.Count);
+        for (var i = 0; i < result.Arms.Count; i++)
+        {
+            var expected = result.Arms[i].FinalTestError;
+            var fromJson = jsonArms[i].GetProperty("values").GetProperty("test_error_mean").GetDouble();
+            var fromCsv = double.Parse(csv[i]["test_error_mean"], CultureInfo.InvariantCulture);
+            Assert.Equal(result.Arms[i].Arm.Label, csv[i]["arm"]);
+            Assert.Equal(expected.Mean, fromJson);
+            Assert.Equal(expected.Mean, fromCsv);
+            var perSeed = result.Arms[i].Runs.Select(r => r.Summary.FinalTestError!.Value).Average();
+            Assert.Equal(perSeed, expected.Mean, 12);
+            var cell = $"{(expected.Mean * 100).ToString("F2", CultureInfo.InvariantCulture)} ± {(expected.Std * 100).ToString("F2", CultureInfo.InvariantCulture)} %";
+            Assert.Contains($"| {result.Arms[i].Arm.Label} | ", markdown);
+            Assert.Contains(cell, markdown);
+        }
+        Assert.Contains("<svg", File.ReadAllText(Path.Combine(dir, "report.html")));
+    }
+
+    static List<Dictionary<string, string>> ReadCsv(string path)
+    {
+        using var reader = new StreamReader(path);
+        using var csv = new CsvHelper.CsvReader(reader, CultureInfo.InvariantCulture);
+        csv.Read();
+        csv.ReadHeader();
+        var rows = new List<Dictionary<string, string>>();
+        while (csv.Read()) rows.Add(csv.HeaderRecord!.ToDictionary(h => h, h => csv.GetField(h)!));
+        return rows;
+    }
+
+    [Fact]
+    public void LearningRatesAreChosenOnValidationWithoutTouchingTheTestSplit()
+    {
+        var result = RunTiny(dir);
+        foreach (var choice in result.LearningRates.Values)
+        {
+            Assert.Equal(choice.Tried.MinBy(t => t.ValidationError).LearningRate, choice.Chosen);
+            var folder = Path.Combine(dir, new StudyPlan(Tiny).TuningFolder(choice.Model, choice.Head, choice.Chosen));
+            var config = JsonFiles.Read<RunConfigFile>(Path.Combine(folder, RunFolder.ConfigFile)).Config;
+            Assert.False(config.EvaluateTest);
+            Assert.All(MetricsLog.Read(folder).Where(r => r.Kind == MetricRecord.EpochKind), r => Assert.True(double.IsNaN(r["test_error"])));
+        }
+        Assert.All(result.Arms, a => Assert.Equal(result.LearningRates[(a.Arm.Model, a.Arm.Head)].Chosen, a.LearningRate));
+    }
+
+    [Fact]
+    public void TheReadingIsComputedFromTheResults()
+    {
+        var result = RunTiny(dir);
+        var findings = Findings.Read(result);
+        var ce = result.Arms.First(a => a.Arm.Kind == ArmKind.RandomInit && a.Arm.Head == "softmax-ce" && a.Arm.Model == "mlp:8");
+        Assert.Contains(findings, f => f.Contains($"softmax-ce ends at {ce.FinalTestError.Percent()} test error"));
+        foreach (var arm in result.Arms.Where(a => a.Arm.Kind == ArmKind.RandomInit))
+        {
+            var stuck = arm.LastEpoch("validation_error").Mean >= Findings.StuckError;
+            Assert.Equal(stuck, findings.Any(f => f.StartsWith(arm.Arm.ModelLabel) && f.Contains($"{arm.Arm.Head} is stuck")));
+        }
+        var fineTuned = result.Arms.First(a => a.Arm.Kind == ArmKind.FineTune && a.Arm.Head == "sigmoid-mse" && a.Arm.Model == "linear");
+        Assert.Contains(findings, f => f.Contains($"fine-tuned with sigmoid-mse ends at {fineTuned.FinalTestError.Percent()}"));
+    }
+
+    [Fact]
+    public void FinishedRunsAreReusedAndChangedOnesRedone()
+    {
+        var first = RunTiny(dir);
+        Assert.Equal(0, first.RunsReused);
+        var second = RunTiny(dir);
+        Assert.Equal(0, second.RunsTrained);
+        Assert.Equal(first.RunsTrained, second.RunsReused);
+        Assert.Equal(first.Arms.Select(a => a.FinalTestError), second.Arms.Select(a => a.FinalTestError));
+
+        var longer = RunTiny(dir, Tiny with { Epochs = 2 });
+        // Tuning runs are unchanged; every arm run trains again (fine-tune runs start from changed CE runs).
+        Assert.Equal(new StudyPlan(Tiny).TuningRuns().Count(), longer.RunsReused);
+        Assert.All(longer.Arms.Where(a => a.Arm.Kind == ArmKind.RandomInit), a => Assert.All(a.Runs, r => Assert.Equal(2, r.Summary.Epochs)));
+    }
+}
