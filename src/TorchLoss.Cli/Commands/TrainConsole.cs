@@ -82,7 +82,7 @@ public static class TrainConsole
         {
             task?.StopTask();
             output.WriteLine(json
-                ? JsonSerializer.Serialize(EpochLoop.EpochRecordToMetrics(record, record.Statistics.GradientNorms.Keys.ToList())
+                ? JsonSerializer.Serialize(EpochMetrics.Epoch(record, record.Statistics.GradientNorms.Keys.ToList())
                     .Values.Where(v => double.IsFinite(v.Value)).Prepend(KeyValuePair.Create("epoch", (double)record.Epoch))
                     .ToDictionary(v => v.Key, v => v.Value))
                 : EpochLine(record, epochs));

@@ -78,8 +78,8 @@ public sealed class MetricsLog : IDisposable
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
             {
-                // A line cut off by a crash is the only expected damage; anything before it is kept.
-                if (lineNumber > 0 && !line.TrimEnd().EndsWith('}')) break;
+                // A last line cut off by a crash is the only expected damage; everything before it is kept.
+                if (!line.TrimEnd().EndsWith('}')) break;
                 throw new InvalidDataException($"{path}: line {lineNumber} is not a metrics record ({e.Message})");
             }
         }

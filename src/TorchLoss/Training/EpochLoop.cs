@@ -13,7 +13,7 @@ public sealed record EpochOutcome(EpochRecord? Record, long Step, double BadLoss
 
 /// <summary>Runs single epochs: shuffled minibatches, one dispose scope per step, step statistics flushed every
 /// LogEvery steps and at the end, then validation and test scores, each written to the metrics log.</summary>
-public sealed class EpochLoop(TrainConfig config, ClassificationData data, Sequential model, OutputHead head, Optimizer optimizer,
+internal sealed class EpochLoop(TrainConfig config, ClassificationData data, Sequential model, OutputHead head, Optimizer optimizer,
     IReadOnlyList<string> parameterNames, MetricsLog log, ITrainingObserver observer)
 {
     readonly IReadOnlyList<Tensor> parameters = model.Parameters();
@@ -57,45 +57,9 @@ public sealed class EpochLoop(TrainConfig config, ClassificationData data, Seque
         var test = config.EvaluateTest ? Evaluation.Score(model, head, data.Test, dtype) : null;
         var record = new EpochRecord(epoch, step, optimizer.LearningRate, epochStatistics.Loss, epochStatistics.Accuracy, validation, test,
             trainingSeconds, stepInEpoch / trainingSeconds, epochStatistics);
-        log.Append(EpochRecordToMetrics(record, parameterNames));
+        log.Append(EpochMetrics.Epoch(record, parameterNames));
         return new EpochOutcome(record, step);
     }
 
-    MetricRecord IntervalRecord(int epoch, long step, IntervalStatistics s) =>
-        new(MetricRecord.StepsKind, epoch, step, [.. Diagnostics(s, parameterNames), KeyValuePair.Create("train_loss", s.Loss),
-            KeyValuePair.Create("train_accuracy", s.Accuracy)]);
-
-    /// <summary>The columns of metrics.csv, in order.</summary>
-    public static MetricRecord EpochRecordToMetrics(EpochRecord r, IReadOnlyList<string> parameterNames)
-    {
-        var values = new List<KeyValuePair<string, double>>
-        {
-            new("learning_rate", r.LearningRate),
-            new("train_loss", r.TrainLoss),
-            new("train_accuracy", r.TrainAccuracy),
-            new("train_error", r.TrainError),
-            new("validation_loss", r.Validation?.Loss ?? double.NaN),
-            new("validation_accuracy", r.Validation?.Accuracy ?? double.NaN),
-            new("validation_error", r.Validation?.Error ?? double.NaN),
-            new("test_loss", r.Test?.Loss ?? double.NaN),
-            new("test_accuracy", r.Test?.Accuracy ?? double.NaN),
-            new("test_error", r.Test?.Error ?? double.NaN),
-            new("wall_seconds", r.WallSeconds),
-            new("steps_per_second", r.StepsPerSecond),
-        };
-        values.AddRange(Diagnostics(r.Statistics, parameterNames));
-        return new MetricRecord(MetricRecord.EpochKind, r.Epoch, r.Step, values);
-    }
-
-    static IEnumerable<KeyValuePair<string, double>> Diagnostics(IntervalStatistics s, IReadOnlyList<string> parameterNames)
-    {
-        yield return new("output_grad_norm", s.OutputGradientNorm);
-        yield return new("saturated_fraction", s.SaturatedFraction);
-        yield return new("true_class_probability", s.TrueClassProbability);
-        foreach (var name in parameterNames)
-        {
-            yield return new($"grad_norm_mean/{name}", s.GradientNorms[name].Mean);
-            yield return new($"grad_norm_max/{name}", s.GradientNorms[name].Max);
-        }
-    }
+    MetricRecord IntervalRecord(int epoch, long step, IntervalStatistics s) => EpochMetrics.Interval(epoch, step, s, parameterNames);
 }
