@@ -157,6 +157,29 @@ public class TrainerTests : IDisposable
         Assert.Contains("--resume", e.Message);
     }
 
+    [Fact]
+    public void EarlyStoppingEndsTheRunWhenValidationStopsImproving()
+    {
+        using var data = SyntheticImages.Data();
+        // The task is learnt within an epoch or two; validation error then stays at its best and stops improving.
+        var summary = new Trainer(Config(epochs: 30) with { EarlyStopPatience = 2 }, data, Folder("early")).Run();
+        Assert.Equal(RunStatus.StoppedEarly, summary.Status);
+        Assert.True(summary.Epochs < 30);
+        Assert.Equal(summary.Epochs - 2, summary.BestEpoch);
+    }
+
+    [Fact]
+    public void LogisticRegressionLearnsABinaryTask()
+    {
+        using var data = SyntheticImages.Data(binary: "1v2");
+        Assert.Equal(2, data.ClassCount);
+        var config = Config("sigmoid-bce", lr: 0.5) with { Model = "logistic", BinaryTask = "1v2" };
+        var summary = new Trainer(config, data, Folder("logistic")).Run();
+        Assert.True(summary.FinalTestError < 0.05, $"test error {summary.FinalTestError:P1}");
+        var e = Assert.Throws<FormatException>(() => new Trainer(config with { Head = "softmax-ce" }, data, Folder("logistic-ce")).Run());
+        Assert.Contains("needs at least 2 outputs", e.Message);
+    }
+
     sealed class StopAfterEpoch(int epoch) : ITrainingObserver
     {
         public void EpochCompleted(EpochRecord record)
