@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
 
-// dotnet run -c Release --project benchmarks/TorchLoss.Benchmarks -- --filter '*'
+// dotnet run -c Release --project benchmarks/TorchLoss.Benchmarks -- --filter "*"
+// Results (markdown and JSON) land in BenchmarkDotNet.Artifacts/results/.
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -8,5 +8,6 @@ root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 
 return CliRunner.Run(root, args);

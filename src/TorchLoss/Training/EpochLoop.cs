@@ -16,12 +16,12 @@ public sealed record EpochOutcome(EpochRecord? Record, long Step, double BadLoss
 internal sealed class EpochLoop(TrainConfig config, ClassificationData data, Sequential model, OutputHead head, Optimizer optimizer,
     IReadOnlyList<string> parameterNames, MetricsLog log, ITrainingObserver observer)
 {
-    readonly IReadOnlyList<Tensor> parameters = model.Parameters();
     readonly DType dtype = model.Parameters()[0].DType;
 
     public EpochOutcome Run(int epoch, long step)
     {
         using var statistics = new StepStatistics(parameterNames, full: config.StepStatistics);
+        var trainingStep = new TrainingStep(model, head, optimizer, statistics);
         var intervals = new List<IntervalStatistics>();
         var stepsPerEpoch = data.Train.Batches(config.BatchSize).Count;
         var clock = Stopwatch.StartNew();
@@ -29,16 +29,7 @@ internal sealed class EpochLoop(TrainConfig config, ClassificationData data, Seq
         using var batches = data.Train.ShuffledBatches(config.BatchSize, config.Seed, epoch);
         for (var i = 0; i < batches.Count; i++)
         {
-            using var scope = DisposeScope.Enter();
-            var batch = batches[i];
-            var logits = model.Forward(batch.X);
-            if (statistics.Full) logits.RetainGrad();
-            var targets = head.Targets(batch.Y, logits.Size(1), dtype);
-            var loss = head.Loss(logits, targets);
-            optimizer.ZeroGrad();
-            loss.Backward();
-            statistics.Record(head, loss, logits, targets, batch.Y, parameters);
-            optimizer.Step();
+            using (DisposeScope.Enter()) trainingStep.Run(batches[i]);
             step++;
             stepInEpoch++;
             observer.StepCompleted(epoch, stepInEpoch, stepsPerEpoch);

@@ -1,0 +1,79 @@
+using BenchmarkDotNet.Attributes;
+using TorchLoss.Data;
+using TorchLoss.Heads;
+using TorchLoss.Models;
+using TorchLoss.Torch;
+using TorchLoss.Torch.NN;
+using TorchLoss.Torch.Optim;
+using TorchLoss.Training;
+
+namespace TorchLoss.Benchmarks;
+
+/// <summary>One training step (as `train` runs it, step statistics included) and one forward pass with the loss,
+/// for every head, on the 784-256-256-10 sigmoid MLP.</summary>
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
+[MarkdownExporterAttribute.GitHub, JsonExporterAttribute.Full]
+public class HeadBenchmarks
+{
+    [ParamsSource(nameof(Settings))]
+    public string Setting { get; set; } = "cpu:1";
+
+    [ParamsSource(nameof(HeadNames))]
+    public string Head { get; set; } = "softmax-ce";
+
+    [Params(32, 128, 1024)]
+    public int Batch { get; set; }
+
+    public static IEnumerable<string> Settings() => DeviceSetting.Available();
+
+    public static IEnumerable<string> HeadNames() => HeadRegistry.Names;
+
+    Sequential model = null!;
+    OutputHead head = null!;
+    Sgd optimizer = null!;
+    StepStatistics statistics = null!;
+    TrainingStep step = null!;
+    Tensor x = null!;
+    Tensor y = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var device = DeviceSetting.Apply(Setting);
+        TorchRuntime.ManualSeed(0);
+        model = new ModelSpec(ModelKind.Mlp, [256, 256]).Build(784, 10, device);
+        head = HeadRegistry.Create(Head);
+        optimizer = new Sgd(model.Parameters(), 0.01, momentum: 0.9);
+        statistics = new StepStatistics(Trainer.ParameterNames(model));
+        step = new TrainingStep(model, head, optimizer, statistics);
+        x = Tensor.Rand([Batch, 784], device: device).DetachFromScope();
+        y = Tensor.Randint(0, 10, [Batch], device: device).DetachFromScope();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        statistics.Dispose();
+        optimizer.Dispose();
+        model.Dispose();
+        x.Dispose();
+        y.Dispose();
+    }
+
+    [Benchmark(Description = "training step")]
+    public void TrainingStep()
+    {
+        using (DisposeScope.Enter()) step.Run(new Batch(x, y));
+        if (optimizer.StepCount % 100 == 0) statistics.Flush();
+        if (x.Device.IsCuda) TorchRuntime.CudaSynchronize();
+    }
+
+    [Benchmark(Description = "forward pass and loss")]
+    public double Forward()
+    {
+        using var noGrad = Autograd.NoGrad();
+        using var scope = DisposeScope.Enter();
+        var logits = model.Forward(x);
+        return head.Loss(logits, head.Targets(y, logits.Size(1), DType.Float32)).Item();
+    }
+}

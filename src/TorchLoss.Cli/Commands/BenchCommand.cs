@@ -1,0 +1,110 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using TorchLoss.Benchmarking;
+using TorchLoss.Data;
+using TorchLoss.Reporting;
+
+namespace TorchLoss.Cli.Commands;
+
+/// <summary>`torchloss bench`: training throughput per device and thread setting, against the sgemm roofline,
+/// optionally side by side with the PyTorch baseline.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var defaults = new BenchSettings();
+        var devices = new Option<string>("--device") { Description = "Comma-separated devices; cuda is skipped, with the reason, where absent.", DefaultValueFactory = _ => "cpu,cuda" };
+        var batches = new Option<string>("--batch") { Description = "Comma-separated batch sizes.", DefaultValueFactory = _ => "32,128,1024" };
+        var heads = new Option<string>("--head") { Description = "Comma-separated heads.", DefaultValueFactory = _ => "softmax-ce" };
+        var threads = new Option<string?>("--threads") { Description = "CPU settings to try as INTRAxBLAS pairs, e.g. 1x2,1x1,2x1,2x2 (default: those four on 2 cores)." };
+        var steps = new Option<int>("--steps") { Description = "Timed steps per repetition.", DefaultValueFactory = _ => defaults.Steps };
+        var repetitions = new Option<int>("--repetitions") { Description = "Repetitions (the median is reported).", DefaultValueFactory = _ => defaults.Repetitions };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed steps first.", DefaultValueFactory = _ => defaults.WarmupSteps };
+        var pytorch = new Option<bool>("--pytorch") { Description = "Also run benchmarks/pytorch/train_mlp.py (softmax-ce) and report torchloss's default setting against PyTorch's best." };
+        var python = new Option<string>("--python") { Description = "Python with PyTorch for --pytorch.", DefaultValueFactory = _ => "/usr/bin/python3" };
+        var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
+        var command = new Command("bench",
+            "Benchmark training throughput (steps/s, examples/s) of the 784-256-256-10 MLP per device and thread setting, with the " +
+            "device's measured sgemm GFLOP/s and the fraction of that roofline each configuration reaches.")
+        {
+            devices, batches, heads, threads, steps, repetitions, warmup, pytorch, python, json,
+        };
+        command.SetAction(parse =>
+        {
+            var settings = defaults with
+            {
+                Devices = Split(parse.GetValue(devices)!),
+                Batches = Split(parse.GetValue(batches)!).Select(b => Integer(b, "--batch")).ToList(),
+                Heads = Split(parse.GetValue(heads)!),
+                CpuThreads = parse.GetValue(threads) is { } t ? Split(t).Select(Pair).ToList() : defaults.CpuThreads,
+                Steps = parse.GetValue(steps),
+                Repetitions = parse.GetValue(repetitions),
+                WarmupSteps = parse.GetValue(warmup),
+            };
+            settings.Validate();
+            Func<int, PyTorchResult?>? baseline = null;
+            if (parse.GetValue(pytorch))
+            {
+                var checkout = DataDirectory.FindCheckout(AppContext.BaseDirectory)
+                               ?? throw new UserException("--pytorch needs the checkout's benchmarks/pytorch/train_mlp.py; run from a checkout");
+                var interpreter = parse.GetValue(python)!;
+                baseline = batch => settings.Heads.Contains("softmax-ce")
+                    ? PyTorchBaseline.Run(interpreter, PyTorchBaseline.ScriptPath(checkout), batch, settings.Steps, settings.Repetitions,
+                        settings.CpuThreads.Select(p => p.IntraOp).Distinct().ToList())
+                    : null;
+            }
+            var quiet = parse.GetValue(json);
+            var report = BenchRunner.Run(settings, quiet ? null : line => Console.Error.WriteLine($"bench: {line}"), baseline);
+            if (quiet) Console.WriteLine(JsonSerializer.Serialize(report, JsonFiles.Options));
+            else Print(report, Console.Out);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    static void Print(BenchReport report, TextWriter output)
+    {
+        output.WriteLine($"libtorch {report.Libtorch}, {report.Cores} cores, BLAS: {report.Blas}");
+        foreach (var s in report.Skipped) output.WriteLine($"skipped {s.Setting}: {s.Reason}");
+        output.WriteLine();
+        output.WriteLine($"{"setting",-32} {"sgemm GFLOP/s",14} {"head",-12} {"batch",6} {"steps/s (min-max)",24} {"examples/s",11} {"roofline",9}");
+        foreach (var setting in report.Settings)
+            foreach (var r in setting.Throughput)
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{(setting.IsDefault ? "* " : "  ") + setting.Setting,-32} {setting.Sgemm.Median,14:F0} {r.Head,-12} {r.Batch,6} " +
+                    $"{$"{r.StepsPerSecond.Median:F0} ({r.StepsPerSecond.Min:F0}-{r.StepsPerSecond.Max:F0})",24} {r.ExamplesPerSecond,11:F0} {r.RooflineFraction,9:P0}"));
+        output.WriteLine("* the default setting of train and compare");
+        foreach (var group in report.Settings.Where(s => !s.Setting.StartsWith("cuda", StringComparison.Ordinal))
+                     .SelectMany(s => s.Throughput.Select(t => (s, t))).GroupBy(x => (x.t.Head, x.t.Batch)))
+        {
+            var best = group.MaxBy(x => x.t.StepsPerSecond.Median);
+            var chosen = group.FirstOrDefault(x => x.s.IsDefault);
+            if (chosen.t is null) continue;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{group.Key.Head}, batch {group.Key.Batch}: best CPU setting {best.s.Setting} ({best.t.StepsPerSecond.Median:F0} steps/s); " +
+                $"default {chosen.t.StepsPerSecond.Median / best.t.StepsPerSecond.Median:P0} of it"));
+        }
+        foreach (var p in report.PyTorch)
+        {
+            var ours = report.Settings.FirstOrDefault(s => s.IsDefault && !s.Setting.StartsWith("cuda", StringComparison.Ordinal))?
+                .Throughput.FirstOrDefault(t => t.Batch == p.Batch && t.Head == "softmax-ce");
+            if (ours is null) continue;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"PyTorch {p.Version}, batch {p.Batch}: {p.StepsPerSecond:F0} steps/s at {p.BestThreads} intra-op thread(s); " +
+                $"torchloss default {ours.StepsPerSecond.Median:F0}: {ours.StepsPerSecond.Median / p.StepsPerSecond:F2}x"));
+        }
+    }
+
+    static List<string> Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+
+    static int Integer(string text, string option) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : throw new UserException($"{option}: '{text}' is not a positive integer");
+
+    static (int, int) Pair(string text)
+    {
+        var parts = text.Split('x');
+        if (parts.Length == 2 && int.TryParse(parts[0], out var intra) && int.TryParse(parts[1], out var blas)) return (intra, blas);
+        throw new UserException($"--threads: '{text}' is not INTRAxBLAS, e.g. 1x2");
+    }
+}

@@ -1,0 +1,40 @@
+using TorchLoss.Torch;
+
+namespace TorchLoss.Benchmarking;
+
+/// <summary>One way to run: a device and, on the CPU, libtorch's intra-op threads and OpenBLAS's threads.</summary>
+public sealed record ThreadSetting(Device Device, int IntraOp, int? Blas)
+{
+    public override string ToString() => Device.IsCuda ? Device.ToString() : $"cpu, {IntraOp} intra-op, {(Blas is { } b ? $"{b} BLAS" : "default BLAS")}";
+}
+
+/// <summary>What `torchloss bench` measures.</summary>
+public sealed record BenchSettings
+{
+    public IReadOnlyList<string> Devices { get; init; } = ["cpu", "cuda"];
+    public IReadOnlyList<int> Batches { get; init; } = [32, 128, 1024];
+    public IReadOnlyList<string> Heads { get; init; } = ["softmax-ce"];
+    public IReadOnlyList<int> Widths { get; init; } = [784, 256, 256, 10];
+    /// <summary>(intra-op, BLAS) pairs tried on the CPU.</summary>
+    public IReadOnlyList<(int IntraOp, int Blas)> CpuThreads { get; init; } = DefaultCpuThreads();
+    public int WarmupSteps { get; init; } = 30;
+    /// <summary>Timed steps per repetition; each repetition is timed on its own.</summary>
+    public int Steps { get; init; } = 100;
+    public int Repetitions { get; init; } = 5;
+
+    public static IReadOnlyList<(int, int)> DefaultCpuThreads()
+    {
+        var cores = Environment.ProcessorCount;
+        return cores == 1 ? [(1, 1)] : [(1, cores), (1, 1), (cores, 1), (cores, cores)];
+    }
+
+    public void Validate()
+    {
+        if (Batches.Count == 0 || Batches.Any(b => b < 1)) throw new FormatException("batch sizes must be at least 1");
+        if (Heads.Count == 0) throw new FormatException("name at least one head");
+        foreach (var head in Heads) TorchLoss.Heads.HeadRegistry.Create(head);
+        if (Steps < 1 || Repetitions < 1 || WarmupSteps < 0) throw new FormatException("steps and repetitions must be at least 1");
+        if (CpuThreads.Any(t => t.IntraOp < 1 || t.Blas < 1)) throw new FormatException("thread counts must be at least 1");
+        foreach (var d in Devices) Device.Parse(d);
+    }
+}
