@@ -34,10 +34,10 @@ public static class BenchCommand
         {
             var settings = defaults with
             {
-                Devices = Split(parse.GetValue(devices)!),
-                Batches = Split(parse.GetValue(batches)!).Select(b => Integer(b, "--batch")).ToList(),
-                Heads = Split(parse.GetValue(heads)!),
-                CpuThreads = parse.GetValue(threads) is { } t ? Split(t).Select(Pair).ToList() : defaults.CpuThreads,
+                Devices = ListArguments.Split(parse.GetValue(devices)!),
+                Batches = ListArguments.PositiveIntegers(parse.GetValue(batches)!, "--batch"),
+                Heads = ListArguments.Split(parse.GetValue(heads)!),
+                CpuThreads = parse.GetValue(threads) is { } t ? ListArguments.Split(t).Select(Pair).ToList() : defaults.CpuThreads,
                 Steps = parse.GetValue(steps),
                 Repetitions = parse.GetValue(repetitions),
                 WarmupSteps = parse.GetValue(warmup),
@@ -95,11 +95,6 @@ public static class BenchCommand
                 $"torchloss default {ours.StepsPerSecond.Median:F0}: {ours.StepsPerSecond.Median / p.StepsPerSecond:F2}x"));
         }
     }
-
-    static List<string> Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-
-    static int Integer(string text, string option) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : throw new UserException($"{option}: '{text}' is not a positive integer");
 
     static (int, int) Pair(string text)
     {

@@ -40,13 +40,13 @@ public static class CompareCommand
             var config = StudyConfig.FromPreset(parse.GetValue(quick) ? "quick" : parse.GetValue(full) ? "full" : "default");
             config = config with
             {
-                Heads = parse.GetValue(heads) is { } h ? Split(h, ',') : config.Heads,
-                Models = parse.GetValue(models) is { } m ? Split(m, ';') : config.Models,
+                Heads = parse.GetValue(heads) is { } h ? ListArguments.Split(h) : config.Heads,
+                Models = parse.GetValue(models) is { } m ? ListArguments.Split(m, ';') : config.Models,
                 Seeds = parse.GetValue(seeds) ?? config.Seeds,
                 Epochs = parse.GetValue(epochs) ?? config.Epochs,
                 FineTuneEpochs = parse.GetValue(fineTune) ?? config.FineTuneEpochs,
-                InitScales = parse.GetValue(scales) is { } s ? Numbers(s, "--init-scales") : config.InitScales,
-                LearningRates = parse.GetValue(grid) is { } g ? Numbers(g, "--lr-grid") : config.LearningRates,
+                InitScales = parse.GetValue(scales) is { } s ? ListArguments.Numbers(s, "--init-scales") : config.InitScales,
+                LearningRates = parse.GetValue(grid) is { } g ? ListArguments.Numbers(g, "--lr-grid") : config.LearningRates,
                 TuningEpochs = parse.GetValue(tuningEpochs) ?? config.TuningEpochs,
                 TrainLimit = parse.GetValue(trainLimit) ?? config.TrainLimit,
                 TargetAccuracy = parse.GetValue(target) ?? config.TargetAccuracy,
@@ -62,11 +62,4 @@ public static class CompareCommand
         });
         return command;
     }
-
-    static List<string> Split(string text, char separator) =>
-        text.Split(separator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-
-    static List<double> Numbers(string text, string option) => Split(text, ',').Select(part =>
-        double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
-            : throw new UserException($"{option}: '{part}' is not a number")).ToList();
 }

@@ -39,19 +39,21 @@ public sealed class StepStatistics : IDisposable
         using var scope = DisposeScope.Enter();
         var batch = logits.Size(0);
         var z = logits.Detach();
-        var values = new List<Tensor>(Fixed + parameters.Count) { loss.Detach() * batch, head.Predict(z).Eq(labels).Sum() };
+        var dtype = z.DType;
+        // Counts are converted to the logits' dtype so that one stack and one conversion to float64 suffice.
+        var values = new List<Tensor>(Fixed + parameters.Count) { loss.Detach() * batch, head.Predict(z).Eq(labels).Sum().To(dtype) };
         if (full)
         {
             var probabilities = head.Probabilities(z);
             var dz = logits.Grad ?? throw new InvalidOperationException("the logits' gradient was not retained");
             // The loss is the batch mean, so each row of dL/dz is an example's own gradient divided by the batch size.
             values.Add(dz.Norm(2, [1]).Sum() * batch);
-            values.Add((probabilities < SaturationMargin).LogicalOr(probabilities > 1 - SaturationMargin).Sum());
+            values.Add((probabilities < SaturationMargin).LogicalOr(probabilities > 1 - SaturationMargin).Sum().To(dtype));
             values.Add(TrueClassProbability(probabilities, targets).Sum());
             foreach (var p in parameters)
-                values.Add(p.Grad is { } g ? g.Norm() : Tensor.Scalar(0, device: z.Device));
+                values.Add(p.Grad is { } g ? g.Norm() : Tensor.Scalar(0, dtype, z.Device));
         }
-        var vector = Tensor.Stack(values.Select(v => v.To(DType.Float64)).ToList());
+        var vector = Tensor.Stack(values).To(DType.Float64);
         if (sums is null)
         {
             sums = vector.Clone().DetachFromScope();
