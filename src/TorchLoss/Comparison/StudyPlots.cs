@@ -27,10 +27,11 @@ public static class StudyPlots
             series.AddRange(fineTune.Select(a => Curve(a.Arm.Label, a.MeanCurve("test_error"), offset: study.Config.Epochs, dashed: true)));
             Save($"test-error_{slug}.svg", new LinePlot($"Test error, {label} (mean over seeds)", "epoch", "test error", series));
 
+            // One colour per head, one line style per layer (solid, dashed, dotted, from the input).
             var layers = random[0].Layers;
             Save($"gradient-norms_{slug}.svg", new LinePlot($"Weight-gradient L2 norm per layer, {label}", "epoch", "mean ‖∂L/∂W‖ over steps",
-                random.SelectMany(a => layers.Select((layer, i) => Curve($"{a.Arm.Head} {layer}", a.MeanCurve($"grad_norm_mean/{layer}.weight"),
-                    dashed: i > 0))).ToList()) { LogY = true });
+                random.SelectMany((a, h) => layers.Select((layer, i) => Curve($"{a.Arm.Head} {layer}", a.MeanCurve($"grad_norm_mean/{layer}.weight"),
+                    dashed: i % 3 == 1) with { Color = SvgRenderer.Palette[h % SvgRenderer.Palette.Length], Dotted = i % 3 == 2 })).ToList()) { LogY = true });
             Save($"output-gradient_{slug}.svg", new LinePlot($"Mean per-example ‖dL/dz‖ at the output, {label}", "epoch", "‖dL/dz‖",
                 random.Select(a => Curve(a.Arm.Head, a.MeanCurve("output_grad_norm"))).ToList()) { LogY = true });
             Save($"saturation_{slug}.svg", new LinePlot($"Saturated outputs (within 0.01 of 0 or 1), {label}", "epoch", "fraction of outputs",

@@ -1,7 +1,9 @@
 namespace TorchLoss.Reporting.Plots;
 
-/// <summary>One line of a plot; points with a non-finite coordinate break the line.</summary>
-public sealed record Series(string Name, IReadOnlyList<(double X, double Y)> Points, bool Dashed = false, string? Color = null);
+/// <summary>One line of a plot; points with a non-finite coordinate break the line. A series of a dozen points or
+/// fewer also marks each point.</summary>
+public sealed record Series(string Name, IReadOnlyList<(double X, double Y)> Points, bool Dashed = false, string? Color = null,
+    bool Dotted = false);
 
 /// <summary>An x-interval to shade, e.g. where a loss is non-convex.</summary>
 public sealed record Band(double From, double To, string Label);

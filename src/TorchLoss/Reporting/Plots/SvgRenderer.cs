@@ -7,7 +7,8 @@ namespace TorchLoss.Reporting.Plots;
 /// <summary>Draws a <see cref="LinePlot"/> as a standalone SVG document (no scripts, no external resources).</summary>
 public static class SvgRenderer
 {
-    static readonly string[] Palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+    /// <summary>Colours in order; also for callers that colour several series alike (e.g. one colour per head).</summary>
+    public static readonly string[] Palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
     const double Left = 72, Right = 190, Top = 40, Bottom = 56;
 
     public static string Render(LinePlot plot)
@@ -64,7 +65,7 @@ public static class SvgRenderer
 
     static void Line(StringBuilder svg, Series series, string color, Axis x, Axis y)
     {
-        var dash = series.Dashed ? " stroke-dasharray=\"6,4\"" : "";
+        var dash = Dash(series);
         var path = new StringBuilder();
         var pen = false;
         foreach (var (px, py) in series.Points)
@@ -74,11 +75,10 @@ public static class SvgRenderer
             pen = true;
         }
         svg.Append(Invariant($"<path d=\"{path.ToString().TrimEnd()}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.8\"{dash}><title>{Escape(series.Name)}</title></path>\n"));
-        if (series.Points.Count(p => x.Accepts(p.X) && y.Accepts(p.Y)) == 1)
-        {
-            var (qx, qy) = series.Points.First(p => x.Accepts(p.X) && y.Accepts(p.Y));
-            svg.Append(Invariant($"<circle cx=\"{x.Pixel(qx):F1}\" cy=\"{y.Pixel(qy):F1}\" r=\"3\" fill=\"{color}\"/>\n"));
-        }
+        var shown = series.Points.Where(p => x.Accepts(p.X) && y.Accepts(p.Y)).ToList();
+        if (shown.Count <= 12)
+            foreach (var (qx, qy) in shown)
+                svg.Append(Invariant($"<circle cx=\"{x.Pixel(qx):F1}\" cy=\"{y.Pixel(qy):F1}\" r=\"2.5\" fill=\"{color}\"/>\n"));
     }
 
     static void Legend(StringBuilder svg, LinePlot plot)
@@ -88,7 +88,7 @@ public static class SvgRenderer
         foreach (var (series, i) in plot.Series.Select((s, i) => (s, i)))
         {
             var color = series.Color ?? Palette[i % Palette.Length];
-            var dash = series.Dashed ? " stroke-dasharray=\"6,4\"" : "";
+            var dash = Dash(series);
             svg.Append(Invariant($"<line x1=\"{lx}\" y1=\"{ly + i * 18}\" x2=\"{lx + 22}\" y2=\"{ly + i * 18}\" stroke=\"{color}\" stroke-width=\"2\"{dash}/>"));
             svg.Append(Invariant($"<text x=\"{lx + 28}\" y=\"{ly + i * 18 + 4}\">{Escape(series.Name)}</text>\n"));
         }
@@ -98,6 +98,9 @@ public static class SvgRenderer
             svg.Append(Invariant($"<rect x=\"{lx}\" y=\"{by - 6}\" width=\"22\" height=\"12\" fill=\"#f4c7c3\"/><text x=\"{lx + 28}\" y=\"{by + 4}\">{Escape(band.Label)}</text>\n"));
         }
     }
+
+    static string Dash(Series series) =>
+        series.Dotted ? " stroke-dasharray=\"1.5,3\"" : series.Dashed ? " stroke-dasharray=\"6,4\"" : "";
 
     static string Escape(string text) => SecurityElement.Escape(text) ?? "";
 
