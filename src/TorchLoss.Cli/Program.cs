@@ -7,5 +7,6 @@ root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(GradCheckCommand.Create());
 
 return CliRunner.Run(root, args);
