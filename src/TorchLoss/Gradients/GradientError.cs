@@ -29,17 +29,17 @@ public sealed record GradientError(double MaxAbsolute, double MaxRelative)
 
 /// <summary>
 /// Passes when every element has |a - b| &lt;= Relative * max(|a|, |b|, floor), i.e. the combined criterion
-/// |a - b| &lt;= Relative * max(|a|, |b|) or |a - b| &lt;= Relative * floor. The floor is <see cref="Floor"/>, times
-/// max(1, |L|) when <see cref="FloorScalesWithLoss"/>: the rounding error of a finite difference grows with the loss.
+/// |a - b| &lt;= Relative * max(|a|, |b|) or |a - b| &lt;= Relative * floor, with floor = Floor * max(1, |scale|):
+/// rounding errors grow with the size of what is computed (<see cref="ScaledBy"/> names it).
 /// </summary>
-public sealed record Tolerance(double Relative, double Floor, bool FloorScalesWithLoss = false)
+public sealed record Tolerance(double Relative, double Floor, string ScaledBy)
 {
-    public double FloorFor(double loss) => FloorScalesWithLoss ? Floor * Math.Max(1, Math.Abs(loss)) : Floor;
+    public double FloorFor(double scale) => Floor * Math.Max(1, Math.Abs(scale));
 
     public bool Accepts(GradientError error) => error.MaxRelative <= Relative && double.IsFinite(error.MaxAbsolute);
 
     public string Criterion =>
-        $"|a - b| <= {Short(Relative)} * max(|a|, |b|) or |a - b| <= {Short(Relative * Floor)}{(FloorScalesWithLoss ? " * max(1, |L|)" : "")}";
+        $"|a - b| <= {Short(Relative)} * max(|a|, |b|) or |a - b| <= {Short(Relative * Floor)} * max(1, {ScaledBy})";
 
     static string Short(double value) => value.ToString("0.#e+00", System.Globalization.CultureInfo.InvariantCulture);
 }
