@@ -8,5 +8,6 @@ root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(GradCheckCommand.Create());
+root.Subcommands.Add(LandscapeCommand.Create());
 
 return CliRunner.Run(root, args);
