@@ -9,5 +9,6 @@ root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(GradCheckCommand.Create());
 root.Subcommands.Add(LandscapeCommand.Create());
+root.Subcommands.Add(SaturationCommand.Create());
 
 return CliRunner.Run(root, args);
