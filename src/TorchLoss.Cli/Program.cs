@@ -10,5 +10,6 @@ root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(GradCheckCommand.Create());
 root.Subcommands.Add(LandscapeCommand.Create());
 root.Subcommands.Add(SaturationCommand.Create());
+root.Subcommands.Add(ExamplesCommand.Create());
 
 return CliRunner.Run(root, args);

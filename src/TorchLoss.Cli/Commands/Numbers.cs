@@ -11,4 +11,7 @@ public static class Numbers
 
     /// <summary>Up to <paramref name="digits"/> significant digits, invariant culture.</summary>
     public static string General(double value, int digits = 6) => value.ToString($"G{digits}", CultureInfo.InvariantCulture);
+
+    /// <summary>A fraction as a percentage with two decimals, e.g. 95.90%.</summary>
+    public static string Percent(double fraction) => (fraction * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
 }
