@@ -14,7 +14,7 @@ public static class GradCheckCommand
     {
         var defaults = new GradCheckSettings();
         var heads = new Option<string>("--heads") { Description = $"Comma-separated heads to check (default: all). {HeadRegistry.Help}." };
-        var reduction = new Option<string>("--mse-reduction") { Description = "Squared-error heads: half-sum (1/2 * sum (a-y)^2, the default) or mean (1/C * sum).", DefaultValueFactory = _ => "half-sum" };
+        var reduction = TrainOptions.MseReductionOption();
         var batches = new Option<string>("--batch-sizes") { Description = "Comma-separated batch sizes.", DefaultValueFactory = _ => string.Join(",", defaults.BatchSizes) };
         var classes = new Option<int>("--classes") { Description = "Output units (classes).", DefaultValueFactory = _ => defaults.Classes };
         var features = new Option<int>("--features") { Description = "Input features of the linear model and the MLP.", DefaultValueFactory = _ => defaults.Features };
@@ -36,10 +36,9 @@ public static class GradCheckCommand
         {
             var mseReduction = TrainOptions.ParseReduction(parse.GetValue(reduction)!);
             var options = new HeadOptions(mseReduction);
-            var names = parse.GetValue(heads) is { } list ? OptionParsing.Names("--heads", list) : HeadRegistry.Names;
             var settings = new GradCheckSettings
             {
-                Heads = names.Select(n => HeadRegistry.Create(n, options)).ToList(),
+                Heads = OptionParsing.Heads("--heads", parse.GetValue(heads), options),
                 BatchSizes = OptionParsing.Integers("--batch-sizes", parse.GetValue(batches)!),
                 Classes = parse.GetValue(classes),
                 Features = parse.GetValue(features),
@@ -48,8 +47,6 @@ public static class GradCheckCommand
                 SaturatedLogit = parse.GetValue(saturated),
                 Seed = parse.GetValue(seed),
             };
-            try { settings.Validate(); }
-            catch (ArgumentException e) when (e is not ArgumentOutOfRangeException) { throw new UserException(e.Message); }
             var report = GradCheck.Run(settings);
             var writer = output ?? Console.Out;
             if (parse.GetValue(json)) writer.WriteLine(JsonSerializer.Serialize(report, JsonFiles.Options));

@@ -22,11 +22,11 @@ public static class LandscapeCommand
         };
         command.SetAction(parse =>
         {
-            var points_ = parse.GetValue(points);
-            if (points_ < 2) throw new UserException("--points must be at least 2");
+            var pointCount = parse.GetValue(points);
+            if (pointCount < 2) throw new UserException("--points must be at least 2");
             var (from, to) = OptionParsing.Range("--range", parse.GetValue(range)!);
             var data = OptionParsing.LabelledSamples("--samples", parse.GetValue(samples)!).Select(s => new LabelledPoint(s.X, s.Y)).ToList();
-            var landscape = Landscape.Compute(data, from, to, points_);
+            var landscape = Landscape.Compute(data, from, to, pointCount);
             var files = LandscapeFiles.Write(landscape, parse.GetValue(outDir)!);
             Print(landscape, files, output ?? Console.Out);
             return landscape.CurvaturesAgree ? ExitCodes.Ok : ExitCodes.Failed;

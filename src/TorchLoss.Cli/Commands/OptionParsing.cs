@@ -1,4 +1,5 @@
 using System.Globalization;
+using TorchLoss.Heads;
 
 namespace TorchLoss.Cli.Commands;
 
@@ -41,8 +42,9 @@ public static class OptionParsing
         return samples;
     }
 
-    /// <summary>Comma-separated names, trimmed, with none empty.</summary>
-    public static IReadOnlyList<string> Names(string option, string text) => Parts(option, text);
+    /// <summary>The heads named in a comma-separated list (null: every head), built with <paramref name="options"/>.</summary>
+    public static IReadOnlyList<OutputHead> Heads(string option, string? text, HeadOptions options) =>
+        (text is null ? HeadRegistry.Names : Parts(option, text)).Select(name => HeadRegistry.Create(name, options)).ToList();
 
     static List<string> Parts(string option, string text)
     {

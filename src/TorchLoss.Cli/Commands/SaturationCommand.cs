@@ -10,7 +10,7 @@ public static class SaturationCommand
     public static Command Create(TextWriter? output = null)
     {
         var heads = new Option<string>("--heads") { Description = $"Comma-separated heads (default: all). {HeadRegistry.Help}." };
-        var reduction = new Option<string>("--mse-reduction") { Description = "Squared-error heads: half-sum (1/2 * sum (a-y)^2, the default) or mean (1/C * sum).", DefaultValueFactory = _ => "half-sum" };
+        var reduction = TrainOptions.MseReductionOption();
         var classes = new Option<int>("--classes") { Description = "Classes of the softmax heads.", DefaultValueFactory = _ => 10 };
         var range = new Option<string>("--range") { Description = "Margin range FROM:TO (e.g. --range=-30:30).", DefaultValueFactory = _ => "-30:30" };
         var points = new Option<int>("--points") { Description = "Points of the sweep.", DefaultValueFactory = _ => 241 };
@@ -26,8 +26,7 @@ public static class SaturationCommand
         command.SetAction(parse =>
         {
             var options = new HeadOptions(TrainOptions.ParseReduction(parse.GetValue(reduction)!));
-            var names = parse.GetValue(heads) is { } list ? OptionParsing.Names("--heads", list) : HeadRegistry.Names;
-            var chosen = names.Select(n => HeadRegistry.Create(n, options)).ToList();
+            var chosen = OptionParsing.Heads("--heads", parse.GetValue(heads), options);
             var (from, to) = OptionParsing.Range("--range", parse.GetValue(range)!);
             if (parse.GetValue(points) < 2) throw new UserException("--points must be at least 2");
             if (parse.GetValue(classes) < 2) throw new UserException("--classes must be at least 2");
