@@ -3,11 +3,15 @@ using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
 
 var root = new RootCommand("torchloss: how a classifier's output head and loss shape its training (libtorch, CPU or CUDA).");
+root.Subcommands.Add(CompareCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(GradCheckCommand.Create());
+root.Subcommands.Add(LandscapeCommand.Create());
+root.Subcommands.Add(SaturationCommand.Create());
+root.Subcommands.Add(ExamplesCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
-root.Subcommands.Add(DataCommand.Create());
-root.Subcommands.Add(TrainCommand.Create());
-root.Subcommands.Add(CompareCommand.Create());
-root.Subcommands.Add(BenchCommand.Create());
 
 return CliRunner.Run(root, args);

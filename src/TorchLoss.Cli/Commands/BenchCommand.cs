@@ -34,10 +34,10 @@ public static class BenchCommand
         {
             var settings = defaults with
             {
-                Devices = ListArguments.Split(parse.GetValue(devices)!),
-                Batches = ListArguments.PositiveIntegers(parse.GetValue(batches)!, "--batch"),
-                Heads = ListArguments.Split(parse.GetValue(heads)!),
-                CpuThreads = parse.GetValue(threads) is { } t ? ListArguments.Split(t).Select(Pair).ToList() : defaults.CpuThreads,
+                Devices = OptionParsing.Strings("--device", parse.GetValue(devices)!),
+                Batches = OptionParsing.Integers("--batch", parse.GetValue(batches)!).ToList(),
+                Heads = OptionParsing.Strings("--head", parse.GetValue(heads)!),
+                CpuThreads = parse.GetValue(threads) is { } t ? OptionParsing.Strings("--threads", t).Select(Pair).ToList() : defaults.CpuThreads,
                 Steps = parse.GetValue(steps),
                 Repetitions = parse.GetValue(repetitions),
                 WarmupSteps = parse.GetValue(warmup),

@@ -40,13 +40,13 @@ public static class CompareCommand
             var config = StudyConfig.FromPreset(parse.GetValue(quick) ? "quick" : parse.GetValue(full) ? "full" : "default");
             config = config with
             {
-                Heads = parse.GetValue(heads) is { } h ? ListArguments.Split(h) : config.Heads,
-                Models = parse.GetValue(models) is { } m ? ListArguments.Split(m, ';') : config.Models,
+                Heads = parse.GetValue(heads) is { } h ? OptionParsing.Strings("--heads", h) : config.Heads,
+                Models = parse.GetValue(models) is { } m ? OptionParsing.Strings("--models", m, ';') : config.Models,
                 Seeds = parse.GetValue(seeds) ?? config.Seeds,
                 Epochs = parse.GetValue(epochs) ?? config.Epochs,
                 FineTuneEpochs = parse.GetValue(fineTune) ?? config.FineTuneEpochs,
-                InitScales = parse.GetValue(scales) is { } s ? ListArguments.Numbers(s, "--init-scales") : config.InitScales,
-                LearningRates = parse.GetValue(grid) is { } g ? ListArguments.Numbers(g, "--lr-grid") : config.LearningRates,
+                InitScales = parse.GetValue(scales) is { } s ? OptionParsing.Doubles("--init-scales", s) : config.InitScales,
+                LearningRates = parse.GetValue(grid) is { } g ? OptionParsing.Doubles("--lr-grid", g) : config.LearningRates,
                 TuningEpochs = parse.GetValue(tuningEpochs) ?? config.TuningEpochs,
                 TrainLimit = parse.GetValue(trainLimit) ?? config.TrainLimit,
                 TargetAccuracy = parse.GetValue(target) ?? config.TargetAccuracy,

@@ -13,7 +13,7 @@ public sealed class TrainOptions
     public readonly Option<string> Head = new("--head") { Description = $"Output head. {HeadRegistry.Help}.", DefaultValueFactory = _ => Defaults.Head };
     public readonly Option<string> Model = new("--model") { Description = $"Model: {ModelSpec.Syntax}.", DefaultValueFactory = _ => Defaults.Model };
     public readonly Option<string> HiddenActivation = new("--hidden-activation") { Description = "Hidden units of an MLP: sigmoid (as Golik et al.), tanh or relu.", DefaultValueFactory = _ => "sigmoid" };
-    public readonly Option<string> MseReduction = new("--mse-reduction") { Description = "Squared error over classes: half-sum (1/2 * sum (a-y)^2, the default) or mean (1/C * sum).", DefaultValueFactory = _ => "half-sum" };
+    public readonly Option<string> MseReduction = MseReductionOption();
     public readonly Option<double> TrueClassWeight = new("--true-class-weight") { Description = "logit-mse: weight k of the true class's term (Hui & Belkin rescaling).", DefaultValueFactory = _ => 1 };
     public readonly Option<double> TrueClassTarget = new("--true-class-target") { Description = "logit-mse: target M for the true class's logit.", DefaultValueFactory = _ => 1 };
     public readonly Option<double> InitScale = new("--init-scale") { Description = "Multiply the initial weights by this (large values start the units saturated).", DefaultValueFactory = _ => 1 };
@@ -82,6 +82,13 @@ public sealed class TrainOptions
         Standardize = p.GetValue(Standardize),
         BinaryTask = p.GetValue(Binary),
         DataDirectory = p.GetValue(DataDir),
+    };
+
+    /// <summary>--mse-reduction, shared by every command that builds squared-error heads.</summary>
+    public static Option<string> MseReductionOption() => new("--mse-reduction")
+    {
+        Description = "Squared error over classes: half-sum (1/2 * sum (a-y)^2, the default) or mean (1/C * sum).",
+        DefaultValueFactory = _ => "half-sum",
     };
 
     public static SquaredErrorReduction ParseReduction(string text) => text.Trim().ToLowerInvariant() switch

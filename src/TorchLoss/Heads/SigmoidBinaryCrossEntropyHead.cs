@@ -15,8 +15,10 @@ public sealed class SigmoidBinaryCrossEntropyHead : OutputHead
     public override Tensor ExampleLoss(Tensor logits, Tensor targets)
     {
         using var scope = DisposeScope.Enter();
-        // softplus(z) = max(z, 0) + log(1 + exp(-|z|)) never overflows.
-        var softplus = logits.Relu() + (-logits.Abs()).Exp().Log1p();
+        // softplus(z) = max(z, 0) + log(1 + exp(-|z|)) never overflows. -|z| is written z - 2 max(z, 0): autograd takes
+        // the derivative of |z| at 0 as 0, which made dL/dz at z = 0 exactly -y instead of 1/2 - y (e.g. at a zero init).
+        var relu = logits.Relu();
+        var softplus = relu + (logits - 2 * relu).Exp().Log1p();
         return (softplus - targets * logits).Sum(1).MoveToOuterScope();
     }
 

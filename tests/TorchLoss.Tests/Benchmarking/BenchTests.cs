@@ -60,7 +60,7 @@ public class BenchTests
     }
 
     [Theory]
-    [InlineData("'abc' is not a positive integer", "--batch", "32,abc")]
+    [InlineData("'abc' is not an integer >= 1", "--batch", "32,abc")]
     [InlineData("is not INTRAxBLAS", "--threads", "1y2")]
     [InlineData("unknown head 'hinge'", "--head", "hinge")]
     [InlineData("unknown device 'tpu'", "--device", "tpu")]

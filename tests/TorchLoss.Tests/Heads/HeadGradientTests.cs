@@ -36,6 +36,31 @@ public class HeadGradientTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(AllHeads))]
+    public void AutogradMatchesTheClosedFormAtExactlyZeroLogits(string name, SquaredErrorReduction reduction)
+    {
+        // Kinks of max(z, 0) and |z| sit at 0, where autograd picks one one-sided derivative: a zero init hits them.
+        var head = HeadRegistry.Create(name, new HeadOptions(reduction));
+        using var scope = DisposeScope.Enter();
+        var z = Tensor.Zeros([3, 4], DType.Float64).RequiresGrad_();
+        var y = head.Targets(Tensor.FromArray(new long[] { 0, 2, 3 }), 4, DType.Float64);
+        var autograd = Autograd.Grad(head.ExampleLoss(z, y).Sum(), z, createGraph: true);
+        var error = (head.LogitGradient(z.Detach(), y) - autograd).Abs().Max().Item();
+        Assert.True(error <= 1e-15, $"{name} at z = 0: max error {error}");
+    }
+
+    [Fact]
+    public void BinaryCrossEntropysSecondDerivativeAtZeroIsAQuarter()
+    {
+        using var scope = DisposeScope.Enter();
+        var z = Tensor.Zeros([1, 1], DType.Float64).RequiresGrad_();
+        var y = Tensor.Ones([1, 1], DType.Float64);
+        var slope = Autograd.Grad(new SigmoidBinaryCrossEntropyHead().ExampleLoss(z, y).Sum(), z, createGraph: true);
+        Assert.Equal(-0.5, slope.Item(), 15);
+        Assert.Equal(0.25, Autograd.Grad(slope.Sum(), z).Item(), 15);
+    }
+
     [Fact]
     public void SquaredErrorGradientsVanishWhenTheOutputSaturatesButCrossEntropysDoNot()
     {

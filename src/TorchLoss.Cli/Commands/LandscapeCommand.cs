@@ -1,0 +1,78 @@
+using System.CommandLine;
+using TorchLoss.Analysis;
+
+namespace TorchLoss.Cli.Commands;
+
+/// <summary>`torchloss landscape`: CE and MSE of one-weight logistic regression, with first and second derivatives in w.</summary>
+public static class LandscapeCommand
+{
+    public static Command Create(TextWriter? output = null)
+    {
+        var samples = new Option<string>("--samples") { Description = "Samples X:LABEL, comma-separated (labels 0 or 1).", DefaultValueFactory = _ => "2:1,1:1,0.5:0" };
+        var range = new Option<string>("--range") { Description = "Range of the weight w, FROM:TO (e.g. --range=-6:6).", DefaultValueFactory = _ => "-6:6" };
+        var points = new Option<int>("--points") { Description = "Grid points over the range.", DefaultValueFactory = _ => 241 };
+        var outDir = new Option<string>("--out") { Description = "Output folder for landscape.csv and the SVG plots.", DefaultValueFactory = _ => Path.Combine("runs", "landscape") };
+        var command = new Command("landscape",
+            "Logistic regression h = sigmoid(w x) with a single weight on a few samples: CE and MSE (1/2 sum (h - y)^2) " +
+            "with their first and second derivatives in w over a range. Second derivatives both by the seeds' closed forms " +
+            $"(CE: {Landscape.CrossEntropyCurvatureFormula}; MSE: {Landscape.SquaredErrorCurvatureFormula}) and by autograd's double " +
+            "backward, checked equal (exit 1 otherwise); shows where MSE is non-convex. Writes a CSV and SVG plots.")
+        {
+            samples, range, points, outDir,
+        };
+        command.SetAction(parse =>
+        {
+            var pointCount = parse.GetValue(points);
+            if (pointCount < 2) throw new UserException("--points must be at least 2");
+            var (from, to) = OptionParsing.Range("--range", parse.GetValue(range)!);
+            var data = OptionParsing.LabelledSamples("--samples", parse.GetValue(samples)!).Select(s => new LabelledPoint(s.X, s.Y)).ToList();
+            var landscape = Landscape.Compute(data, from, to, pointCount);
+            var files = LandscapeFiles.Write(landscape, parse.GetValue(outDir)!);
+            Print(landscape, files, output ?? Console.Out);
+            return landscape.CurvaturesAgree ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return command;
+    }
+
+    static void Print(Landscape landscape, IReadOnlyList<string> files, TextWriter output)
+    {
+        var rows = landscape.Rows;
+        output.WriteLine($"landscape: h = sigmoid(w x), samples {string.Join(", ", landscape.Samples.Select(s => $"({Numbers.General(s.X)}, {s.Y})"))}; " +
+                         $"w from {Numbers.General(rows[0].W)} to {Numbers.General(rows[^1].W)} ({rows.Count} points)");
+        output.WriteLine("losses summed over the samples: CE = -sum [y log h + (1-y) log(1-h)], MSE = 1/2 sum (h - y)^2");
+        output.WriteLine();
+        var step = Math.Max(1, (rows.Count - 1) / 8);
+        var shown = Enumerable.Range(0, rows.Count).Where(i => i % step == 0 || i == rows.Count - 1).Select(i => rows[i]);
+        ConsoleTable.Write(output, ["w", "CE L", "CE dL/dw", "CE d2L/dw2", "MSE L", "MSE dL/dw", "MSE d2L/dw2"],
+            shown.Select(r => (IReadOnlyList<string>)
+            [
+                Numbers.General(r.W, 4), Numbers.General(r.CrossEntropy, 4), Numbers.General(r.CrossEntropySlope, 4), Numbers.General(r.CrossEntropyCurvature, 4),
+                Numbers.General(r.SquaredError, 4), Numbers.General(r.SquaredErrorSlope, 4), Numbers.General(r.SquaredErrorCurvature, 4),
+            ]).ToList(), textColumns: 0);
+        output.WriteLine();
+        output.WriteLine("second derivative, closed form vs autograd double backward:");
+        foreach (var (name, formula, error) in new[]
+                 {
+                     ("CE ", Landscape.CrossEntropyCurvatureFormula, landscape.CrossEntropyCurvatureError),
+                     ("MSE", Landscape.SquaredErrorCurvatureFormula, landscape.SquaredErrorCurvatureError),
+                 })
+            output.WriteLine($"  {name} {formula,-40} max |diff| {Numbers.Sci(error.MaxAbsolute)}, rel {Numbers.Sci(error.MaxRelative)}" +
+                             $"  {(Gradients.GradCheck.ClosedFormVsAutograd.Accepts(error) ? "ok" : "MISMATCH")}");
+        output.WriteLine($"  (pass when {Gradients.GradCheck.ClosedFormVsAutograd.Criterion}, g = d2L/dw2)");
+        output.WriteLine($"note: {Landscape.SquaredErrorConvention}.");
+        output.WriteLine();
+        var nonConvex = landscape.SquaredErrorNonConvex;
+        output.WriteLine(nonConvex.Count == 0
+            ? "MSE: d2L/dw2 >= 0 on the whole range."
+            : $"MSE is non-convex (d2L/dw2 < 0) for w in {string.Join(" and ", nonConvex.Select(i => $"[{Numbers.General(i.From, 3)}, {Numbers.General(i.To, 3)}]"))}.");
+        var flattest = landscape.SmallestCrossEntropyCurvature;
+        output.WriteLine(landscape.CrossEntropyNonConvex.Count == 0
+            ? $"CE: d2L/dw2 >= 0 everywhere (smallest {Numbers.Sci(flattest.CrossEntropyCurvature)} at w = {Numbers.General(flattest.W, 4)})."
+            : "CE: d2L/dw2 < 0 somewhere: this contradicts the closed form h(1-h) x^2 >= 0.");
+        var ceBest = rows.MinBy(r => r.CrossEntropy)!;
+        var mseBest = rows.MinBy(r => r.SquaredError)!;
+        output.WriteLine($"lowest loss on the grid: CE {Numbers.General(ceBest.CrossEntropy, 4)} at w = {Numbers.General(ceBest.W, 4)}, " +
+                         $"MSE {Numbers.General(mseBest.SquaredError, 4)} at w = {Numbers.General(mseBest.W, 4)}.");
+        output.WriteLine($"wrote {string.Join(", ", files)}");
+    }
+}

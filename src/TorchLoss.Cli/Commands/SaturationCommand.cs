@@ -1,0 +1,65 @@
+using System.CommandLine;
+using TorchLoss.Analysis;
+using TorchLoss.Heads;
+
+namespace TorchLoss.Cli.Commands;
+
+/// <summary>`torchloss saturation`: each head's |dL/dz| from confidently wrong to confidently right.</summary>
+public static class SaturationCommand
+{
+    public static Command Create(TextWriter? output = null)
+    {
+        var heads = new Option<string>("--heads") { Description = $"Comma-separated heads (default: all). {HeadRegistry.Help}." };
+        var reduction = TrainOptions.MseReductionOption();
+        var classes = new Option<int>("--classes") { Description = "Classes of the softmax heads.", DefaultValueFactory = _ => 10 };
+        var range = new Option<string>("--range") { Description = "Margin range FROM:TO (e.g. --range=-30:30).", DefaultValueFactory = _ => "-30:30" };
+        var points = new Option<int>("--points") { Description = "Points of the sweep.", DefaultValueFactory = _ => 241 };
+        var outDir = new Option<string>("--out") { Description = "Output folder for saturation.csv and saturation.svg.", DefaultValueFactory = _ => Path.Combine("runs", "saturation") };
+        var command = new Command("saturation",
+            "For each head, |dL/dz| (its closed form) as the true class's margin sweeps from very wrong to very right with " +
+            "the other logits fixed at 0: softmax heads get logits (m, 0, ..., 0), sigmoid heads and the square loss on logits " +
+            "a single logit m with label 1. Squared error through softmax or sigmoid vanishes at both ends, cross-entropy only " +
+            "when right. Writes a CSV and an SVG plot.")
+        {
+            heads, reduction, classes, range, points, outDir,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new HeadOptions(TrainOptions.ParseReduction(parse.GetValue(reduction)!));
+            var chosen = OptionParsing.Heads("--heads", parse.GetValue(heads), options);
+            var (from, to) = OptionParsing.Range("--range", parse.GetValue(range)!);
+            if (parse.GetValue(points) < 2) throw new UserException("--points must be at least 2");
+            if (parse.GetValue(classes) < 2) throw new UserException("--classes must be at least 2");
+            var curves = SaturationSweep.Run(chosen, parse.GetValue(classes), from, to, parse.GetValue(points));
+            var files = SaturationFiles.Write(curves, parse.GetValue(outDir)!);
+            Print(curves, files, output ?? Console.Out);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    static void Print(IReadOnlyList<SaturationCurve> curves, IReadOnlyList<string> files, TextWriter output)
+    {
+        var points = curves[0].Points;
+        var middle = points.MinBy(p => Math.Abs(p.Margin))!;
+        output.WriteLine($"saturation: |dL/dz| as the margin m goes from {Numbers.General(points[0].Margin)} (confidently wrong) to " +
+                         $"{Numbers.General(points[^1].Margin)} (confidently right), other logits at 0");
+        output.WriteLine();
+        ConsoleTable.Write(output,
+            ["head", "logits", $"m = {Numbers.General(points[0].Margin)}", $"m = {Numbers.General(middle.Margin)}", $"m = {Numbers.General(points[^1].Margin)}", "peak", "wrong end", "right end"],
+            curves.Select(c => (IReadOnlyList<string>)
+            [
+                c.Head, c.Outputs == 1 ? "(m), y = 1" : $"(m, 0 x{c.Outputs - 1})",
+                Numbers.Sci(c.Points[0].GradientNorm), Numbers.Sci(c.Points.MinBy(p => Math.Abs(p.Margin))!.GradientNorm),
+                Numbers.Sci(c.Points[^1].GradientNorm), Numbers.Sci(c.Peak),
+                End(c.VanishesWhenWrong), End(c.VanishesWhenRight),
+            ]).ToList(), textColumns: 2);
+        output.WriteLine();
+        output.WriteLine($"vanishes: |dL/dz| at that end below {Numbers.Sci(SaturationCurve.VanishingRatio)} of the curve's peak.");
+        foreach (var c in curves.Where(c => c.VanishesWhenWrong))
+            output.WriteLine($"{c.Head}: the gradient vanishes when the prediction is confidently wrong: no signal to correct it.");
+        output.WriteLine($"wrote {string.Join(", ", files)}");
+    }
+
+    static string End(bool vanishes) => vanishes ? "vanishes" : "does not";
+}
