@@ -6,6 +6,7 @@ namespace TorchLoss.Benchmarks;
 /// <summary>Cost of one tiny op through the binding (P/Invoke, handle, scope bookkeeping), where libtorch's
 /// own work is negligible: this is the per-call overhead every training step pays many times.</summary>
 [MemoryDiagnoser]
+[MarkdownExporterAttribute.GitHub, JsonExporterAttribute.Full]
 public class BindingOverheadBenchmarks
 {
     Tensor a = null!;
