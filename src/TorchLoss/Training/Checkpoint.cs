@@ -1,29 +1,50 @@
 using TorchLoss.Reporting;
-using TorchLoss.Torch;
 using TorchLoss.Torch.NN;
 using TorchLoss.Torch.Optim;
 
 namespace TorchLoss.Training;
 
-/// <summary>Saves and restores model, optimizer state and <see cref="TrainingState"/> in a run folder. The state
-/// file is written last: a checkpoint counts only once its state file names it.</summary>
+/// <summary>
+/// Saves and restores model, optimizer state and <see cref="TrainingState"/> in a run folder. Each epoch's
+/// parameters go to files of their own under checkpoints/, and state.json, written last, names them: a process
+/// killed at any moment leaves the previous state.json naming complete files of the previous epoch. Only then are
+/// older checkpoints removed and model.params (the latest model, for users and --init-from) replaced.
+/// </summary>
 public static class Checkpoint
 {
+    public const string Directory = "checkpoints";
+
     public static void Save(RunFolder run, Module model, Optimizer optimizer, TrainingState state)
     {
-        model.Save(run.File(RunFolder.ModelFile));
-        ParameterFile.Write(run.File(RunFolder.OptimizerFile), optimizer.State());
-        JsonFiles.Write(run.File(RunFolder.StateFile), state);
+        System.IO.Directory.CreateDirectory(run.File(Directory));
+        var modelFile = Path.Combine(Directory, $"model-epoch{state.Epoch}.params");
+        var optimizerFile = Path.Combine(Directory, $"optimizer-epoch{state.Epoch}.params");
+        model.Save(run.File(modelFile));
+        ParameterFile.Write(run.File(optimizerFile), optimizer.State());
+        JsonFiles.Write(run.File(RunFolder.StateFile), state with { ModelCheckpoint = modelFile, OptimizerCheckpoint = optimizerFile });
+        foreach (var old in System.IO.Directory.GetFiles(run.File(Directory)))
+            if (Path.GetFileName(old) != Path.GetFileName(modelFile) && Path.GetFileName(old) != Path.GetFileName(optimizerFile))
+                File.Delete(old);
+        CopyAtomically(run.File(modelFile), run.File(RunFolder.ModelFile));
     }
 
     public static TrainingState Load(RunFolder run, Module model, Optimizer optimizer)
     {
         if (!run.HasCheckpoint) throw new InvalidDataException($"{run.Path} has no checkpoint ({RunFolder.StateFile} is missing): nothing to resume");
         var state = JsonFiles.Read<TrainingState>(run.File(RunFolder.StateFile));
-        model.Load(run.File(RunFolder.ModelFile));
-        var optimizerState = ParameterFile.Read(run.File(RunFolder.OptimizerFile));
+        if (state.ModelCheckpoint is not { } modelFile || state.OptimizerCheckpoint is not { } optimizerFile)
+            throw new InvalidDataException($"{run.File(RunFolder.StateFile)} names no checkpoint files: nothing to resume");
+        model.Load(run.File(modelFile));
+        var optimizerState = ParameterFile.Read(run.File(optimizerFile));
         try { optimizer.LoadState(optimizerState, state.OptimizerSteps); }
         finally { foreach (var t in optimizerState.Values) t.Dispose(); }
         return state;
+    }
+
+    static void CopyAtomically(string source, string destination)
+    {
+        var temp = $"{destination}.tmp-{Environment.ProcessId}";
+        File.Copy(source, temp, overwrite: true);
+        File.Move(temp, destination, overwrite: true);
     }
 }

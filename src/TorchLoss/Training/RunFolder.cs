@@ -1,8 +1,8 @@
 namespace TorchLoss.Training;
 
 /// <summary>
-/// The folder of one run (runs/NAME): config.json, metrics (jsonl, csv, TensorBoard events), checkpoints and,
-/// when finished, summary.json. While a run is in progress, or if it was interrupted, the file INCOMPLETE
+/// The folder of one run (runs/NAME): config.json, metrics (jsonl, csv, TensorBoard events), the latest and the
+/// best model, the last epoch's checkpoint and, when finished, summary.json. While a run is in progress, or if it was interrupted, the file INCOMPLETE
 /// marks it; it is removed only after summary.json is in place.
 /// </summary>
 public sealed class RunFolder
@@ -12,7 +12,6 @@ public sealed class RunFolder
     public const string StateFile = "state.json";
     public const string ModelFile = "model.params";
     public const string BestModelFile = "best.params";
-    public const string OptimizerFile = "optimizer.params";
     public const string IncompleteMarker = "INCOMPLETE";
 
     public RunFolder(string path) => Path = System.IO.Path.GetFullPath(path);

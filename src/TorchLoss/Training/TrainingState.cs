@@ -5,6 +5,9 @@ namespace TorchLoss.Training;
 public sealed record TrainingState
 {
     public int Epoch { get; init; }
+    /// <summary>The checkpoint's parameter and optimizer files, relative to the run folder.</summary>
+    public string? ModelCheckpoint { get; init; }
+    public string? OptimizerCheckpoint { get; init; }
     public long Step { get; init; }
     public double LearningRate { get; init; }
     public long OptimizerSteps { get; init; }

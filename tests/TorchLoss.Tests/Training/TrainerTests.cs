@@ -47,9 +47,11 @@ public class TrainerTests : IDisposable
         var run = Folder("complete");
         var summary = new Trainer(Config(epochs: 2), data, run).Run();
         Assert.True(run.IsComplete);
-        foreach (var file in new[] { "config.json", "summary.json", "state.json", "model.params", "best.params", "optimizer.params",
+        foreach (var file in new[] { "config.json", "summary.json", "state.json", "model.params", "best.params",
                      "metrics.csv", "metrics.jsonl", "steps.csv" })
             Assert.True(File.Exists(run.File(file)), $"{file} is missing");
+        Assert.Equal(["model-epoch2.params", "optimizer-epoch2.params"],
+            Directory.GetFiles(run.File(Checkpoint.Directory)).Select(Path.GetFileName).Order());
         Assert.Single(Directory.GetFiles(run.Path, "events.out.tfevents.*"));
         Assert.Empty(Directory.GetFiles(run.Path, "*.tmp-*"));
 
@@ -104,6 +106,10 @@ public class TrainerTests : IDisposable
         new Trainer(Config(epochs: 3), data, whole).Run();
         var split = Folder("split");
         new Trainer(Config(epochs: 2), data, split).Run();
+        // As if the process died while saving epoch 3: model.params already holds other weights. Resume must not read it.
+        TorchRuntime.ManualSeed(99);
+        using (var other = TorchLoss.Models.ModelSpec.Parse("mlp:16").Build(data.Features, data.ClassCount, Device.Cpu))
+            other.Save(split.File(RunFolder.ModelFile));
         var resumed = new Trainer(Config(epochs: 3), data, split).Resume();
 
         Assert.Equal(3, resumed.Epochs);
