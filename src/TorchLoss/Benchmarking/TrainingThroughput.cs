@@ -52,7 +52,7 @@ public static class TrainingThroughput
         try
         {
             Timing.Seconds(device, settings.WarmupSteps, OneStep);
-            statistics.Flush();
+            if (settings.WarmupSteps > 0) statistics.Flush();
             var samples = new List<double>();
             for (var r = 0; r < settings.Repetitions; r++)
             {

@@ -23,7 +23,7 @@ public static class Study
         var total = tuning.Count + armCount;
 
         var tuned = runner.RunAll(tuning, 0, total);
-        var choices = ChooseLearningRates(config, tuned);
+        var choices = ChooseLearningRates(tuned);
         var armRuns = plan.ArmRuns((m, h) => choices[(m, h)].Chosen, runner.OutputDirectory).ToList();
         var results = runner.RunAll(armRuns, tuning.Count, total);
 
@@ -35,12 +35,13 @@ public static class Study
 
     /// <summary>Per (model, head), the rate with the lowest best validation error; ties go to the smaller rate.
     /// A diverged tuning run counts as error 1.</summary>
-    static Dictionary<(string, string), LearningRateChoice> ChooseLearningRates(StudyConfig config, List<RunResult> tuned)
+    internal static Dictionary<(string, string), LearningRateChoice> ChooseLearningRates(List<RunResult> tuned)
     {
         var choices = new Dictionary<(string, string), LearningRateChoice>();
         foreach (var group in tuned.GroupBy(r => (r.Run.Config.Model, r.Run.Config.Head)))
         {
-            var tried = group.Select(r => (r.Run.Config.LearningRate, ValidationError: r.Summary.BestValidationError ?? 1.0))
+            var tried = group.Select(r => (r.Run.Config.LearningRate,
+                    ValidationError: r.Summary.Status == Training.RunStatus.Diverged ? 1.0 : r.Summary.BestValidationError ?? 1.0))
                 .OrderBy(t => t.LearningRate).ToList();
             var best = tried.OrderBy(t => t.ValidationError).ThenBy(t => t.LearningRate).First();
             choices[group.Key] = new LearningRateChoice(group.Key.Model, group.Key.Head, best.LearningRate, tried);

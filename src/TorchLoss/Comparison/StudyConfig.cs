@@ -67,6 +67,8 @@ public sealed record StudyConfig
         Require(FineTuneEpochs >= 0, $"fine-tune epochs must be >= 0, got {FineTuneEpochs}");
         Require(TuningEpochs >= 1, $"tuning epochs must be at least 1, got {TuningEpochs}");
         Require(LearningRates.Count > 0 && LearningRates.All(r => r > 0 && double.IsFinite(r)), "learning rates must be positive numbers");
+        Require(LearningRates.Distinct().Count() == LearningRates.Count, "a learning rate is named twice");
+        Require(InitScales.Distinct().Count() == InitScales.Count, "an init scale is named twice");
         Require(InitScales.All(s => s > 0 && double.IsFinite(s)), "init scales must be positive numbers");
         Require(ValidationSize > 0, "the comparison picks learning rates on a validation split: --validation-size must be > 0");
         Require(TargetAccuracy is > 0 and < 1, $"target accuracy must lie in (0, 1), got {TargetAccuracy}");

@@ -58,7 +58,8 @@ public static class StudyReport
             new Heading(1, "Learning rates, chosen on the validation split"),
             new Paragraph($"Each head and model trained {c.TuningEpochs} epoch(s) at every rate of the grid (seed {StudyPlan.TuningSeed}); " +
                           "the rate with the lowest validation error is used for all its arms. The test split is never scored in these runs."),
-            new Table(["model", "head", .. c.LearningRates.Select(r => $"lr {F(r)}"), "chosen"],
+            // Each choice lists its rates in ascending order, so the columns do too.
+            new Table(["model", "head", .. c.LearningRates.Order().Select(r => $"lr {F(r)}"), "chosen"],
                 study.LearningRates.Values.Select(ch => (IReadOnlyList<string>)
                     [ch.Model, ch.Head, .. ch.Tried.Select(t => P(t.ValidationError)), F(ch.Chosen)]).ToList()),
         };

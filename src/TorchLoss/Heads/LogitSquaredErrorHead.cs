@@ -31,7 +31,22 @@ public sealed class LogitSquaredErrorHead : OutputHead
 
     public override Tensor Activate(Tensor logits) => logits.Alias();
 
-    public override Tensor Probabilities(Tensor logits) => logits.Size(1) > 1 ? logits.Softmax(1) : logits.Sigmoid();
+    /// <summary>Softmax over several logits; with one output, z regresses the label scaled to 0 or M, so z/M
+    /// clipped to [0, 1] estimates the probability of label 1.</summary>
+    public override Tensor Probabilities(Tensor logits)
+    {
+        if (logits.Size(1) > 1) return logits.Softmax(1);
+        using var scaled = logits / TrueClassTarget;
+        return scaled.Clamp(0, 1);
+    }
+
+    /// <summary>With one output the targets are 0 and M, so the boundary is M/2, not 0.</summary>
+    public override Tensor Predict(Tensor logits)
+    {
+        if (logits.Size(1) > 1) return base.Predict(logits);
+        using var positive = logits.Squeeze(1) > TrueClassTarget / 2;
+        return positive.To(DType.Int64);
+    }
 
     public override Tensor ExampleLoss(Tensor logits, Tensor targets)
     {

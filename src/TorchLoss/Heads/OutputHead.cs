@@ -50,7 +50,7 @@ public abstract class OutputHead
     }
 
     /// <summary>Predicted class per example.</summary>
-    public Tensor Predict(Tensor logits)
+    public virtual Tensor Predict(Tensor logits)
     {
         if (logits.Size(1) > 1) return logits.Argmax(1);
         using var positive = logits.Squeeze(1) > 0;

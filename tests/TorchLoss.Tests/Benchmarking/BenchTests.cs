@@ -59,6 +59,13 @@ public class BenchTests
         Assert.Equal(1, TorchRuntime.Threads);
     }
 
+    [Fact]
+    public void ABenchWithoutWarmUpStillMeasures()
+    {
+        var settings = new BenchSettings { Devices = ["cpu"], Batches = [4], Widths = [16, 4], CpuThreads = [(1, 1)], WarmupSteps = 0, Steps = 2, Repetitions = 1 };
+        Assert.True(BenchRunner.Run(settings).Settings.Single().Throughput.Single().StepsPerSecond.Median > 0);
+    }
+
     [Theory]
     [InlineData("'abc' is not an integer >= 1", "--batch", "32,abc")]
     [InlineData("is not INTRAxBLAS", "--threads", "1y2")]

@@ -95,6 +95,18 @@ public class StudyTests : IDisposable
     }
 
     [Fact]
+    public void ADivergedTuningRunIsNeverChosenWhateverItsEarlierValidationError()
+    {
+        RunResult Tuned(double lr, double bestValidation, RunStatus status) => new(
+            new PlannedRun("t", new TrainConfig { Model = "mlp:8", Head = "softmax-ce", LearningRate = lr }, null, 1),
+            new RunSummary { Status = status, Epochs = 2, Steps = 10, FinalTrainLoss = 0, FinalTrainError = 0, TrainingSeconds = 1,
+                StepsPerSecond = 10, BestValidationError = bestValidation }, [], Reused: false);
+        var choice = Study.ChooseLearningRates([Tuned(0.1, 0.20, RunStatus.Completed), Tuned(1.0, 0.05, RunStatus.Diverged)])[("mlp:8", "softmax-ce")];
+        Assert.Equal(0.1, choice.Chosen);
+        Assert.Equal([(0.1, 0.20), (1.0, 1.0)], choice.Tried);
+    }
+
+    [Fact]
     public void TheReadingIsComputedFromTheResults()
     {
         var result = RunTiny(dir);

@@ -91,3 +91,16 @@ public class HeadLossTests
         Assert.Equal(SquaredErrorReduction.MeanOverClasses, reduced.Reduction);
     }
 }
+
+public class LogitSquaredErrorBinaryTests
+{
+    [Fact]
+    public void WithOneOutputTheBoundaryIsHalfTheTarget()
+    {
+        using var scope = DisposeScope.Enter();
+        var head = new LogitSquaredErrorHead(trueClassTarget: 4);
+        var z = Tensor.FromArray(new[] { 1.5, 2.5, -1, 6 }, [4, 1]);
+        Assert.Equal([0L, 1, 0, 1], head.Predict(z).ToArray<long>());
+        TensorAssert.Close([0.375, 0.625, 0, 1], head.Probabilities(z));
+    }
+}
