@@ -63,7 +63,7 @@ public sealed class ClassificationData : IDisposable
         var trainRows = Rows(train, 0, trainEnd, options.Binary);
         if (options.TrainLimit is int limit && limit < trainRows.Length) trainRows = trainRows[..limit];
         if (trainRows.Length == 0)
-            throw new ArgumentException($"no training examples are left for binary task {options.Binary} after holding out {options.ValidationSize} for validation");
+            throw new InvalidDataException($"no training examples are left for binary task {options.Binary} after holding out {options.ValidationSize} for validation");
         var validationRows = Rows(train, trainEnd, train.Count, options.Binary);
         var testRows = Rows(test, 0, test.Count, options.Binary);
 

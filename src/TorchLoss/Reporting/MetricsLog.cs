@@ -21,29 +21,42 @@ public sealed class MetricsLog : IDisposable
     readonly TensorBoardEventWriter events;
     readonly Dictionary<string, CsvTable> tables = new();
 
-    MetricsLog(string directory)
+    MetricsLog(string directory, IReadOnlyList<MetricRecord> keep)
     {
         this.directory = directory;
-        jsonLines = new StreamWriter(Path.Combine(directory, JsonLinesFile), append: false);
+        // The kept records replace the file in one rename, so a crash here cannot lose them; then it is appended to.
+        AtomicFile.WriteAllText(Path.Combine(directory, JsonLinesFile), string.Concat(keep.Select(r => Json(r) + "\n")));
+        jsonLines = new StreamWriter(Path.Combine(directory, JsonLinesFile), append: true);
         foreach (var old in Directory.GetFiles(directory, "events.out.tfevents.*")) File.Delete(old);
         events = new TensorBoardEventWriter(directory);
     }
 
     /// <summary>Opens the log of a run folder, replaying <paramref name="keep"/> (records kept on --resume).</summary>
-    public static MetricsLog Open(string directory, IEnumerable<MetricRecord>? keep = null)
+    public static MetricsLog Open(string directory, IReadOnlyList<MetricRecord>? keep = null)
     {
-        var log = new MetricsLog(directory);
-        foreach (var record in keep ?? []) log.Append(record);
+        keep ??= [];
+        var log = new MetricsLog(directory, keep);
+        foreach (var record in keep) log.WriteDerived(record);
         return log;
     }
 
     public void Append(MetricRecord record)
     {
+        jsonLines.WriteLine(Json(record));
+        jsonLines.Flush();
+        WriteDerived(record);
+    }
+
+    static string Json(MetricRecord record)
+    {
         var json = new JsonObject { ["kind"] = record.Kind, ["epoch"] = record.Epoch, ["step"] = record.Step };
         foreach (var (name, value) in record.Values) json[name] = double.IsFinite(value) ? JsonValue.Create(value) : null;
-        jsonLines.WriteLine(json.ToJsonString());
-        jsonLines.Flush();
+        return json.ToJsonString();
+    }
 
+    /// <summary>The CSV and TensorBoard forms, which can always be rebuilt from metrics.jsonl.</summary>
+    void WriteDerived(MetricRecord record)
+    {
         var file = record.Kind == MetricRecord.EpochKind ? EpochCsvFile : StepsCsvFile;
         if (!tables.TryGetValue(file, out var table)) tables[file] = table = new CsvTable(Path.Combine(directory, file), record);
         table.Write(record);
