@@ -30,7 +30,13 @@ public abstract class Module : IDisposable
     }
 
     /// <summary>This module's own parameter by local name.</summary>
-    protected Tensor Parameter(string name) => parameters.First(p => p.Name == name).Value;
+    protected Tensor Parameter(string name)
+    {
+        // A plain loop: layers look their parameters up on every forward pass.
+        foreach (var (n, value) in parameters)
+            if (n == name) return value;
+        throw new KeyNotFoundException($"no parameter '{name}'");
+    }
 
     public IEnumerable<(string Name, Tensor Value)> NamedParameters()
     {
@@ -62,7 +68,9 @@ public abstract class Module : IDisposable
             using (Autograd.NoGrad())
             {
                 using var onDevice = old.To(device);
-                moved = dtype is { } d ? onDevice.To(d) : onDevice.Clone();
+                using var converted = dtype is { } d ? onDevice.To(d) : onDevice.Alias();
+                // to() returns the same tensor when nothing changes; then the module needs its own copy.
+                moved = converted.Device == old.Device && converted.DType == old.DType ? converted.Clone() : converted.Alias();
             }
             moved.DetachFromScope();
             moved.RequiresGrad = true;

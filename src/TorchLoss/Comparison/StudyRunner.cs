@@ -42,7 +42,6 @@ public sealed class StudyRunner(string outputDirectory, ClassificationData data,
             observer.RunFinished(index, total, reused);
             return reused;
         }
-        if (!same && folder.Exists) Directory.Delete(folder.Path, recursive: true);
         var stepsPerEpoch = data.Train.Batches(run.Config.BatchSize).Count;
         observer.RunStarting(index, total, run, run.Config.Epochs, stepsPerEpoch);
         var trainer = new Trainer(run.Config, data, folder, new StepForwarder(observer));
@@ -67,7 +66,7 @@ public sealed class StudyRunner(string outputDirectory, ClassificationData data,
 
     /// <summary>A run that starts from another run's weights is the same only if those weights are too.</summary>
     static bool SameStart(RunConfigFile existing, TrainConfig planned) =>
-        planned.InitFrom is not { } initial || (File.Exists(initial) && existing.Environment.InitFromSha256 == FileHash.Sha256(initial));
+        planned.InitFrom is not { } initial || (File.Exists(initial) && existing.Environment.InitFromSha256 == FileCheck.Sha256Hex(initial));
 
     /// <summary>The settings that decide what a run computes (thread counts and the data folder do not).</summary>
     static TrainConfig Identity(TrainConfig c) => c with { Threads = null, BlasThreads = null, DataDirectory = null };

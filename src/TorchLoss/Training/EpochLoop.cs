@@ -23,10 +23,10 @@ internal sealed class EpochLoop(TrainConfig config, ClassificationData data, Seq
         using var statistics = new StepStatistics(parameterNames, full: config.StepStatistics);
         var trainingStep = new TrainingStep(model, head, optimizer, statistics);
         var intervals = new List<IntervalStatistics>();
-        var stepsPerEpoch = data.Train.Batches(config.BatchSize).Count;
         var clock = Stopwatch.StartNew();
         var stepInEpoch = 0;
         using var batches = data.Train.ShuffledBatches(config.BatchSize, config.Seed, epoch);
+        var stepsPerEpoch = batches.Count;
         for (var i = 0; i < batches.Count; i++)
         {
             using (DisposeScope.Enter()) trainingStep.Run(batches[i]);

@@ -43,6 +43,9 @@ public static class Evaluation
                 correct!.Add_(batchCorrect);
             }
         }
-        return new SplitScore(lossSum!.Item() / split.Count, correct!.Item() / split.Count);
+        // One read of both sums: a single device synchronisation.
+        using var both = Tensor.Stack([lossSum!, correct!.To(DType.Float64)]);
+        var values = both.ToArray<double>();
+        return new SplitScore(values[0] / split.Count, values[1] / split.Count);
     }
 }

@@ -80,8 +80,13 @@ public sealed class StepStatistics : IDisposable
     public IntervalStatistics Flush()
     {
         if (sums is null || steps == 0) throw new InvalidOperationException("no steps recorded since the last flush");
-        var s = sums.ToArray<double>();
-        var m = maxima!.ToArray<double>();
+        double[] s, m;
+        using (var both = Tensor.Stack([sums, maxima!]))
+        {
+            var values = both.ToArray<double>();
+            s = values[..(values.Length / 2)];
+            m = values[(values.Length / 2)..];
+        }
         if (!full)
         {
             // Only loss and accuracy were recorded; the diagnostics read as NaN.

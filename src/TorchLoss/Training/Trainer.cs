@@ -139,7 +139,7 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         DataDescription: $"{config.Dataset}: {data.Train.Count} train, {data.Validation.Count} validation, {data.Test.Count} test, " +
                          $"{data.ClassCount} classes{(config.BinaryTask is { } b ? $" (binary task {b})" : "")}" +
                          $"{(data.Standardized ? ", standardised" : ", pixels in [0, 1]")}",
-        InitFromSha256: config.InitFrom is { } initial && File.Exists(initial) ? FileHash.Sha256(initial) : null);
+        InitFromSha256: config.InitFrom is { } initial && File.Exists(initial) ? FileCheck.Sha256Hex(initial) : null);
 
     static RunSummary Summarize(RunStatus status, string? message, TrainingState state) => new()
     {

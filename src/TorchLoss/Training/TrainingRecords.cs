@@ -1,7 +1,7 @@
 namespace TorchLoss.Training;
 
-/// <summary>The result of one epoch. Train loss and accuracy are averaged over the epoch's steps (the model
-/// changes during the epoch); validation and test are scored after the epoch.</summary>
+/// <summary>The result of one epoch. Train loss and accuracy are averaged over the epoch's examples as they were
+/// trained on (the model changes during the epoch); validation and test are scored after the epoch.</summary>
 public sealed record EpochRecord(
     int Epoch,
     long Step,
