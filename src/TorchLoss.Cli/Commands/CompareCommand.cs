@@ -26,13 +26,14 @@ public static class CompareCommand
         var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N." };
         var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default 1)." };
         var blasThreads = new Option<int?>("--blas-threads") { Description = "OpenBLAS threads (default: one per core)." };
+        var dataset = new Option<string?>("--dataset") { Description = "mnist (default) or fashion-mnist." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Dataset directory." };
         var command = new Command("compare",
             "Run the cross-entropy vs squared-error study (Golik et al. 2013) on MNIST: each head from random weights, cross-entropy " +
             "then squared-error fine-tuning, an init-scale sweep; learning rates picked per head on validation; several seeds; " +
             "writes report.md, report.html, summary.json, summary.csv and SVG plots.")
         {
-            quick, full, output, heads, models, seeds, epochs, fineTune, scales, grid, tuningEpochs, trainLimit, target, device, threads, blasThreads, dataDir,
+            quick, full, output, heads, models, seeds, epochs, fineTune, scales, grid, tuningEpochs, trainLimit, target, device, threads, blasThreads, dataset, dataDir,
         };
         command.SetAction(parse =>
         {
@@ -40,6 +41,7 @@ public static class CompareCommand
             var config = StudyConfig.FromPreset(parse.GetValue(quick) ? "quick" : parse.GetValue(full) ? "full" : "default");
             config = config with
             {
+                Dataset = parse.GetValue(dataset) ?? config.Dataset,
                 Heads = parse.GetValue(heads) is { } h ? OptionParsing.Strings("--heads", h) : config.Heads,
                 Models = parse.GetValue(models) is { } m ? OptionParsing.Strings("--models", m, ';') : config.Models,
                 Seeds = parse.GetValue(seeds) ?? config.Seeds,
@@ -56,7 +58,8 @@ public static class CompareCommand
                 DataDirectory = parse.GetValue(dataDir),
             };
             config.Validate();
-            var folder = parse.GetValue(output) ?? Path.Combine("runs", $"compare-{config.Preset}");
+            var folder = parse.GetValue(output)
+                         ?? Path.Combine("runs", config.Dataset == "mnist" ? $"compare-{config.Preset}" : $"compare-{config.Dataset}-{config.Preset}");
             var reproduce = "torchloss " + string.Join(' ', parse.Tokens.Select(t => t.Value));
             return CompareConsole.Run(config, folder, reproduce, services ?? DataCommandServices.Default());
         });

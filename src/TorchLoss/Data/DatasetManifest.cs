@@ -27,7 +27,7 @@ public sealed partial record DatasetManifest(IReadOnlyList<DatasetSpec> Datasets
 
     public DatasetSpec Get(string name) =>
         Datasets.FirstOrDefault(d => d.Name == name)
-        ?? throw new ArgumentException($"unknown dataset '{name}'; known datasets: {string.Join(", ", Names)}", nameof(name));
+        ?? throw new FormatException($"unknown dataset '{name}'; known datasets: {string.Join(", ", Names)}");
 
     /// <summary>Parses and checks a manifest; <paramref name="origin"/> names it in error messages.</summary>
     public static DatasetManifest Parse(string json, string origin)

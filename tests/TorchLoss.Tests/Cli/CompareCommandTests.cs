@@ -23,6 +23,7 @@ public class CompareCommandTests
     [InlineData("10-class models", "--models", "logistic")]
     [InlineData("unknown model 'cnn'", "--models", "cnn")]
     [InlineData("unknown device 'gpu'", "--device", "gpu")]
+    [InlineData("unknown dataset 'cifar'", "--dataset", "cifar")]
     public void BadOptionsGiveOneLineAndExitCode2(string message, params string[] args)
     {
         var (code, error) = Run(args);

@@ -27,6 +27,7 @@ public class TrainCommandTests
     [InlineData("unknown --mse-reduction 'sum'", "--mse-reduction", "sum")]
     [InlineData("Cannot parse argument 'fast'", "--lr", "fast")]
     [InlineData("binary task 'three'", "--binary", "three")]
+    [InlineData("unknown dataset 'cifar'", "--dataset", "cifar")]
     public void BadOptionsGiveOneLineAndExitCode2(string message, string option, string value)
     {
         var (code, error) = Run(option, value);

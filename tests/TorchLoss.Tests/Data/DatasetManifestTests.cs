@@ -40,7 +40,7 @@ public sealed class DatasetManifestTests
     [Fact]
     public void Unknown_datasets_are_named_with_the_known_ones()
     {
-        var error = Assert.Throws<ArgumentException>(() => DatasetManifest.Embedded.Get("cifar"));
+        var error = Assert.Throws<FormatException>(() => DatasetManifest.Embedded.Get("cifar"));
         Assert.StartsWith("unknown dataset 'cifar'; known datasets: mnist, fashion-mnist", error.Message);
     }
 
