@@ -33,7 +33,11 @@ public sealed class RunFolder
     {
         if (Directory.Exists(Path) && Directory.EnumerateFileSystemEntries(Path).Any())
             throw new IOException($"run folder {Path} already exists; pick another --name, or continue it with --resume {Path}");
-        Directory.CreateDirectory(Path);
+        try { Directory.CreateDirectory(Path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot create run folder {Path}: {e.Message}; choose another --runs-dir");
+        }
     }
 
     public void MarkIncomplete() => System.IO.File.WriteAllText(File(IncompleteMarker),
