@@ -85,6 +85,10 @@ public static class BenchCommand
                 $"{group.Key.Head}, batch {group.Key.Batch}: best CPU setting {best.s.Setting} ({best.t.StepsPerSecond.Median:F0} steps/s); " +
                 $"default {chosen.t.StepsPerSecond.Median / best.t.StepsPerSecond.Median:P0} of it"));
         }
+        foreach (var d in report.Settings.Where(s => s.IsDefault).SelectMany(s => s.DiagnosticsCost))
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"step statistics, {d.Head}, batch {d.Batch}: {d.FractionOfStepTime:P1} of step time " +
+                $"({d.WithStatistics.Median:F0} steps/s with, {d.WithoutStatistics.Median:F0} without; alternating repetitions)"));
         foreach (var p in report.PyTorch)
         {
             var ours = report.Settings.FirstOrDefault(s => s.IsDefault && !s.Setting.StartsWith("cuda", StringComparison.Ordinal))?

@@ -9,7 +9,15 @@ public sealed record ThroughputResult(string Setting, string Head, int Batch, Ra
     public double RooflineFraction => StepsPerSecond.Median * FlopsPerStep / (SgemmGflops * 1e9);
 }
 
-public sealed record SettingResult(string Setting, bool IsDefault, Rate Sgemm, IReadOnlyList<ThroughputResult> Throughput);
+public sealed record SettingResult(string Setting, bool IsDefault, Rate Sgemm, IReadOnlyList<ThroughputResult> Throughput,
+    IReadOnlyList<DiagnosticsCostResult> DiagnosticsCost);
+
+/// <summary>Steps/s with and without `train`'s step statistics, measured in alternating repetitions.</summary>
+public sealed record DiagnosticsCostResult(string Head, int Batch, Rate WithStatistics, Rate WithoutStatistics)
+{
+    /// <summary>The share of a step's time the statistics take: 1 - (rate with) / (rate without).</summary>
+    public double FractionOfStepTime => 1 - WithStatistics.Median / WithoutStatistics.Median;
+}
 
 /// <summary>A device or setting that was not measured, and why.</summary>
 public sealed record SkippedSetting(string Setting, string Reason);

@@ -30,16 +30,24 @@ public static class BenchRunner
                 var label = (setting with { Blas = applied.Blas }).ToString();
                 progress?.Invoke($"{label}: sgemm");
                 var sgemm = SgemmBenchmark.GigaflopsPerSecond(device, device.IsCuda ? 4096 : 1024, settings.Repetitions);
+                var isDefault = device.IsCuda || (setting.IntraOp == defaults.IntraOp && setting.Blas == defaults.Blas);
                 var throughput = new List<ThroughputResult>();
+                var diagnostics = new List<DiagnosticsCostResult>();
                 foreach (var head in settings.Heads)
                     foreach (var batch in settings.Batches)
                     {
-                        progress?.Invoke($"{label}: {head}, batch {batch}");
-                        var rate = TrainingThroughput.StepsPerSecond(device, head, settings.Widths, batch, settings);
+                        progress?.Invoke($"{label}: {head}, batch {batch}{(isDefault ? ", with and without step statistics" : "")}");
+                        Rate rate;
+                        if (isDefault)
+                        {
+                            var (with, without) = TrainingThroughput.DiagnosticsCost(device, head, settings.Widths, batch, settings);
+                            diagnostics.Add(new DiagnosticsCostResult(head, batch, with, without));
+                            rate = with;
+                        }
+                        else rate = TrainingThroughput.StepsPerSecond(device, head, settings.Widths, batch, settings);
                         throughput.Add(new ThroughputResult(label, head, batch, rate, StepFlops.TrainingStep(settings.Widths, batch), sgemm.Median));
                     }
-                var isDefault = device.IsCuda || (setting.IntraOp == defaults.IntraOp && setting.Blas == defaults.Blas);
-                results.Add(new SettingResult(label, isDefault, sgemm, throughput));
+                results.Add(new SettingResult(label, isDefault, sgemm, throughput, diagnostics));
                 // The machine's load drifts, so PyTorch runs right after the setting it is compared with.
                 if (isDefault && !device.IsCuda && pytorch is not null)
                     foreach (var batch in settings.Batches)

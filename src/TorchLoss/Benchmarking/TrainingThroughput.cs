@@ -16,7 +16,20 @@ public static class TrainingThroughput
 {
     const int Examples = 8192;
 
-    public static Rate StepsPerSecond(Device device, string head, IReadOnlyList<int> widths, int batch, BenchSettings settings)
+    public static Rate StepsPerSecond(Device device, string head, IReadOnlyList<int> widths, int batch, BenchSettings settings) =>
+        Measure(device, head, widths, batch, settings, alternateWithoutStatistics: false).WithStatistics;
+
+    /// <summary>The same step with and without the step statistics, on one model and data, alternating repetitions
+    /// so that drift in the machine's speed falls on both alike.</summary>
+    public static (Rate WithStatistics, Rate WithoutStatistics) DiagnosticsCost(Device device, string head, IReadOnlyList<int> widths,
+        int batch, BenchSettings settings)
+    {
+        var (with, without) = Measure(device, head, widths, batch, settings, alternateWithoutStatistics: true);
+        return (with, without!);
+    }
+
+    static (Rate WithStatistics, Rate? WithoutStatistics) Measure(Device device, string head, IReadOnlyList<int> widths, int batch,
+        BenchSettings settings, bool alternateWithoutStatistics)
     {
         TorchRuntime.ManualSeed(0);
         var random = new Random(0);
@@ -33,13 +46,14 @@ public static class TrainingThroughput
         using var model = spec.Build(widths[0], widths[^1], device);
         var outputHead = HeadRegistry.Create(head);
         using var optimizer = new Sgd(model.Parameters(), 0.01, momentum: 0.9);
-        using var statistics = new StepStatistics(Trainer.ParameterNames(model));
-        var step = new TrainingStep(model, outputHead, optimizer, statistics);
+        using var full = new StepStatistics(Trainer.ParameterNames(model));
+        using var light = new StepStatistics(Trainer.ParameterNames(model), full: false);
+        var steps = new[] { new TrainingStep(model, outputHead, optimizer, full), new TrainingStep(model, outputHead, optimizer, light) };
 
         var epoch = 0;
         EpochBatches? batches = null;
         var next = 0;
-        void OneStep()
+        void OneStep(TrainingStep step)
         {
             if (batches is null || next == batches.Count)
             {
@@ -49,22 +63,21 @@ public static class TrainingThroughput
             }
             using (DisposeScope.Enter()) step.Run(batches[next++]);
         }
+        // Reading the statistics back, as `train` does once per interval, is part of the timed work.
+        double Repetition(int variant, int count) => Timing.Seconds(device, 1, () =>
+        {
+            for (var s = 0; s < count; s++) OneStep(steps[variant]);
+            if (count > 0) (variant == 0 ? full : light).Flush();
+        });
         try
         {
-            Timing.Seconds(device, settings.WarmupSteps, OneStep);
-            if (settings.WarmupSteps > 0) statistics.Flush();
-            var samples = new List<double>();
+            Repetition(0, settings.WarmupSteps);
+            if (alternateWithoutStatistics) Repetition(1, settings.WarmupSteps);
+            var samples = new[] { new List<double>(), new List<double>() };
             for (var r = 0; r < settings.Repetitions; r++)
-            {
-                // Reading the statistics back, as `train` does once per interval, is part of the timed work.
-                var seconds = Timing.Seconds(device, 1, () =>
-                {
-                    for (var s = 0; s < settings.Steps; s++) OneStep();
-                    statistics.Flush();
-                });
-                samples.Add(settings.Steps / seconds);
-            }
-            return Rate.Of(samples);
+                foreach (var variant in alternateWithoutStatistics ? new[] { 0, 1 } : [0])
+                    samples[variant].Add(settings.Steps / Repetition(variant, settings.Steps));
+            return (Rate.Of(samples[0]), alternateWithoutStatistics ? Rate.Of(samples[1]) : null);
         }
         finally
         {

@@ -35,13 +35,14 @@ public class BenchTests
     {
         var settings = new BenchSettings
         {
-            Devices = ["cpu", "cuda"], Batches = [8, 16], Widths = [16, 8, 4], CpuThreads = [(1, 1), (1, 2)],
+            Devices = ["cpu", "cuda"], Batches = [8, 16], Widths = [16, 8, 4],
+            CpuThreads = new[] { (1, 1), (1, Environment.ProcessorCount) }.Distinct().ToList(),
             WarmupSteps = 1, Steps = 3, Repetitions = 2,
         };
         var lines = new List<string>();
         var report = BenchRunner.Run(settings, lines.Add);
         var cpu = report.Settings.Where(s => s.Setting.StartsWith("cpu")).ToList();
-        Assert.Equal(2, cpu.Count);
+        Assert.Equal(settings.CpuThreads.Count, cpu.Count);
         Assert.All(cpu, s =>
         {
             Assert.True(s.Sgemm.Median > 0);
@@ -56,6 +57,11 @@ public class BenchTests
         if (!TorchRuntime.CudaIsAvailable)
             Assert.Contains(report.Skipped, s => s.Setting == "cuda" && s.Reason.Contains("CUDA is not available"));
         Assert.Contains(lines, l => l.Contains("batch 16"));
+        // The default setting (1 intra-op, one BLAS thread per core) also measures what the step statistics cost.
+        var defaultSetting = report.Settings.Single(s => s.IsDefault);
+        Assert.Equal([8, 16], defaultSetting.DiagnosticsCost.Select(d => d.Batch));
+        Assert.All(defaultSetting.DiagnosticsCost, d => Assert.Equal(2, d.WithoutStatistics.Samples.Count));
+        Assert.All(report.Settings.Where(s => !s.IsDefault), s => Assert.Empty(s.DiagnosticsCost));
         Assert.Equal(1, TorchRuntime.Threads);
     }
 
