@@ -46,6 +46,24 @@ public static class Autograd
         return results.Select(NativeCall.WrapOptional).ToArray();
     }
 
+    /// <summary>The L2 norms of the parameters' stored gradients as one 1-D tensor (0 for a parameter without a
+    /// gradient), computed in one call.</summary>
+    public static unsafe Tensor GradNorms(IReadOnlyList<Tensor> parameters)
+    {
+        if (parameters.Count == 0) throw new ArgumentException("no parameters", nameof(parameters));
+        var pinned = new List<TensorHandle>();
+        var handles = new nint[parameters.Count];
+        try
+        {
+            for (var i = 0; i < parameters.Count; i++) handles[i] = Pin(parameters[i], pinned);
+            fixed (nint* p = handles) return NativeCall.Wrap(NativeMethods.tl_grad_norms(p, handles.Length));
+        }
+        finally
+        {
+            foreach (var h in pinned) h.DangerousRelease();
+        }
+    }
+
     public static Tensor Grad(Tensor output, Tensor input, bool retainGraph = false, bool createGraph = false) =>
         Grad([output], [input], retainGraph: retainGraph, createGraph: createGraph)[0]!;
 

@@ -118,6 +118,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] public static partial int tl_set_grad(TensorHandle t, TensorHandle grad);
     [LibraryImport(Lib, EntryPoint = "tl_set_grad")] public static partial int tl_clear_grad(TensorHandle t, nint none);
     [LibraryImport(Lib)] public static partial int tl_retain_grad(TensorHandle t);
+    [LibraryImport(Lib)] public static partial nint tl_grad_norms(nint* parameters, int n);
     [LibraryImport(Lib)] public static partial int tl_backward(TensorHandle t, TensorHandle gradient, int retainGraph, int createGraph);
     [LibraryImport(Lib, EntryPoint = "tl_backward")] public static partial int tl_backward_scalar(TensorHandle t, nint noGradient, int retainGraph, int createGraph);
     [LibraryImport(Lib)] public static partial int tl_autograd_grad(nint* outputs, nint* gradOutputs, int nOutputs, nint* inputs, int nInputs,

@@ -49,11 +49,11 @@ public sealed class StepStatistics : IDisposable
             // The loss is the batch mean, so each row of dL/dz is an example's own gradient divided by the batch size.
             values.Add(dz.Norm(2, [1]).Sum() * batch);
             values.Add((probabilities < SaturationMargin).LogicalOr(probabilities > 1 - SaturationMargin).Sum().To(dtype));
-            values.Add(TrueClassProbability(probabilities, targets).Sum());
-            foreach (var p in parameters)
-                values.Add(p.Grad is { } g ? g.Norm() : Tensor.Scalar(0, dtype, z.Device));
+            values.Add(TrueClassProbabilitySum(probabilities, targets));
         }
-        var vector = Tensor.Stack(values).To(DType.Float64);
+        var vector = full
+            ? Tensor.Cat([Tensor.Stack(values), Autograd.GradNorms(parameters).To(dtype)]).To(DType.Float64)
+            : Tensor.Stack(values).To(DType.Float64);
         if (sums is null)
         {
             sums = vector.Clone().DetachFromScope();
@@ -69,10 +69,10 @@ public sealed class StepStatistics : IDisposable
         outputs += logits.NumEl;
     }
 
-    static Tensor TrueClassProbability(Tensor probabilities, Tensor targets) =>
+    static Tensor TrueClassProbabilitySum(Tensor probabilities, Tensor targets) =>
         probabilities.Size(1) == 1
-            ? targets * probabilities + (1 - targets) * (1 - probabilities)
-            : (targets * probabilities).Sum(1);
+            ? (targets * probabilities + (1 - targets) * (1 - probabilities)).Sum()
+            : (targets * probabilities).Sum();
 
     public long Steps => steps;
 

@@ -137,6 +137,8 @@ int tl_set_requires_grad(tl_tensor t, int requires);
 int tl_grad(tl_tensor t, tl_tensor* out);     // *out = NULL when no gradient is stored
 int tl_set_grad(tl_tensor t, tl_tensor g);    // g == NULL clears the gradient
 int tl_retain_grad(tl_tensor t);
+// L2 norms of the stored gradients of params[0..n) as one 1-D tensor (0 where a parameter has no gradient).
+tl_tensor tl_grad_norms(const tl_tensor* params, int n);
 int tl_backward(tl_tensor t, tl_tensor gradient, int retain_graph, int create_graph);   // gradient may be NULL
 // outputs[i] with grad_outputs[i] (entries may be NULL); results[j] = NULL for unused inputs when allowed.
 int tl_autograd_grad(const tl_tensor* outputs, const tl_tensor* grad_outputs, int n_outputs,

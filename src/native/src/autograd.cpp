@@ -21,6 +21,26 @@ int tl_set_grad(tl_tensor t, tl_tensor g) {
 
 int tl_retain_grad(tl_tensor t) { TL_RETURN_STATUS(T(t).retain_grad()) }
 
+tl_tensor tl_grad_norms(const tl_tensor* params, int n) {
+  TL_RETURN_TENSOR(([&] {
+    std::vector<at::Tensor> grads;
+    std::vector<int> positions;
+    for (int i = 0; i < n; ++i) {
+      const at::Tensor& g = T(params[i]).grad();
+      if (g.defined()) {
+        grads.push_back(g);
+        positions.push_back(i);
+      }
+    }
+    if (grads.empty()) return at::zeros({n}, T(params[0]).options());
+    // One multi-tensor kernel for all gradients instead of one norm per parameter.
+    auto norms = at::_foreach_norm(grads, 2);
+    std::vector<at::Tensor> all(static_cast<size_t>(n), at::zeros({}, grads[0].options()));
+    for (size_t k = 0; k < norms.size(); ++k) all[static_cast<size_t>(positions[k])] = norms[k];
+    return at::stack(all);
+  }()))
+}
+
 int tl_backward(tl_tensor t, tl_tensor gradient, int retain_graph, int create_graph) {
   TL_RETURN_STATUS(T(t).backward(gradient ? T(gradient) : at::Tensor(),
                                  retain_graph ? c10::optional<bool>(true) : c10::nullopt, create_graph != 0))

@@ -126,3 +126,17 @@ public class AutogradTests
         Assert.Throws<TorchException>(() => Autograd.Grad([y], [x, unused]));
     }
 }
+
+public class GradNormsTests
+{
+    [Fact]
+    public void GradNormsAreEachParametersGradientNormAndZeroWithoutOne()
+    {
+        using var scope = DisposeScope.Enter();
+        var a = Tensor.FromArray(new[] { 1.0, 2.0 }).RequiresGrad_();
+        var b = Tensor.FromArray(new[] { 3.0 }).RequiresGrad_();
+        var unused = Tensor.FromArray(new[] { 5.0 }).RequiresGrad_();
+        (a * a).Sum().Add(b * 4).Sum().Backward();
+        TensorAssert.Close([Math.Sqrt(4 + 16), 4, 0], Autograd.GradNorms([a, b, unused]), 1e-12);
+    }
+}
