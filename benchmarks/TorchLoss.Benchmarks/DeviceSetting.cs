@@ -1,4 +1,5 @@
 using TorchLoss.Torch;
+using TorchLoss.Training;
 
 namespace TorchLoss.Benchmarks;
 
@@ -18,8 +19,8 @@ public static class DeviceSetting
     public static Device Apply(string setting)
     {
         if (setting == "cuda") return Device.Cuda();
-        TorchRuntime.Threads = int.Parse(setting["cpu:".Length..], System.Globalization.CultureInfo.InvariantCulture);
-        TorchRuntime.BlasThreads = Environment.ProcessorCount;
+        var intraOp = int.Parse(setting["cpu:".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        new ThreadSettings(intraOp, Environment.ProcessorCount).Apply();
         return Device.Cpu;
     }
 }
