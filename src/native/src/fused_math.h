@@ -1,0 +1,230 @@
+// Elementwise math of the fused MLP step: activations with their derivatives, and each head's loss,
+// dL/dz and step statistics for one example. Plain loops the compiler vectorises (the file is built with
+// -fno-trapping-math, without which the clamps below keep GCC from vectorising the activation loops).
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include "torchloss_native.h"
+
+namespace tl::fused {
+
+// exp for float without a libm call per element, so loops over it vectorise. Range reduction to
+// x = n ln2 + r with |r| <= ln2/2 and a degree-6 polynomial: relative error under 2e-7 (about 1.5 ulp).
+inline float fast_exp(float x) {
+  x = x < -87.0f ? -87.0f : x;
+  x = x > 88.0f ? 88.0f : x;
+  const float shifter = 12582912.0f;  // 1.5 * 2^23: adding and subtracting it rounds to the nearest integer
+  float n = (x * 1.44269504088896341f + shifter) - shifter;
+  int32_t k = static_cast<int32_t>(n);
+  float r = x - n * 0.693359375f - n * -2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  int32_t scale_bits = (k + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &scale_bits, sizeof scale);
+  return p * scale;
+}
+
+inline double fast_exp(double x) { return std::exp(x); }
+
+template <typename T> inline T sigmoid(T z) { return T(1) / (T(1) + fast_exp(-z)); }
+
+// z holds pre-activations on entry and activations on exit; bias is added first.
+template <typename T>
+void bias_activation(T* z, const T* bias, int64_t rows, int64_t cols, int activation) {
+  for (int64_t i = 0; i < rows; ++i) {
+    T* row = z + i * cols;
+    switch (activation) {
+      case TL_ACTIVATION_SIGMOID:
+        for (int64_t j = 0; j < cols; ++j) row[j] = sigmoid(row[j] + bias[j]);
+        break;
+      case TL_ACTIVATION_TANH:
+        for (int64_t j = 0; j < cols; ++j) row[j] = T(2) * sigmoid(T(2) * (row[j] + bias[j])) - T(1);
+        break;
+      case TL_ACTIVATION_RELU:
+        for (int64_t j = 0; j < cols; ++j) { T v = row[j] + bias[j]; row[j] = v > T(0) ? v : T(0); }
+        break;
+      default:
+        for (int64_t j = 0; j < cols; ++j) row[j] += bias[j];
+    }
+  }
+}
+
+// delta *= f'(z) written through the activation a = f(z).
+template <typename T>
+void multiply_activation_derivative(T* delta, const T* a, int64_t n, int activation) {
+  switch (activation) {
+    case TL_ACTIVATION_SIGMOID:
+      for (int64_t i = 0; i < n; ++i) delta[i] *= a[i] * (T(1) - a[i]);
+      break;
+    case TL_ACTIVATION_TANH:
+      for (int64_t i = 0; i < n; ++i) delta[i] *= T(1) - a[i] * a[i];
+      break;
+    case TL_ACTIVATION_RELU:
+      for (int64_t i = 0; i < n; ++i) delta[i] = a[i] > T(0) ? delta[i] : T(0);
+      break;
+    default:
+      break;
+  }
+}
+
+template <typename T> struct SgdStep { T learning_rate, momentum, keep /* 1 - dampening */, weight_decay; };
+
+// w -= lr * d with d = g + decay w through momentum (PyTorch's SGD), over n elements; returns sum g^2.
+// Eight independent partial sums let the compiler vectorise the norm without reassociating one long chain.
+template <typename T, bool Momentum, bool Fresh, bool Nesterov>
+double sgd_update(T* __restrict w, const T* __restrict grad, T* __restrict buffer, int64_t n, const SgdStep<T>& s) {
+  constexpr int kLanes = 8;
+  const T lr = s.learning_rate, mu = s.momentum, keep = s.keep, decay = s.weight_decay;
+  double partial[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int j = 0; j < kLanes; ++j) {
+      T g = grad[i + j];
+      partial[j] += double(g) * double(g);
+      T d = g + decay * w[i + j];
+      if constexpr (Momentum) {
+        T b = Fresh ? d : mu * buffer[i + j] + keep * d;
+        buffer[i + j] = b;
+        d = Nesterov ? d + mu * b : b;
+      }
+      w[i + j] -= lr * d;
+    }
+  for (; i < n; ++i) {
+    T g = grad[i];
+    partial[0] += double(g) * double(g);
+    T d = g + decay * w[i];
+    if constexpr (Momentum) {
+      T b = Fresh ? d : mu * buffer[i] + keep * d;
+      buffer[i] = b;
+      d = Nesterov ? d + mu * b : b;
+    }
+    w[i] -= lr * d;
+  }
+  double total = 0;
+  for (double p : partial) total += p;
+  return total;
+}
+
+// sums[u] = sum over rows of delta[row * stride + u], for u in [0, n).
+template <typename T>
+void column_sums(const T* delta, int64_t rows, int64_t stride, int64_t n, T* sums) {
+  for (int64_t u = 0; u < n; ++u) sums[u] = 0;
+  for (int64_t i = 0; i < rows; ++i) {
+    const T* row = delta + i * stride;
+    for (int64_t u = 0; u < n; ++u) sums[u] += row[u];
+  }
+}
+
+struct HeadSpec {
+  int kind;
+  double squared_error_scale;  // 1/2 (half-sum) or 1/C (mean over classes)
+  double true_class_weight;    // logit-mse: k
+  double true_class_target;    // logit-mse: M
+};
+
+// Sums over a block of examples, in the order of tl_fused_mlp_step's statistics.
+struct ExampleSums {
+  double loss = 0, correct = 0, output_gradient_norm = 0, saturated = 0, true_class_probability = 0;
+  void add(const ExampleSums& o) {
+    loss += o.loss; correct += o.correct; output_gradient_norm += o.output_gradient_norm;
+    saturated += o.saturated; true_class_probability += o.true_class_probability;
+  }
+};
+
+constexpr double kSaturationMargin = 0.01;
+
+// For one example with logits z[0..c) and integer label: adds its loss and statistics to sums and writes
+// dL/dz of the batch-mean loss (the example's own gradient times inv_batch) into dz. With c == 1 the task
+// is binary and the target is the label itself. prob is scratch of length c.
+template <typename T>
+void head_example(const HeadSpec& h, const T* z, int64_t c, int64_t label, double inv_batch, bool statistics,
+                  T* dz, double* prob, ExampleSums& sums) {
+  auto target = [&](int64_t j) { return c == 1 ? double(label) : (j == label ? 1.0 : 0.0); };
+  const bool softmax_probabilities =
+      h.kind == TL_HEAD_SOFTMAX_CE || h.kind == TL_HEAD_SOFTMAX_MSE || (h.kind == TL_HEAD_LOGIT_MSE && c > 1);
+  double log_normaliser = 0;
+  if (softmax_probabilities) {
+    double m = z[0];
+    for (int64_t j = 1; j < c; ++j) m = z[j] > m ? double(z[j]) : m;
+    double s = 0;
+    for (int64_t j = 0; j < c; ++j) s += (prob[j] = std::exp(double(z[j]) - m));
+    for (int64_t j = 0; j < c; ++j) prob[j] /= s;
+    log_normaliser = m + std::log(s);
+  } else if (h.kind == TL_HEAD_LOGIT_MSE) {
+    double p = double(z[0]) / h.true_class_target;
+    prob[0] = p < 0 ? 0 : (p > 1 ? 1 : p);
+  } else {
+    for (int64_t j = 0; j < c; ++j) prob[j] = 1.0 / (1.0 + std::exp(-double(z[j])));
+  }
+
+  double loss = 0, norm2 = 0;
+  auto emit = [&](int64_t j, double g) {
+    norm2 += g * g;
+    dz[j] = T(g * inv_batch);
+  };
+  switch (h.kind) {
+    case TL_HEAD_SOFTMAX_CE:
+      loss = log_normaliser - double(z[label]);
+      for (int64_t j = 0; j < c; ++j) emit(j, prob[j] - target(j));
+      break;
+    case TL_HEAD_SOFTMAX_MSE: {
+      double projected = 0;
+      for (int64_t j = 0; j < c; ++j) {
+        double e = prob[j] - target(j);
+        loss += e * e;
+        projected += e * prob[j];
+      }
+      loss *= h.squared_error_scale;
+      for (int64_t j = 0; j < c; ++j)
+        emit(j, 2 * h.squared_error_scale * prob[j] * ((prob[j] - target(j)) - projected));
+      break;
+    }
+    case TL_HEAD_SIGMOID_MSE:
+      for (int64_t j = 0; j < c; ++j) {
+        double s = prob[j], e = s - target(j);
+        loss += e * e;
+        emit(j, 2 * h.squared_error_scale * e * s * (1 - s));
+      }
+      loss *= h.squared_error_scale;
+      break;
+    case TL_HEAD_SIGMOID_BCE:
+      for (int64_t j = 0; j < c; ++j) {
+        double v = z[j], y = target(j);
+        loss += (v > 0 ? v : 0) + std::log1p(std::exp(-std::fabs(v))) - y * v;
+        emit(j, prob[j] - y);
+      }
+      break;
+    case TL_HEAD_LOGIT_MSE:
+      for (int64_t j = 0; j < c; ++j) {
+        double y = target(j), w = 1 + (h.true_class_weight - 1) * y, e = double(z[j]) - y * h.true_class_target;
+        loss += w * e * e;
+        emit(j, 2 * h.squared_error_scale * w * e);
+      }
+      loss *= h.squared_error_scale;
+      break;
+  }
+  sums.loss += loss;
+
+  int64_t predicted = 0;
+  if (c == 1) {
+    double boundary = h.kind == TL_HEAD_LOGIT_MSE ? h.true_class_target / 2 : 0.0;
+    predicted = double(z[0]) > boundary ? 1 : 0;
+  } else {
+    for (int64_t j = 1; j < c; ++j) if (z[j] > z[predicted]) predicted = j;
+  }
+  sums.correct += predicted == label ? 1 : 0;
+  if (!statistics) return;
+  sums.output_gradient_norm += std::sqrt(norm2);
+  for (int64_t j = 0; j < c; ++j)
+    sums.saturated += (prob[j] < kSaturationMargin || prob[j] > 1 - kSaturationMargin) ? 1 : 0;
+  sums.true_class_probability += c == 1 ? (label == 1 ? prob[0] : 1 - prob[0]) : prob[label];
+}
+
+}  // namespace tl::fused
