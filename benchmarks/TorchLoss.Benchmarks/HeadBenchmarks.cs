@@ -9,14 +9,14 @@ using TorchLoss.Training;
 
 namespace TorchLoss.Benchmarks;
 
-/// <summary>One training step (as `train` runs it, step statistics included) and one forward pass with the loss,
-/// for every head, on the 784-256-256-10 sigmoid MLP.</summary>
+/// <summary>One training step (as `train` runs it, step statistics included, with the fused and the autograd engine)
+/// and one forward pass with the loss, for every head, on the 784-256-256-10 sigmoid MLP.</summary>
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 [MarkdownExporterAttribute.GitHub, JsonExporterAttribute.Full]
 public class HeadBenchmarks
 {
     [ParamsSource(nameof(Settings))]
-    public string Setting { get; set; } = "cpu:1";
+    public string Setting { get; set; } = "cpu:fused";
 
     [ParamsSource(nameof(HeadNames))]
     public string Head { get; set; } = "softmax-ce";
@@ -32,20 +32,20 @@ public class HeadBenchmarks
     OutputHead head = null!;
     Sgd optimizer = null!;
     StepStatistics statistics = null!;
-    TrainingStep step = null!;
+    ITrainingStep step = null!;
     Tensor x = null!;
     Tensor y = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        var device = DeviceSetting.Apply(Setting);
+        var (device, engine) = DeviceSetting.Apply(Setting);
         TorchRuntime.ManualSeed(0);
         model = new ModelSpec(ModelKind.Mlp, [256, 256]).Build(784, 10, device);
         head = HeadRegistry.Create(Head);
         optimizer = new Sgd(model.Parameters(), 0.01, momentum: 0.9);
         statistics = new StepStatistics(Trainer.ParameterNames(model));
-        step = new TrainingStep(model, head, optimizer, statistics);
+        step = TrainingEngines.Create(TrainingEngines.Resolve(engine, model, head, optimizer).Engine, model, head, optimizer, statistics);
         x = Tensor.Rand([Batch, 784], device: device).DetachFromScope();
         y = Tensor.Randint(0, 10, [Batch], device: device).DetachFromScope();
     }
@@ -53,6 +53,7 @@ public class HeadBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
+        step.Dispose();
         statistics.Dispose();
         optimizer.Dispose();
         model.Dispose();

@@ -4,6 +4,7 @@ using System.Text.Json;
 using TorchLoss.Benchmarking;
 using TorchLoss.Data;
 using TorchLoss.Reporting;
+using TorchLoss.Training;
 
 namespace TorchLoss.Cli.Commands;
 
@@ -17,18 +18,19 @@ public static class BenchCommand
         var devices = new Option<string>("--device") { Description = "Comma-separated devices; cuda is skipped, with the reason, where absent.", DefaultValueFactory = _ => "cpu,cuda" };
         var batches = new Option<string>("--batch") { Description = "Comma-separated batch sizes.", DefaultValueFactory = _ => "32,128,1024" };
         var heads = new Option<string>("--head") { Description = "Comma-separated heads.", DefaultValueFactory = _ => "softmax-ce" };
+        var engines = new Option<string>("--engine") { Description = "Comma-separated engines to measure on the CPU: fused, autograd.", DefaultValueFactory = _ => "fused,autograd" };
         var threads = new Option<string?>("--threads") { Description = "CPU settings to try as INTRAxBLAS pairs, e.g. 1x2,1x1,2x1,2x2 (default: those four on 2 cores)." };
         var steps = new Option<int>("--steps") { Description = "Timed steps per repetition.", DefaultValueFactory = _ => defaults.Steps };
         var repetitions = new Option<int>("--repetitions") { Description = "Repetitions (the median is reported).", DefaultValueFactory = _ => defaults.Repetitions };
         var warmup = new Option<int>("--warmup") { Description = "Untimed steps first.", DefaultValueFactory = _ => defaults.WarmupSteps };
-        var pytorch = new Option<bool>("--pytorch") { Description = "Also run benchmarks/pytorch/train_mlp.py (softmax-ce) and report torchloss's default setting against PyTorch's best." };
+        var pytorch = new Option<bool>("--pytorch") { Description = "Also run benchmarks/pytorch/train_mlp.py (softmax-ce) and compare torchloss's default setting with PyTorch's best, in alternating rounds." };
         var python = new Option<string>("--python") { Description = "Python with PyTorch for --pytorch.", DefaultValueFactory = _ => "/usr/bin/python3" };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         var command = new Command("bench",
             "Benchmark training throughput (steps/s, examples/s) of the 784-256-256-10 MLP per device and thread setting, with the " +
             "device's measured sgemm GFLOP/s and the fraction of that roofline each configuration reaches.")
         {
-            devices, batches, heads, threads, steps, repetitions, warmup, pytorch, python, json,
+            devices, batches, heads, engines, threads, steps, repetitions, warmup, pytorch, python, json,
         };
         command.SetAction(parse =>
         {
@@ -37,6 +39,7 @@ public static class BenchCommand
                 Devices = OptionParsing.Strings("--device", parse.GetValue(devices)!),
                 Batches = OptionParsing.Integers("--batch", parse.GetValue(batches)!).ToList(),
                 Heads = OptionParsing.Strings("--head", parse.GetValue(heads)!),
+                Engines = OptionParsing.Strings("--engine", parse.GetValue(engines)!).Select(TrainingEngines.Parse).ToList(),
                 CpuThreads = parse.GetValue(threads) is { } t ? OptionParsing.Strings("--threads", t).Select(Pair).ToList() : defaults.CpuThreads,
                 Steps = parse.GetValue(steps),
                 Repetitions = parse.GetValue(repetitions),
@@ -49,10 +52,9 @@ public static class BenchCommand
                 var checkout = DataDirectory.FindCheckout(AppContext.BaseDirectory)
                                ?? throw new UserException("--pytorch needs the checkout's benchmarks/pytorch/train_mlp.py; run from a checkout");
                 var interpreter = parse.GetValue(python)!;
-                baseline = batch => settings.Heads.Contains("softmax-ce")
-                    ? PyTorchBaseline.Run(interpreter, PyTorchBaseline.ScriptPath(checkout), batch, settings.Steps, settings.Repetitions,
-                        settings.CpuThreads.Select(p => p.IntraOp).Distinct().ToList())
-                    : null;
+                // One repetition per call: the runner alternates PyTorch runs with its own repetitions.
+                baseline = batch => PyTorchBaseline.Run(interpreter, PyTorchBaseline.ScriptPath(checkout), batch, settings.Steps, 1,
+                    settings.CpuThreads.Select(p => p.IntraOp).Distinct().ToList());
             }
             var quiet = parse.GetValue(json);
             var report = BenchRunner.Run(settings, quiet ? null : line => Console.Error.WriteLine($"bench: {line}"), baseline);
@@ -90,14 +92,10 @@ public static class BenchCommand
                 $"step statistics, {d.Head}, batch {d.Batch}: {d.FractionOfStepTime:P1} of step time " +
                 $"({d.WithStatistics.Median:F0} steps/s with, {d.WithoutStatistics.Median:F0} without; alternating repetitions)"));
         foreach (var p in report.PyTorch)
-        {
-            var ours = report.Settings.FirstOrDefault(s => s.IsDefault && !s.Setting.StartsWith("cuda", StringComparison.Ordinal))?
-                .Throughput.FirstOrDefault(t => t.Batch == p.Batch && t.Head == "softmax-ce");
-            if (ours is null) continue;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"PyTorch {p.Version}, batch {p.Batch}: {p.StepsPerSecond:F0} steps/s at {p.BestThreads} intra-op thread(s); " +
-                $"torchloss default {ours.StepsPerSecond.Median:F0}: {ours.StepsPerSecond.Median / p.StepsPerSecond:F2}x"));
-        }
+                $"against PyTorch {p.Version}, batch {p.Batch}, {p.Ratio.Samples.Count} alternating rounds: torchloss default " +
+                $"{p.TorchLoss.Median:F0} steps/s, PyTorch best ({string.Join("/", p.BestThreads)} intra-op) {p.PyTorch.Median:F0}: " +
+                $"{p.Ratio.Median:F2}x (rounds {p.Ratio.Min:F2}-{p.Ratio.Max:F2}x)"));
     }
 
     static (int, int) Pair(string text)

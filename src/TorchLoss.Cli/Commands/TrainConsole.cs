@@ -66,7 +66,7 @@ public static class TrainConsole
             if (json) return;
             output.WriteLine($"{e.ModelDescription}, {e.HeadDescription} ({e.LossConvention})");
             output.WriteLine($"{e.DataDescription}");
-            output.WriteLine($"device {e.Device}, {e.IntraOpThreads} intra-op thread(s), " +
+            output.WriteLine($"device {e.Device}, {e.Engine} engine{(e.EngineNote is { } note ? $" ({note})" : "")}, {e.IntraOpThreads} intra-op thread(s), " +
                              $"{(e.BlasThreads is { } b ? $"{b} BLAS thread(s)" : "BLAS threads not controllable")}, " +
                              $"{(firstEpoch > 1 ? $"resuming at epoch {firstEpoch}" : "starting")}");
         }

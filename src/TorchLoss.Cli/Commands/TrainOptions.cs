@@ -29,8 +29,14 @@ public sealed class TrainOptions
     public readonly Option<int?> EarlyStop = new("--early-stop") { Description = "Stop after this many epochs without validation improvement." };
     public readonly Option<ulong> Seed = new("--seed") { Description = "Seed for initialisation and shuffling.", DefaultValueFactory = _ => Defaults.Seed };
     public readonly Option<string> Device = new("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => Defaults.Device };
-    public readonly Option<int?> Threads = new("--threads") { Description = "libtorch intra-op threads (default 1: see README, Performance)." };
-    public readonly Option<int?> BlasThreads = new("--blas-threads") { Description = "OpenBLAS threads (default: one per core)." };
+    public readonly Option<string> Engine = new("--engine")
+    {
+        Description = "How gradients are computed: fused (native step with the hand-derived dL/dz; SGD on the CPU), autograd " +
+                      "(libtorch autograd; anything), or auto (fused where it can run, else autograd).",
+        DefaultValueFactory = _ => Defaults.Engine,
+    };
+    public readonly Option<int?> Threads = new("--threads") { Description = "libtorch intra-op threads (default: one per core with the fused engine, 1 with autograd; see README, Performance)." };
+    public readonly Option<int?> BlasThreads = new("--blas-threads") { Description = "OpenBLAS threads (default: 1 with the fused engine, one per core with autograd)." };
     public readonly Option<int> LogEvery = new("--log-every") { Description = "Steps between step-statistics records.", DefaultValueFactory = _ => Defaults.LogEvery };
     public readonly Option<bool> NoStepStatistics = new("--no-step-stats") { Description = "Record only loss and accuracy per step (to measure what the diagnostics cost)." };
     public readonly Option<string> Dataset = new("--dataset") { Description = "mnist or fashion-mnist.", DefaultValueFactory = _ => Defaults.Dataset };
@@ -47,7 +53,7 @@ public sealed class TrainOptions
     public IEnumerable<Option> All() =>
     [
         Head, Model, HiddenActivation, MseReduction, TrueClassWeight, TrueClassTarget, InitScale, InitFrom, Optimizer, LearningRate,
-        Momentum, Nesterov, WeightDecay, BatchSize, Epochs, Schedule, EarlyStop, Seed, Device, Threads, BlasThreads, LogEvery,
+        Momentum, Nesterov, WeightDecay, BatchSize, Epochs, Schedule, EarlyStop, Seed, Device, Engine, Threads, BlasThreads, LogEvery,
         NoStepStatistics, Dataset, DataDir, ValidationSize, TrainLimit, Standardize, Binary, Name, RunsDir, Resume, Json,
     ];
 
@@ -73,6 +79,7 @@ public sealed class TrainOptions
         EarlyStopPatience = p.GetValue(EarlyStop),
         Seed = p.GetValue(Seed),
         Device = p.GetValue(Device)!,
+        Engine = p.GetValue(Engine)!,
         Threads = p.GetValue(Threads),
         BlasThreads = p.GetValue(BlasThreads),
         LogEvery = p.GetValue(LogEvery),

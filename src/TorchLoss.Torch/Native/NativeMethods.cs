@@ -123,4 +123,11 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib, EntryPoint = "tl_backward")] public static partial int tl_backward_scalar(TensorHandle t, nint noGradient, int retainGraph, int createGraph);
     [LibraryImport(Lib)] public static partial int tl_autograd_grad(nint* outputs, nint* gradOutputs, int nOutputs, nint* inputs, int nInputs,
         int retainGraph, int createGraph, int allowUnused, nint* results);
+
+    // fused MLP step
+    [LibraryImport(Lib)] public static partial nint tl_fused_mlp_create(nint* parameters, int n, int hiddenActivation, int head,
+        double squaredErrorScale, double trueClassWeight, double trueClassTarget);
+    [LibraryImport(Lib)] public static partial int tl_fused_mlp_step(nint mlp, nint* parameters, int n, TensorHandle x, TensorHandle labels,
+        nint* momentum, double* sgd, int statistics, double* output);
+    [LibraryImport(Lib)] public static partial void tl_fused_mlp_free(nint mlp);
 }

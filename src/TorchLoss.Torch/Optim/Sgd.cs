@@ -39,6 +39,26 @@ public sealed class Sgd : Optimizer
         parameter.Add_(d, -LearningRate);
     }
 
+    /// <summary>
+    /// For an update applied outside <see cref="Optimizer.Step"/> (the fused step): the momentum buffers, created as zeros
+    /// on first use, and whether they are fresh, i.e. must start as the first gradient as PyTorch's do. Null without momentum.
+    /// </summary>
+    public (IReadOnlyList<Tensor> Buffers, bool Fresh)? MomentumForExternalUpdate()
+    {
+        if (Momentum == 0) return null;
+        var missing = momentumBuffers.Count(b => b is null);
+        if (missing != 0 && missing != momentumBuffers.Length)
+            throw new InvalidOperationException("some parameters have momentum and some do not; the fused step updates all of them");
+        if (missing != 0)
+            using (Autograd.NoGrad())
+                for (var i = 0; i < momentumBuffers.Length; i++)
+                    momentumBuffers[i] = Keep(Tensor.Zeros(Parameters[i].Shape, Parameters[i].DType, Parameters[i].Device));
+        return (momentumBuffers!, missing != 0);
+    }
+
+    /// <summary>Counts an update that was applied outside <see cref="Optimizer.Step"/>.</summary>
+    public void CountExternalStep() => StepCount++;
+
     public override IEnumerable<(string Name, Tensor Value)> State()
     {
         for (var i = 0; i < momentumBuffers.Length; i++)

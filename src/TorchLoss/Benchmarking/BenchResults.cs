@@ -22,9 +22,13 @@ public sealed record DiagnosticsCostResult(string Head, int Batch, Rate WithStat
 /// <summary>A device or setting that was not measured, and why.</summary>
 public sealed record SkippedSetting(string Setting, string Reason);
 
-/// <summary>The PyTorch script's best steps/s for a batch size, when it was run side by side.</summary>
+/// <summary>The PyTorch script's best steps/s over its thread settings for a batch size, from one run.</summary>
 public sealed record PyTorchResult(int Batch, string Version, int BestThreads, double StepsPerSecond);
+
+/// <summary>torchloss's default setting against PyTorch, measured in alternating rounds (one of each per round) so that
+/// drift in the machine's speed falls on both alike. Ratio: the per-round ratios, torchloss over PyTorch.</summary>
+public sealed record PyTorchComparison(int Batch, string Version, IReadOnlyList<int> BestThreads, Rate PyTorch, Rate TorchLoss, Rate Ratio);
 
 public sealed record BenchReport(
     string Libtorch, string Blas, int Cores, IReadOnlyList<SettingResult> Settings, IReadOnlyList<SkippedSetting> Skipped,
-    IReadOnlyList<PyTorchResult> PyTorch);
+    IReadOnlyList<PyTorchComparison> PyTorch);

@@ -3,16 +3,19 @@ using TorchLoss.Training;
 
 namespace TorchLoss.Benchmarking;
 
-/// <summary>Runs `torchloss bench`: every available device and CPU thread setting, each head and batch size.</summary>
+/// <summary>Runs `torchloss bench`: every available device, engine and CPU thread setting, each head and batch size.</summary>
 public static class BenchRunner
 {
+    /// <summary>The engine `train` picks for the benchmark's model (SGD, a sigmoid MLP) on the CPU.</summary>
+    public const TrainingEngine DefaultCpuEngine = TrainingEngine.Fused;
+
     public static BenchReport Run(BenchSettings settings, Action<string>? progress = null, Func<int, PyTorchResult?>? pytorch = null)
     {
         settings.Validate();
         var results = new List<SettingResult>();
         var skipped = new List<SkippedSetting>();
-        var baseline = new List<PyTorchResult>();
-        var defaults = ThreadSettings.Default;
+        var baseline = new List<PyTorchComparison>();
+        var defaults = ThreadSettings.For(DefaultCpuEngine);
         foreach (var name in settings.Devices)
         {
             var device = Device.Parse(name);
@@ -21,16 +24,13 @@ public static class BenchRunner
                 skipped.Add(new SkippedSetting(name, $"CUDA is not available (libtorch {TorchRuntime.Version} sees no CUDA device)"));
                 continue;
             }
-            var threadSettings = device.IsCuda
-                ? [new ThreadSetting(device, defaults.IntraOp, defaults.Blas)]
-                : settings.CpuThreads.Select(t => new ThreadSetting(device, t.IntraOp, t.Blas)).ToList();
-            foreach (var setting in threadSettings)
+            foreach (var setting in Settings(device, settings, skipped))
             {
                 var applied = new ThreadSettings(setting.IntraOp, setting.Blas).Apply();
                 var label = (setting with { Blas = applied.Blas }).ToString();
                 progress?.Invoke($"{label}: sgemm");
                 var sgemm = SgemmBenchmark.GigaflopsPerSecond(device, device.IsCuda ? 4096 : 1024, settings.Repetitions);
-                var isDefault = device.IsCuda || (setting.IntraOp == defaults.IntraOp && setting.Blas == defaults.Blas);
+                var isDefault = device.IsCuda || (setting.Engine == DefaultCpuEngine && setting.IntraOp == defaults.IntraOp && setting.Blas == defaults.Blas);
                 var throughput = new List<ThroughputResult>();
                 var diagnostics = new List<DiagnosticsCostResult>();
                 foreach (var head in settings.Heads)
@@ -40,24 +40,51 @@ public static class BenchRunner
                         Rate rate;
                         if (isDefault)
                         {
-                            var (with, without) = TrainingThroughput.DiagnosticsCost(device, head, settings.Widths, batch, settings);
+                            var (with, without) = TrainingThroughput.DiagnosticsCost(device, setting.Engine, head, settings.Widths, batch, settings);
                             diagnostics.Add(new DiagnosticsCostResult(head, batch, with, without));
                             rate = with;
                         }
-                        else rate = TrainingThroughput.StepsPerSecond(device, head, settings.Widths, batch, settings);
+                        else rate = TrainingThroughput.StepsPerSecond(device, setting.Engine, head, settings.Widths, batch, settings);
                         throughput.Add(new ThroughputResult(label, head, batch, rate, StepFlops.TrainingStep(settings.Widths, batch), sgemm.Median));
                     }
                 results.Add(new SettingResult(label, isDefault, sgemm, throughput, diagnostics));
-                // The machine's load drifts, so PyTorch runs right after the setting it is compared with.
-                if (isDefault && !device.IsCuda && pytorch is not null)
+                if (isDefault && !device.IsCuda && pytorch is not null && settings.Heads.Contains("softmax-ce"))
                     foreach (var batch in settings.Batches)
-                    {
-                        progress?.Invoke($"PyTorch baseline, batch {batch}");
-                        if (pytorch(batch) is { } result) baseline.Add(result);
-                    }
+                        if (AgainstPyTorch(device, setting.Engine, batch, settings, pytorch, progress) is { } comparison) baseline.Add(comparison);
             }
         }
         defaults.Apply();
         return new BenchReport(TorchRuntime.Version, TorchRuntime.Blas, Environment.ProcessorCount, results, skipped, baseline);
+    }
+
+    static List<ThreadSetting> Settings(Device device, BenchSettings settings, List<SkippedSetting> skipped)
+    {
+        if (device.IsCuda)
+        {
+            if (settings.Engines.Contains(TrainingEngine.Fused)) skipped.Add(new SkippedSetting($"{device}, fused", "the fused step runs on the CPU only"));
+            var d = ThreadSettings.For(TrainingEngine.Autograd);
+            return [new ThreadSetting(device, TrainingEngine.Autograd, d.IntraOp, d.Blas)];
+        }
+        return settings.Engines.SelectMany(e => settings.CpuThreads.Select(t => new ThreadSetting(device, e, t.IntraOp, t.Blas))).ToList();
+    }
+
+    // One torchloss repetition, then one PyTorch run, per round; the machine's speed drifts by tens of percent over
+    // minutes, so only measurements taken side by side are compared.
+    static PyTorchComparison? AgainstPyTorch(Device device, TrainingEngine engine, int batch, BenchSettings settings,
+        Func<int, PyTorchResult?> pytorch, Action<string>? progress)
+    {
+        var ours = new List<double>();
+        var theirs = new List<PyTorchResult>();
+        var single = settings with { Repetitions = 1 };
+        for (var round = 1; round <= settings.Repetitions; round++)
+        {
+            progress?.Invoke($"against PyTorch, batch {batch}: round {round} of {settings.Repetitions}");
+            ours.Add(TrainingThroughput.StepsPerSecond(device, engine, "softmax-ce", settings.Widths, batch, single).Median);
+            if (pytorch(batch) is not { } result) return null;
+            theirs.Add(result);
+        }
+        var ratios = ours.Zip(theirs, (o, t) => o / t.StepsPerSecond).ToList();
+        return new PyTorchComparison(batch, theirs[0].Version, theirs.Select(t => t.BestThreads).Distinct().Order().ToList(),
+            Rate.Of(theirs.Select(t => t.StepsPerSecond).ToList()), Rate.Of(ours), Rate.Of(ratios));
     }
 }

@@ -1,11 +1,14 @@
 using TorchLoss.Torch;
+using TorchLoss.Training;
 
 namespace TorchLoss.Benchmarking;
 
-/// <summary>One way to run: a device and, on the CPU, libtorch's intra-op threads and OpenBLAS's threads.</summary>
-public sealed record ThreadSetting(Device Device, int IntraOp, int? Blas)
+/// <summary>One way to run: a device, the training engine and, on the CPU, libtorch's intra-op threads and OpenBLAS's threads.</summary>
+public sealed record ThreadSetting(Device Device, TrainingEngine Engine, int IntraOp, int? Blas)
 {
-    public override string ToString() => Device.IsCuda ? Device.ToString() : $"cpu, {IntraOp} intra-op, {(Blas is { } b ? $"{b} BLAS" : "default BLAS")}";
+    public override string ToString() => Device.IsCuda
+        ? $"{Device}, {Engine.Name()}"
+        : $"cpu, {Engine.Name()}, {IntraOp} intra-op, {(Blas is { } b ? $"{b} BLAS" : "default BLAS")}";
 }
 
 /// <summary>What `torchloss bench` measures.</summary>
@@ -14,6 +17,8 @@ public sealed record BenchSettings
     public IReadOnlyList<string> Devices { get; init; } = ["cpu", "cuda"];
     public IReadOnlyList<int> Batches { get; init; } = [32, 128, 1024];
     public IReadOnlyList<string> Heads { get; init; } = ["softmax-ce"];
+    /// <summary>Training engines measured on the CPU (CUDA runs autograd).</summary>
+    public IReadOnlyList<TrainingEngine> Engines { get; init; } = [TrainingEngine.Fused, TrainingEngine.Autograd];
     public IReadOnlyList<int> Widths { get; init; } = [784, 256, 256, 10];
     /// <summary>(intra-op, BLAS) pairs tried on the CPU.</summary>
     public IReadOnlyList<(int IntraOp, int Blas)> CpuThreads { get; init; } = DefaultCpuThreads();
@@ -32,6 +37,7 @@ public sealed record BenchSettings
     {
         if (Batches.Count == 0 || Batches.Any(b => b < 1)) throw new FormatException("batch sizes must be at least 1");
         if (Heads.Count == 0) throw new FormatException("name at least one head");
+        if (Engines.Count == 0 || Engines.Contains(TrainingEngine.Auto)) throw new FormatException("name the engines to measure: fused, autograd");
         foreach (var head in Heads) TorchLoss.Heads.HeadRegistry.Create(head);
         if (Steps < 1 || Repetitions < 1 || WarmupSteps < 0) throw new FormatException("steps and repetitions must be at least 1");
         if (CpuThreads.Any(t => t.IntraOp < 1 || t.Blas < 1)) throw new FormatException("thread counts must be at least 1");

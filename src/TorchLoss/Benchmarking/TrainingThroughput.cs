@@ -16,20 +16,21 @@ public static class TrainingThroughput
 {
     const int Examples = 8192;
 
-    public static Rate StepsPerSecond(Device device, string head, IReadOnlyList<int> widths, int batch, BenchSettings settings) =>
-        Measure(device, head, widths, batch, settings, alternateWithoutStatistics: false).WithStatistics;
+    public static Rate StepsPerSecond(Device device, TrainingEngine engine, string head, IReadOnlyList<int> widths, int batch,
+        BenchSettings settings) =>
+        Measure(device, engine, head, widths, batch, settings, alternateWithoutStatistics: false).WithStatistics;
 
     /// <summary>The same step with and without the step statistics, on one model and data, alternating repetitions
     /// so that drift in the machine's speed falls on both alike.</summary>
-    public static (Rate WithStatistics, Rate WithoutStatistics) DiagnosticsCost(Device device, string head, IReadOnlyList<int> widths,
-        int batch, BenchSettings settings)
+    public static (Rate WithStatistics, Rate WithoutStatistics) DiagnosticsCost(Device device, TrainingEngine engine, string head,
+        IReadOnlyList<int> widths, int batch, BenchSettings settings)
     {
-        var (with, without) = Measure(device, head, widths, batch, settings, alternateWithoutStatistics: true);
+        var (with, without) = Measure(device, engine, head, widths, batch, settings, alternateWithoutStatistics: true);
         return (with, without!);
     }
 
-    static (Rate WithStatistics, Rate? WithoutStatistics) Measure(Device device, string head, IReadOnlyList<int> widths, int batch,
-        BenchSettings settings, bool alternateWithoutStatistics)
+    static (Rate WithStatistics, Rate? WithoutStatistics) Measure(Device device, TrainingEngine engine, string head, IReadOnlyList<int> widths,
+        int batch, BenchSettings settings, bool alternateWithoutStatistics)
     {
         TorchRuntime.ManualSeed(0);
         var random = new Random(0);
@@ -48,12 +49,15 @@ public static class TrainingThroughput
         using var optimizer = new Sgd(model.Parameters(), 0.01, momentum: 0.9);
         using var full = new StepStatistics(Trainer.ParameterNames(model));
         using var light = new StepStatistics(Trainer.ParameterNames(model), full: false);
-        var steps = new[] { new TrainingStep(model, outputHead, optimizer, full), new TrainingStep(model, outputHead, optimizer, light) };
+        var resolved = TrainingEngines.Resolve(engine, model, outputHead, optimizer).Engine;
+        using var withStatistics = TrainingEngines.Create(resolved, model, outputHead, optimizer, full);
+        using var withoutStatistics = TrainingEngines.Create(resolved, model, outputHead, optimizer, light);
+        var steps = new[] { withStatistics, withoutStatistics };
 
         var epoch = 0;
         EpochBatches? batches = null;
         var next = 0;
-        void OneStep(TrainingStep step)
+        void OneStep(ITrainingStep step)
         {
             if (batches is null || next == batches.Count)
             {

@@ -1,3 +1,4 @@
+using TorchLoss.Torch.Fused;
 using TorchLoss.Torch;
 
 namespace TorchLoss.Heads;
@@ -30,6 +31,9 @@ public sealed class LogitSquaredErrorHead : OutputHead
         $"{Reduction.Describe().Replace("(a - y)", "w (z - t)")}; true class: weight k = {TrueClassWeight}, target M = {TrueClassTarget}";
 
     public override Tensor Activate(Tensor logits) => logits.Alias();
+
+    public override FusedHead Fused(long outputs) =>
+        new(FusedLoss.LogitSquaredError, Reduction.Scale(outputs), TrueClassWeight, TrueClassTarget);
 
     /// <summary>Softmax over several logits; with one output, z regresses the label scaled to 0 or M, so z/M
     /// clipped to [0, 1] estimates the probability of label 1.</summary>

@@ -1,3 +1,4 @@
+using TorchLoss.Torch.Fused;
 using TorchLoss.Torch;
 
 namespace TorchLoss.Heads;
@@ -56,6 +57,10 @@ public abstract class OutputHead
         using var positive = logits.Squeeze(1) > 0;
         return positive.To(DType.Int64);
     }
+
+    /// <summary>The head in the form the fused native step computes, for a layer of <paramref name="outputs"/> units;
+    /// null when it has none (the step then runs through autograd).</summary>
+    public virtual FusedHead? Fused(long outputs) => null;
 
     public override string ToString() => Name;
 }

@@ -1,3 +1,4 @@
+using TorchLoss.Torch.Fused;
 using TorchLoss.Torch;
 
 namespace TorchLoss.Heads;
@@ -11,6 +12,8 @@ public sealed class SigmoidBinaryCrossEntropyHead : OutputHead
     public override string Convention => "sum over classes of -[y log s + (1-y) log(1-s)], averaged over the batch";
 
     public override Tensor Activate(Tensor logits) => logits.Sigmoid();
+
+    public override FusedHead Fused(long outputs) => new(FusedLoss.SigmoidBinaryCrossEntropy);
 
     public override Tensor ExampleLoss(Tensor logits, Tensor targets)
     {

@@ -1,3 +1,4 @@
+using TorchLoss.Torch.Fused;
 using TorchLoss.Torch;
 
 namespace TorchLoss.Heads;
@@ -12,6 +13,8 @@ public sealed class SigmoidSquaredErrorHead(SquaredErrorReduction reduction = Sq
     public override string Convention => Reduction.Describe();
 
     public override Tensor Activate(Tensor logits) => logits.Sigmoid();
+
+    public override FusedHead Fused(long outputs) => new(FusedLoss.SigmoidSquaredError, Reduction.Scale(outputs));
 
     public override Tensor ExampleLoss(Tensor logits, Tensor targets)
     {

@@ -1,3 +1,4 @@
+using TorchLoss.Torch.Fused;
 using TorchLoss.Torch;
 
 namespace TorchLoss.Heads;
@@ -12,6 +13,8 @@ public sealed class SoftmaxCrossEntropyHead : OutputHead
     public override int MinOutputs => 2;
 
     public override Tensor Activate(Tensor logits) => logits.Softmax(1);
+
+    public override FusedHead Fused(long outputs) => new(FusedLoss.SoftmaxCrossEntropy);
 
     public override Tensor ExampleLoss(Tensor logits, Tensor targets)
     {

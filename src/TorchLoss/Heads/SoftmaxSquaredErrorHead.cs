@@ -1,3 +1,4 @@
+using TorchLoss.Torch.Fused;
 using TorchLoss.Torch;
 
 namespace TorchLoss.Heads;
@@ -14,6 +15,8 @@ public sealed class SoftmaxSquaredErrorHead(SquaredErrorReduction reduction = Sq
     public override int MinOutputs => 2;
 
     public override Tensor Activate(Tensor logits) => logits.Softmax(1);
+
+    public override FusedHead Fused(long outputs) => new(FusedLoss.SoftmaxSquaredError, Reduction.Scale(outputs));
 
     public override Tensor ExampleLoss(Tensor logits, Tensor targets)
     {

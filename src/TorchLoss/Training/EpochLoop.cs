@@ -13,7 +13,7 @@ public sealed record EpochOutcome(EpochRecord? Record, long Step, double BadLoss
 
 /// <summary>Runs single epochs: shuffled minibatches, one dispose scope per step, step statistics flushed every
 /// LogEvery steps and at the end, then validation and test scores, each written to the metrics log.</summary>
-internal sealed class EpochLoop(TrainConfig config, ClassificationData data, Sequential model, OutputHead head, Optimizer optimizer,
+internal sealed class EpochLoop(TrainConfig config, TrainingEngine engine, ClassificationData data, Sequential model, OutputHead head, Optimizer optimizer,
     IReadOnlyList<string> parameterNames, MetricsLog log, ITrainingObserver observer)
 {
     readonly DType dtype = model.Parameters()[0].DType;
@@ -21,7 +21,7 @@ internal sealed class EpochLoop(TrainConfig config, ClassificationData data, Seq
     public EpochOutcome Run(int epoch, long step)
     {
         using var statistics = new StepStatistics(parameterNames, full: config.StepStatistics);
-        var trainingStep = new TrainingStep(model, head, optimizer, statistics);
+        using var trainingStep = TrainingEngines.Create(engine, model, head, optimizer, statistics);
         var intervals = new List<IntervalStatistics>();
         var clock = Stopwatch.StartNew();
         var stepInEpoch = 0;

@@ -9,6 +9,7 @@ namespace TorchLoss.Training;
 /// the summed per-example norm of dL/dz at the output; the number of saturated outputs (probability within
 /// 0.01 of 0 or 1); the summed true-class probability; and the L2 norm of every parameter's gradient.
 /// Sums give interval means; a running maximum gives each gradient norm's maximum over the steps.
+/// The fused step computes the same values natively and records them as numbers on the host.
 /// </summary>
 public sealed class StepStatistics : IDisposable
 {
@@ -21,6 +22,8 @@ public sealed class StepStatistics : IDisposable
     readonly bool full;
     Tensor? sums;
     Tensor? maxima;
+    double[]? hostSums;
+    double[]? hostMaxima;
     long steps, examples, outputs;
 
     /// <param name="full">false records only loss and accuracy (to measure what the rest costs).</param>
@@ -69,6 +72,31 @@ public sealed class StepStatistics : IDisposable
         outputs += logits.NumEl;
     }
 
+    /// <summary>Records one step whose values were computed on the host, laid out as the recorded vector above
+    /// (with <see cref="Full"/> false only the first two are read).</summary>
+    public void Record(ReadOnlySpan<double> values, long batch, long outputCount)
+    {
+        var length = full ? Fixed + parameterNames.Count : 2;
+        if (values.Length < length) throw new ArgumentException($"expected {length} values, got {values.Length}", nameof(values));
+        if (sums is not null) throw new InvalidOperationException("device and host records cannot be mixed in one interval");
+        if (hostSums is null)
+        {
+            hostSums = values[..length].ToArray();
+            hostMaxima = values[..length].ToArray();
+        }
+        else
+        {
+            for (var i = 0; i < length; i++)
+            {
+                hostSums[i] += values[i];
+                hostMaxima![i] = Math.Max(hostMaxima[i], values[i]);
+            }
+        }
+        steps++;
+        examples += batch;
+        outputs += outputCount;
+    }
+
     static Tensor TrueClassProbabilitySum(Tensor probabilities, Tensor targets) =>
         probabilities.Size(1) == 1
             ? (targets * probabilities + (1 - targets) * (1 - probabilities)).Sum()
@@ -79,10 +107,16 @@ public sealed class StepStatistics : IDisposable
     /// <summary>Reads the accumulated values back (one device sync) and starts a new interval.</summary>
     public IntervalStatistics Flush()
     {
-        if (sums is null || steps == 0) throw new InvalidOperationException("no steps recorded since the last flush");
+        if (steps == 0) throw new InvalidOperationException("no steps recorded since the last flush");
         double[] s, m;
-        using (var both = Tensor.Stack([sums, maxima!]))
+        if (hostSums is not null)
         {
+            s = hostSums;
+            m = hostMaxima!;
+        }
+        else
+        {
+            using var both = Tensor.Stack([sums!, maxima!]);
             var values = both.ToArray<double>();
             s = values[..(values.Length / 2)];
             m = values[(values.Length / 2)..];
@@ -123,6 +157,7 @@ public sealed class StepStatistics : IDisposable
         sums?.Dispose();
         maxima?.Dispose();
         sums = maxima = null;
+        hostSums = hostMaxima = null;
         steps = examples = outputs = 0;
     }
 

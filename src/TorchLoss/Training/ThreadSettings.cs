@@ -4,17 +4,27 @@ namespace TorchLoss.Training;
 
 /// <summary>
 /// CPU thread settings for training. OpenBLAS runs its own threads inside each matrix product, and libtorch's
-/// intra-op threads contend with them: on a 2-core machine PyTorch 1.13 ran the 784-256-256-10 MLP at
-/// 833 steps/s with 1 intra-op thread and 181 with 2. The default is therefore 1 intra-op thread and one
-/// BLAS thread per core; `torchloss bench` measures the alternatives.
+/// OpenMP intra-op threads contend with them when both are above one: on a 2-core machine PyTorch 1.13 ran the
+/// 784-256-256-10 MLP at 833 steps/s with 1 intra-op thread and 181 with 2. So only one of the two pools is used:
+/// <list type="bullet">
+/// <item>autograd: 1 intra-op thread and one BLAS thread per core (parallelism inside each libtorch op's BLAS call);</item>
+/// <item>fused: one intra-op thread per core and 1 BLAS thread (the fused step splits its own work over the intra-op
+/// threads, each calling a single-threaded BLAS on its block).</item>
+/// </list>
+/// `torchloss bench` measures the alternatives.
 /// </summary>
 public sealed record ThreadSettings(int IntraOp, int? Blas)
 {
-    public static ThreadSettings Default => new(1, Environment.ProcessorCount);
+    public static ThreadSettings Default => For(TrainingEngine.Autograd);
 
-    public static ThreadSettings Resolve(int? intraOp, int? blas)
+    /// <summary>The measured best default for an engine (Auto counts as fused, which it picks where it can).</summary>
+    public static ThreadSettings For(TrainingEngine engine) => engine == TrainingEngine.Autograd
+        ? new(1, Environment.ProcessorCount)
+        : new(Environment.ProcessorCount, 1);
+
+    public static ThreadSettings Resolve(int? intraOp, int? blas, TrainingEngine engine = TrainingEngine.Autograd)
     {
-        var d = Default;
+        var d = For(engine);
         return new(intraOp ?? d.IntraOp, blas ?? d.Blas);
     }
 

@@ -29,6 +29,9 @@ public sealed record TrainConfig
     /// <summary>Stop after this many epochs without validation improvement (null: never).</summary>
     public int? EarlyStopPatience { get; init; }
 
+    /// <summary>auto (fused where supported), fused, or autograd: see <see cref="TrainingEngine"/>.</summary>
+    public string Engine { get; init; } = "auto";
+
     public ulong Seed { get; init; } = 1;
     public string Device { get; init; } = "cpu";
     /// <summary>libtorch intra-op threads; null picks the measured default (see <see cref="ThreadSettings"/>).</summary>
@@ -71,6 +74,7 @@ public sealed record TrainConfig
         Require(ValidationSize > 0 || (EarlyStopPatience is null && Schedule.Trim().ToLowerInvariant() != "newbob"),
             "early stopping and the newbob schedule need a validation split (--validation-size > 0)");
         if (BinaryTask is { } binary) TorchLoss.Data.BinaryTask.Parse(binary);
+        TrainingEngines.Parse(Engine);
         Require(Optimizer is "sgd" or "adam", $"unknown optimizer '{Optimizer}': expected sgd or adam");
         Require(!Nesterov || (Optimizer == "sgd" && Momentum > 0), "Nesterov momentum needs --optimizer sgd and --momentum > 0");
     }

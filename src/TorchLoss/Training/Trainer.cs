@@ -29,7 +29,6 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         config.Validate();
         var device = Device.Parse(config.Device);
         device.EnsureAvailable();
-        var threads = ThreadSettings.Resolve(config.Threads, config.BlasThreads).Apply();
         var head = HeadRegistry.Create(config.Head, config.HeadOptions);
         var spec = ModelSpec.Parse(config.Model, config.HiddenActivation);
         CheckCompatibility(head, spec);
@@ -38,9 +37,11 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         using var model = spec.Build(data.Features, data.ClassCount, device, config.InitScale);
         if (config.InitFrom is { } initial && !resume) model.Load(initial);
         using var optimizer = CreateOptimizer(model);
+        var (engine, engineNote) = TrainingEngines.Resolve(TrainingEngines.Parse(config.Engine), model, head, optimizer);
+        var threads = ThreadSettings.Resolve(config.Threads, config.BlasThreads, engine).Apply();
         var schedule = LearningRateSchedule.Parse(config.Schedule, config.LearningRate);
         var names = ParameterNames(model);
-        var environment = Environment(spec, model, head, device, threads);
+        var environment = Environment(spec, model, head, device, engine, engineNote, threads);
 
         var state = new TrainingState { LearningRate = config.LearningRate };
         List<MetricRecord> kept = [];
@@ -59,7 +60,7 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         File.Delete(run.File(RunFolder.SummaryFile));
 
         using var log = MetricsLog.Open(run.Path, kept);
-        var loop = new EpochLoop(config, data, model, head, optimizer, names, log, observer);
+        var loop = new EpochLoop(config, engine, data, model, head, optimizer, names, log, observer);
         var stepsPerEpoch = data.Train.Batches(config.BatchSize).Count;
         observer.RunStarted(environment, state.Epoch + 1, config.Epochs, stepsPerEpoch);
 
@@ -122,13 +123,16 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         return names;
     }
 
-    RunEnvironment Environment(ModelSpec spec, Module model, OutputHead head, Device device, ThreadSettings threads) => new(
+    RunEnvironment Environment(ModelSpec spec, Module model, OutputHead head, Device device, TrainingEngine engine, string? engineNote,
+        ThreadSettings threads) => new(
         TorchLossVersion: System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>(typeof(Trainer).Assembly)?.InformationalVersion ?? "unknown",
         LibtorchVersion: TorchRuntime.Version,
         DotnetVersion: System.Environment.Version.ToString(),
         OperatingSystem: System.Runtime.InteropServices.RuntimeInformation.OSDescription,
         Blas: TorchRuntime.Blas,
         Device: device.ToString(),
+        Engine: engine.Name(),
+        EngineNote: engineNote is null ? null : $"autograd because {engineNote}",
         IntraOpThreads: threads.IntraOp,
         BlasThreads: threads.Blas,
         ProcessorCount: System.Environment.ProcessorCount,

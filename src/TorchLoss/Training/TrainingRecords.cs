@@ -44,6 +44,8 @@ public sealed record RunEnvironment(
     string OperatingSystem,
     string Blas,
     string Device,
+    string Engine,
+    string? EngineNote,
     int IntraOpThreads,
     int? BlasThreads,
     int ProcessorCount,

@@ -147,20 +147,21 @@ int tl_autograd_grad(const tl_tensor* outputs, const tl_tensor* grad_outputs, in
 
 // ---- fused MLP training step (CPU) ----------------------------------------------------------------
 // Forward, the head's hand-derived dL/dz, backpropagation, step statistics and an SGD update in one call,
-// without autograd, for a stack of linear layers with one hidden activation. The handle keeps views of the
-// parameters (updated in place) and its own work buffers.
+// without autograd, for a stack of linear layers with one hidden activation. The handle keeps the layout and
+// its own work buffers; each step takes the parameters, which it updates in place.
 enum { TL_ACTIVATION_IDENTITY = 0, TL_ACTIVATION_SIGMOID, TL_ACTIVATION_TANH, TL_ACTIVATION_RELU };
 enum { TL_HEAD_SOFTMAX_CE = 0, TL_HEAD_SOFTMAX_MSE, TL_HEAD_SIGMOID_MSE, TL_HEAD_SIGMOID_BCE, TL_HEAD_LOGIT_MSE };
 typedef void* tl_fused_mlp;
 // params: weight0, bias0, weight1, bias1, ... (contiguous CPU float32 or float64).
 tl_fused_mlp tl_fused_mlp_create(const tl_tensor* params, int n_params, int hidden_activation, int head,
                                  double squared_error_scale, double true_class_weight, double true_class_target);
-// x [batch, in], labels int64 [batch]. momentum: one buffer per parameter, or NULL without momentum.
+// params as for create; x [batch, in], labels int64 [batch]. momentum: one buffer per parameter, or NULL without momentum.
 // sgd: learning rate, momentum, dampening, weight decay, nesterov (0/1), fresh momentum (0/1: buffers start as
 // the first gradient). out receives 5 + n_params values: summed loss, correct predictions, summed per-example
 // norm of dL/dz, saturated outputs, summed true-class probability, then each parameter's gradient L2 norm;
 // with statistics == 0 only the first two are computed (the rest are 0).
-int tl_fused_mlp_step(tl_fused_mlp mlp, tl_tensor x, tl_tensor labels, const tl_tensor* momentum,
+int tl_fused_mlp_step(tl_fused_mlp mlp, const tl_tensor* params, int n_params, tl_tensor x, tl_tensor labels,
+                      const tl_tensor* momentum,
                       const double* sgd, int statistics, double* out);
 void tl_fused_mlp_free(tl_fused_mlp mlp);
 

@@ -79,6 +79,16 @@ class FusedMlp {
 
   const std::vector<Layer>& layers() const { return layers_; }
 
+  // Takes the current parameter tensors (a checkpoint load may have replaced them) after checking their layout.
+  void bind(std::vector<Layer> layers) {
+    TORCH_CHECK(layers.size() == layers_.size(), "the fused step was built for ", layers_.size(), " layers, got ", layers.size());
+    for (size_t i = 0; i < layers.size(); ++i)
+      TORCH_CHECK(layers[i].in == layers_[i].in && layers[i].out == layers_[i].out &&
+                      layers[i].weight.scalar_type() == layers_[i].weight.scalar_type(),
+                  "layer ", i, " no longer matches the fused step's layout");
+    layers_ = std::move(layers);
+  }
+
   void step(const at::Tensor& x, const at::Tensor& labels, const std::vector<at::Tensor>& momentum,
             const SgdSettings& sgd, bool statistics, double* out) {
     auto dtype = layers_[0].weight.scalar_type();
@@ -213,6 +223,26 @@ void check_cpu_contiguous(const at::Tensor& t, at::ScalarType dtype, const char*
   TORCH_CHECK(t.is_contiguous(), what, " must be contiguous");
 }
 
+// Weight and bias pairs as layers, checked to be contiguous CPU float32/float64 tensors that chain.
+std::vector<Layer> read_layers(const tl_tensor* params, int n_params) {
+  TORCH_CHECK(n_params >= 2 && n_params % 2 == 0, "the fused step needs weight and bias pairs");
+  auto dtype = tl::T(params[0]).scalar_type();
+  TORCH_CHECK(dtype == at::kFloat || dtype == at::kDouble, "the fused step needs float32 or float64 parameters");
+  std::vector<Layer> layers;
+  for (int i = 0; i < n_params; i += 2) {
+    const at::Tensor& w = tl::T(params[i]);
+    const at::Tensor& b = tl::T(params[i + 1]);
+    check_cpu_contiguous(w, dtype, "a weight");
+    check_cpu_contiguous(b, dtype, "a bias");
+    TORCH_CHECK(w.dim() == 2 && b.dim() == 1 && b.size(0) == w.size(0), "layer ", i / 2,
+                " is not an [out, in] weight with an [out] bias");
+    TORCH_CHECK(layers.empty() || layers.back().out == w.size(1), "layer ", i / 2, " takes ", w.size(1),
+                " inputs but the layer before gives ", layers.back().out);
+    layers.push_back(Layer{w, b, w.size(1), w.size(0)});
+  }
+  return layers;
+}
+
 }  // namespace
 
 extern "C" {
@@ -220,23 +250,10 @@ extern "C" {
 tl_fused_mlp tl_fused_mlp_create(const tl_tensor* params, int n_params, int hidden_activation, int head,
                                  double squared_error_scale, double true_class_weight, double true_class_target) {
   try {
-    TORCH_CHECK(n_params >= 2 && n_params % 2 == 0, "the fused step needs weight and bias pairs");
     TORCH_CHECK(head >= TL_HEAD_SOFTMAX_CE && head <= TL_HEAD_LOGIT_MSE, "unknown head code ", head);
     TORCH_CHECK(hidden_activation >= TL_ACTIVATION_IDENTITY && hidden_activation <= TL_ACTIVATION_RELU,
                 "unknown activation code ", hidden_activation);
-    std::vector<Layer> layers;
-    auto dtype = tl::T(params[0]).scalar_type();
-    TORCH_CHECK(dtype == at::kFloat || dtype == at::kDouble, "the fused step needs float32 or float64 parameters");
-    for (int i = 0; i < n_params; i += 2) {
-      const at::Tensor& w = tl::T(params[i]);
-      const at::Tensor& b = tl::T(params[i + 1]);
-      check_cpu_contiguous(w, dtype, "a weight");
-      check_cpu_contiguous(b, dtype, "a bias");
-      TORCH_CHECK(w.dim() == 2 && b.dim() == 1 && b.size(0) == w.size(0), "layer ", i / 2, " is not a [out, in] weight with an [out] bias");
-      TORCH_CHECK(layers.empty() || layers.back().out == w.size(1), "layer ", i / 2, " takes ", w.size(1),
-                  " inputs but the layer before gives ", layers.back().out);
-      layers.push_back(Layer{w, b, w.size(1), w.size(0)});
-    }
+    auto layers = read_layers(params, n_params);
     int64_t classes = layers.back().out;
     TORCH_CHECK(!((head == TL_HEAD_SOFTMAX_CE || head == TL_HEAD_SOFTMAX_MSE) && classes < 2),
                 "softmax heads need at least 2 outputs");
@@ -246,11 +263,12 @@ tl_fused_mlp tl_fused_mlp_create(const tl_tensor* params, int n_params, int hidd
   TL_CATCH_ALL(return nullptr)
 }
 
-int tl_fused_mlp_step(tl_fused_mlp handle, tl_tensor x, tl_tensor labels, const tl_tensor* momentum,
-                      const double* sgd, int statistics, double* out) {
+int tl_fused_mlp_step(tl_fused_mlp handle, const tl_tensor* params, int n_params, tl_tensor x, tl_tensor labels,
+                      const tl_tensor* momentum, const double* sgd, int statistics, double* out) {
   TL_RETURN_STATUS({
     TORCH_CHECK(handle != nullptr, "null fused step");
     auto& mlp = *static_cast<FusedMlp*>(handle);
+    mlp.bind(read_layers(params, n_params));
     const auto& layers = mlp.layers();
     auto dtype = layers[0].weight.scalar_type();
     const at::Tensor& input = tl::T(x);

@@ -6,12 +6,15 @@ using TorchLoss.Torch.Optim;
 
 namespace TorchLoss.Training;
 
-/// <summary>One optimisation step as `train` runs it: forward, the head's loss, backward, the step statistics,
-/// the optimizer's update. The caller owns the dispose scope the batch and temporaries live in.</summary>
-public sealed class TrainingStep(Sequential model, OutputHead head, Optimizer optimizer, StepStatistics statistics)
+/// <summary>One optimisation step through libtorch's autograd: forward, the head's loss, backward, the step statistics,
+/// the optimizer's update. Runs any model, head, optimizer and device. The caller owns the dispose scope the batch and
+/// temporaries live in.</summary>
+public sealed class AutogradStep(Sequential model, OutputHead head, Optimizer optimizer, StepStatistics statistics) : ITrainingStep
 {
     readonly IReadOnlyList<Tensor> parameters = model.Parameters();
     readonly DType dtype = model.Parameters()[0].DType;
+
+    public TrainingEngine Engine => TrainingEngine.Autograd;
 
     public void Run(Batch batch)
     {
@@ -24,4 +27,6 @@ public sealed class TrainingStep(Sequential model, OutputHead head, Optimizer op
         statistics.Record(head, loss, logits, targets, batch.Y, parameters);
         optimizer.Step();
     }
+
+    public void Dispose() { }
 }
