@@ -16,6 +16,7 @@ public static class BenchRunner
         var skipped = new List<SkippedSetting>();
         var baseline = new List<PyTorchComparison>();
         var defaults = ThreadSettings.For(DefaultCpuEngine);
+        var before = new ThreadSettings(TorchRuntime.Threads, TorchRuntime.BlasThreads);
         foreach (var name in settings.Devices)
         {
             var device = Device.Parse(name);
@@ -53,7 +54,7 @@ public static class BenchRunner
                         if (AgainstPyTorch(device, setting.Engine, batch, settings, pytorch, progress) is { } comparison) baseline.Add(comparison);
             }
         }
-        defaults.Apply();
+        before.Apply();
         return new BenchReport(TorchRuntime.Version, TorchRuntime.Blas, Environment.ProcessorCount, results, skipped, baseline);
     }
 
