@@ -69,14 +69,17 @@ public static class GradCheckCommand
                          $"pass when {t.ClosedFormVsFiniteDifferences.Criterion}");
         output.WriteLine("rel = |a - b| / max(|a|, |b|, floor), the worst over logit regimes and batch sizes. f32: the worse of the closed form " +
                          "and autograd in float32 against the float64 closed form, for typical and saturated logits (reported, not checked).");
+        output.WriteLine("fused: the fused training step's gradient (train --engine fused) against the closed form, float64, checked like " +
+                         "autograd; '-' where it does not compute the model.");
         output.WriteLine();
-        string[] headers = ["head", "model", "var", "max|cf-ag|", "rel cf-ag", "max|cf-fd|", "rel cf-fd", "f32 rel typ", "f32 rel sat", "ok"];
+        string[] headers = ["head", "model", "var", "max|cf-ag|", "rel cf-ag", "max|cf-fd|", "rel cf-fd", "f32 rel typ", "f32 rel sat", "rel cf-fused", "ok"];
         var rows = report.Summary.Select(r => (IReadOnlyList<string>)
         [
             r.Head, r.Model, r.Variable,
             Numbers.Sci(r.ClosedFormVsAutograd.MaxAbsolute), Numbers.Sci(r.ClosedFormVsAutograd.MaxRelative),
             Numbers.Sci(r.ClosedFormVsFiniteDifferences.MaxAbsolute), Numbers.Sci(r.ClosedFormVsFiniteDifferences.MaxRelative),
             Numbers.Sci(r.Float32Typical.MaxRelative), Numbers.Sci(r.Float32Saturated.MaxRelative),
+            r.FusedVsClosedForm is { } f ? Numbers.Sci(f.MaxRelative) : "-",
             r.Passed ? "ok" : "FAIL",
         ]).ToList();
         ConsoleTable.Write(output, headers, rows, textColumns: 3);

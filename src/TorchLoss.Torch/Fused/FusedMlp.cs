@@ -15,13 +15,14 @@ public sealed class FusedMlp : IDisposable
     public const int LossSum = 0, Correct = 1, OutputGradientNormSum = 2, Saturated = 3, TrueClassProbabilitySum = 4, Fixed = 5;
 
     readonly FusedMlpHandle handle;
-    readonly Sequential model;
+    // Read at every step: loading a checkpoint may replace a model's parameter tensors.
+    readonly Func<IReadOnlyList<Tensor>> parameters;
     readonly int parameterCount;
 
-    FusedMlp(FusedMlpHandle handle, Sequential model, int parameterCount)
+    FusedMlp(FusedMlpHandle handle, Func<IReadOnlyList<Tensor>> parameters, int parameterCount)
     {
         this.handle = handle;
-        this.model = model;
+        this.parameters = parameters;
         this.parameterCount = parameterCount;
     }
 
@@ -39,25 +40,28 @@ public sealed class FusedMlp : IDisposable
     }
 
     /// <summary>Builds the step for <paramref name="model"/> (see <see cref="Unsupported"/>) and <paramref name="head"/>.</summary>
-    public static unsafe FusedMlp Create(Sequential model, FusedHead head)
+    public static FusedMlp Create(Sequential model, FusedHead head)
     {
         if (Unsupported(model) is { } reason) throw new NotSupportedException(reason);
         Describe(model, out var activation, out _);
-        var parameters = model.Parameters();
-        var pinned = new PinnedHandles(parameters);
-        try
+        return Create(model.Parameters, activation, head);
+    }
+
+    /// <summary>Builds the step for raw layers: <paramref name="parameters"/> holds weight [out, in] and bias [out] pairs,
+    /// with <paramref name="activation"/> between consecutive layers.</summary>
+    public static FusedMlp Create(IReadOnlyList<Tensor> parameters, FusedActivation activation, FusedHead head) =>
+        Create(() => parameters, activation, head);
+
+    static unsafe FusedMlp Create(Func<IReadOnlyList<Tensor>> parameters, FusedActivation activation, FusedHead head)
+    {
+        var current = parameters();
+        using var pinned = new PinnedHandles(current);
+        fixed (nint* p = pinned.Pointers)
         {
-            fixed (nint* p = pinned.Pointers)
-            {
-                var h = NativeMethods.tl_fused_mlp_create(p, parameters.Count, (int)activation, (int)head.Loss, head.SquaredErrorScale,
-                    head.TrueClassWeight, head.TrueClassTarget);
-                if (h == 0) throw new TorchException(NativeCall.LastError());
-                return new FusedMlp(new FusedMlpHandle(h), model, parameters.Count);
-            }
-        }
-        finally
-        {
-            pinned.Dispose();
+            var h = NativeMethods.tl_fused_mlp_create(p, current.Count, (int)activation, (int)head.Loss, head.SquaredErrorScale,
+                head.TrueClassWeight, head.TrueClassTarget);
+            if (h == 0) throw new TorchException(NativeCall.LastError());
+            return new FusedMlp(new FusedMlpHandle(h), parameters, current.Count);
         }
     }
 
@@ -71,10 +75,10 @@ public sealed class FusedMlp : IDisposable
         Span<double> output)
     {
         if (output.Length < OutputLength) throw new ArgumentException($"output needs {OutputLength} values", nameof(output));
-        var parameters = model.Parameters();
-        if (momentum is not null && momentum.Count != parameters.Count)
+        var current = parameters();
+        if (momentum is not null && momentum.Count != current.Count)
             throw new ArgumentException("one momentum buffer per parameter is needed", nameof(momentum));
-        var pinnedParameters = new PinnedHandles(parameters);
+        var pinnedParameters = new PinnedHandles(current);
         var pinnedMomentum = momentum is null ? null : new PinnedHandles(momentum);
         try
         {
@@ -85,7 +89,7 @@ public sealed class FusedMlp : IDisposable
             fixed (nint* p = pinnedParameters.Pointers)
             fixed (nint* m = pinnedMomentum?.Pointers)
             fixed (double* o = output)
-                NativeCall.Check(NativeMethods.tl_fused_mlp_step(handle.DangerousGetHandle(), p, parameters.Count, x.Handle, labels.Handle,
+                NativeCall.Check(NativeMethods.tl_fused_mlp_step(handle.DangerousGetHandle(), p, current.Count, x.Handle, labels.Handle,
                     momentum is null ? null : m, settings, statistics ? 1 : 0, o));
         }
         finally
@@ -93,6 +97,21 @@ public sealed class FusedMlp : IDisposable
             pinnedParameters.Dispose();
             pinnedMomentum?.Dispose();
         }
+    }
+
+    /// <summary>The step's gradients of the batch-mean loss for every parameter, without updating anything; the statistics
+    /// go into <paramref name="output"/> as for <see cref="Step"/>.</summary>
+    public unsafe Tensor[] Gradients(Tensor x, Tensor labels, Span<double> output)
+    {
+        if (output.Length < OutputLength) throw new ArgumentException($"output needs {OutputLength} values", nameof(output));
+        var current = parameters();
+        using var pinned = new PinnedHandles(current);
+        var results = new nint[current.Count];
+        fixed (nint* p = pinned.Pointers)
+        fixed (nint* r = results)
+        fixed (double* o = output)
+            NativeCall.Check(NativeMethods.tl_fused_mlp_gradients(handle.DangerousGetHandle(), p, current.Count, x.Handle, labels.Handle, r, o));
+        return results.Select(NativeCall.Wrap).ToArray();
     }
 
     // Linear (activation Linear)*: one activation type throughout, every Linear with a bias.

@@ -1,5 +1,6 @@
 using TorchLoss.Heads;
 using TorchLoss.Torch;
+using TorchLoss.Torch.Fused;
 
 namespace TorchLoss.Gradients;
 
@@ -7,7 +8,8 @@ namespace TorchLoss.Gradients;
 /// Compares, for every head on every model, the gradient by hand (the head's closed-form dL/dz, then backprop by
 /// hand), autograd's, and central finite differences, in float64; then the closed form and autograd in float32
 /// against the float64 closed form, to show what single precision costs. The loss is the batch mean, so the
-/// closed form starts from dL/dz = LogitGradient / B.
+/// closed form starts from dL/dz = LogitGradient / B. Where the fused native step can compute the model (the linear
+/// model and the MLP), its gradients are checked against the closed form too, in float64.
 /// </summary>
 public static class GradCheck
 {
@@ -40,7 +42,8 @@ public static class GradCheck
     {
         using var scope = DisposeScope.Enter();
         var x = Tensor.Randn([batch, s.Features], DType.Float64);
-        var targets = head.Targets(Tensor.Randint(0, s.Classes, [batch]), s.Classes, DType.Float64);
+        var labels = Tensor.Randint(0, s.Classes, [batch]);
+        var targets = head.Targets(labels, s.Classes, DType.Float64);
         var variables = model.Initial(batch, s.Features, s.Classes);
         var maxLogit = model.Logits(x, variables).Abs().Max().Item();
         if (regime == LogitRegime.Saturated)
@@ -52,6 +55,7 @@ public static class GradCheck
         var loss = LossValue(head, model, x, targets, variables);
         var closed = ClosedForm(head, model, x, targets, variables);
         var autograd = WithAutograd(head, model, x, targets, variables);
+        var fused = WithFusedStep(head, model, x, labels, variables, s.Classes);
         var x32 = x.To(DType.Float32);
         var targets32 = targets.To(DType.Float32);
         var variables32 = variables.Select(v => v.To(DType.Float32)).ToList();
@@ -68,7 +72,8 @@ public static class GradCheck
                 GradientError.Between(closed[i], autograd[i], ClosedFormVsAutograd.FloorFor(maxGradient)),
                 GradientError.Between(closed[i], finiteDifferences, ClosedFormVsFiniteDifferences.FloorFor(loss)),
                 GradientError.Between(closed32[i], closed[i], ClosedFormVsAutograd.FloorFor(maxGradient)),
-                GradientError.Between(autograd32[i], closed[i], ClosedFormVsAutograd.FloorFor(maxGradient))));
+                GradientError.Between(autograd32[i], closed[i], ClosedFormVsAutograd.FloorFor(maxGradient)),
+                fused is null ? null : GradientError.Between(fused[i], closed[i], ClosedFormVsAutograd.FloorFor(maxGradient))));
         }
         return rows;
     }
@@ -96,6 +101,16 @@ public static class GradCheck
         var gradients = model.Backward(x, variables, delta);
         foreach (var g in gradients) g.MoveToOuterScope();
         return gradients;
+    }
+
+    /// <summary>The fused step's gradients (no update), or null where it cannot compute the model.</summary>
+    static IReadOnlyList<Tensor>? WithFusedStep(OutputHead head, GradientModel model, Tensor x, Tensor labels, IReadOnlyList<Tensor> variables,
+        int classes)
+    {
+        if (model.Fused is not { } activation || head.Fused(classes) is not { } fusedHead) return null;
+        var contiguous = variables.Select(v => v.Contiguous()).ToList();
+        using var mlp = FusedMlp.Create(contiguous, activation, fusedHead);
+        return mlp.Gradients(x.Contiguous(), labels, new double[mlp.OutputLength]);
     }
 
     static IReadOnlyList<Tensor> WithAutograd(OutputHead head, GradientModel model, Tensor x, Tensor targets, IReadOnlyList<Tensor> variables)

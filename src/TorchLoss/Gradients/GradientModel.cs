@@ -1,4 +1,5 @@
 using TorchLoss.Torch;
+using TorchLoss.Torch.Fused;
 
 namespace TorchLoss.Gradients;
 
@@ -22,6 +23,10 @@ public abstract class GradientModel
 
     /// <summary>dL/d(variable) for each variable, from <paramref name="delta"/> = dL/dz, by hand.</summary>
     public abstract IReadOnlyList<Tensor> Backward(Tensor inputs, IReadOnlyList<Tensor> variables, Tensor delta);
+
+    /// <summary>The hidden activation when the fused native step can compute this model (its variables are weight and
+    /// bias pairs of linear layers); null otherwise.</summary>
+    public virtual FusedActivation? Fused => null;
 
     /// <summary>The variables with the output layer multiplied by <paramref name="factor"/>, which multiplies the
     /// logits by it: how the check reaches saturated logits.</summary>
@@ -55,6 +60,7 @@ public sealed class LinearClassifierModel : GradientModel
 {
     public override string Name => "linear";
     public override IReadOnlyList<string> VariableNames => ["W", "b"];
+    public override FusedActivation? Fused => FusedActivation.Identity;
 
     public override IReadOnlyList<Tensor> Initial(int batch, int features, int classes) =>
         [Normal([classes, features], features), Normal([classes], features)];

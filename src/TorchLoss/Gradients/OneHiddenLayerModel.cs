@@ -1,5 +1,6 @@
 using TorchLoss.Models;
 using TorchLoss.Torch;
+using TorchLoss.Torch.Fused;
 
 namespace TorchLoss.Gradients;
 
@@ -16,6 +17,12 @@ public sealed class OneHiddenLayerModel(int hiddenUnits, HiddenActivation activa
 
     public override string Name => "mlp";
     public override IReadOnlyList<string> VariableNames => ["W1", "b1", "W2", "b2"];
+    public override FusedActivation? Fused => Activation switch
+    {
+        HiddenActivation.Sigmoid => FusedActivation.Sigmoid,
+        HiddenActivation.Tanh => FusedActivation.Tanh,
+        _ => FusedActivation.ReLU,
+    };
 
     public override IReadOnlyList<Tensor> Initial(int batch, int features, int classes) =>
     [

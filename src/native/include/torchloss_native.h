@@ -163,6 +163,10 @@ tl_fused_mlp tl_fused_mlp_create(const tl_tensor* params, int n_params, int hidd
 int tl_fused_mlp_step(tl_fused_mlp mlp, const tl_tensor* params, int n_params, tl_tensor x, tl_tensor labels,
                       const tl_tensor* momentum,
                       const double* sgd, int statistics, double* out);
+// The same step without the update: writes each parameter's gradient of the batch-mean loss into gradients[i]
+// (new tensors) and the statistics into out, as tl_fused_mlp_step does.
+int tl_fused_mlp_gradients(tl_fused_mlp mlp, const tl_tensor* params, int n_params, tl_tensor x, tl_tensor labels,
+                           tl_tensor* gradients, double* out);
 void tl_fused_mlp_free(tl_fused_mlp mlp);
 
 #ifdef __cplusplus

@@ -112,6 +112,19 @@ double sgd_update(T* __restrict w, const T* __restrict grad, T* __restrict buffe
   return total;
 }
 
+// Sum of squares over n elements, in eight independent partial sums (as in sgd_update).
+template <typename T>
+double squared_norm(const T* __restrict g, int64_t n) {
+  double partial[8] = {};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; ++j) partial[j] += double(g[i + j]) * double(g[i + j]);
+  for (; i < n; ++i) partial[0] += double(g[i]) * double(g[i]);
+  double total = 0;
+  for (double p : partial) total += p;
+  return total;
+}
+
 // sums[u] = sum over rows of delta[row * stride + u], for u in [0, n).
 template <typename T>
 void column_sums(const T* delta, int64_t rows, int64_t stride, int64_t n, T* sums) {

@@ -90,10 +90,20 @@ class FusedMlp {
   }
 
   void step(const at::Tensor& x, const at::Tensor& labels, const std::vector<at::Tensor>& momentum,
-            const SgdSettings& sgd, bool statistics, double* out) {
+            const SgdSettings* sgd, bool statistics, double* out) {
     auto dtype = layers_[0].weight.scalar_type();
     if (dtype == at::kFloat) run<float>(x, labels, momentum, sgd, statistics, out);
     else run<double>(x, labels, momentum, sgd, statistics, out);
+  }
+
+  // The gradients of the last step (weight0, bias0, ...), in the step's work buffers.
+  std::vector<at::Tensor> gradients() const {
+    std::vector<at::Tensor> all;
+    for (size_t l = 0; l < layers_.size(); ++l) {
+      all.push_back(weight_grads_[l]);
+      all.push_back(bias_grads_[l]);
+    }
+    return all;
   }
 
  private:
@@ -124,7 +134,7 @@ class FusedMlp {
 
   template <typename T>
   void run(const at::Tensor& x, const at::Tensor& labels, const std::vector<at::Tensor>& momentum,
-           const SgdSettings& sgd, bool statistics, double* out) {
+           const SgdSettings* sgd, bool statistics, double* out) {
     const int64_t batch = x.size(0), classes = layers_.back().out, n_layers = int64_t(layers_.size());
     prepare(batch);
     const int64_t* label = labels.data_ptr<int64_t>();
@@ -180,8 +190,13 @@ class FusedMlp {
           T* gb = bias_grads_[size_t(l)].data_ptr<T>();
           gemm<T>(true, false, u1 - u0, layer.in, batch, delta + u0, layer.out, input, layer.in, gw, layer.in);
           tl::fused::column_sums<T>(delta + u0, batch, layer.out, u1 - u0, gb + u0);
-          norms[2 * l] = update<T>(layer.weight, gw, momentum, 2 * l, u0 * layer.in, (u1 - u0) * layer.in, sgd);
-          norms[2 * l + 1] = update<T>(layer.bias, gb + u0, momentum, 2 * l + 1, u0, u1 - u0, sgd);
+          if (sgd != nullptr) {
+            norms[2 * l] = update<T>(layer.weight, gw, momentum, 2 * l, u0 * layer.in, (u1 - u0) * layer.in, *sgd);
+            norms[2 * l + 1] = update<T>(layer.bias, gb + u0, momentum, 2 * l + 1, u0, u1 - u0, *sgd);
+          } else {
+            norms[2 * l] = tl::fused::squared_norm<T>(gw, (u1 - u0) * layer.in);
+            norms[2 * l + 1] = tl::fused::squared_norm<T>(gb + u0, u1 - u0);
+          }
         }
       }
     });
@@ -243,6 +258,28 @@ std::vector<Layer> read_layers(const tl_tensor* params, int n_params) {
   return layers;
 }
 
+// The step behind a handle, bound to the current parameters, with the batch checked against them.
+FusedMlp& bind(tl_fused_mlp handle, const tl_tensor* params, int n_params, tl_tensor x, tl_tensor labels) {
+  TORCH_CHECK(handle != nullptr, "null fused step");
+  auto& mlp = *static_cast<FusedMlp*>(handle);
+  mlp.bind(read_layers(params, n_params));
+  const auto& layers = mlp.layers();
+  const at::Tensor& input = tl::T(x);
+  const at::Tensor& y = tl::T(labels);
+  check_cpu_contiguous(input, layers[0].weight.scalar_type(), "the input batch");
+  check_cpu_contiguous(y, at::kLong, "the labels");
+  TORCH_CHECK(input.dim() == 2 && input.size(1) == layers[0].in, "the input batch must be [batch, ", layers[0].in,
+              "], got ", input.sizes());
+  TORCH_CHECK(y.dim() == 1 && y.size(0) == input.size(0), "the labels must be [batch]");
+  TORCH_CHECK(input.size(0) > 0, "empty batch");
+  const int64_t classes = layers.back().out;
+  const int64_t label_limit = classes == 1 ? 2 : classes;
+  const int64_t* l = y.data_ptr<int64_t>();
+  for (int64_t i = 0; i < y.size(0); ++i)
+    TORCH_CHECK(l[i] >= 0 && l[i] < label_limit, "label ", l[i], " is outside [0, ", label_limit, ")");
+  return mlp;
+}
+
 }  // namespace
 
 extern "C" {
@@ -266,36 +303,31 @@ tl_fused_mlp tl_fused_mlp_create(const tl_tensor* params, int n_params, int hidd
 int tl_fused_mlp_step(tl_fused_mlp handle, const tl_tensor* params, int n_params, tl_tensor x, tl_tensor labels,
                       const tl_tensor* momentum, const double* sgd, int statistics, double* out) {
   TL_RETURN_STATUS({
-    TORCH_CHECK(handle != nullptr, "null fused step");
-    auto& mlp = *static_cast<FusedMlp*>(handle);
-    mlp.bind(read_layers(params, n_params));
+    auto& mlp = bind(handle, params, n_params, x, labels);
     const auto& layers = mlp.layers();
-    auto dtype = layers[0].weight.scalar_type();
-    const at::Tensor& input = tl::T(x);
-    const at::Tensor& y = tl::T(labels);
-    check_cpu_contiguous(input, dtype, "the input batch");
-    check_cpu_contiguous(y, at::kLong, "the labels");
-    TORCH_CHECK(input.dim() == 2 && input.size(1) == layers[0].in, "the input batch must be [batch, ", layers[0].in,
-                "], got ", input.sizes());
-    TORCH_CHECK(y.dim() == 1 && y.size(0) == input.size(0), "the labels must be [batch]");
-    TORCH_CHECK(input.size(0) > 0, "empty batch");
-    const int64_t classes = layers.back().out;
-    const int64_t label_limit = classes == 1 ? 2 : classes;
-    const int64_t* l = y.data_ptr<int64_t>();
-    for (int64_t i = 0; i < y.size(0); ++i)
-      TORCH_CHECK(l[i] >= 0 && l[i] < label_limit, "label ", l[i], " is outside [0, ", label_limit, ")");
     std::vector<at::Tensor> buffers;
     if (momentum != nullptr)
       for (size_t i = 0; i < 2 * layers.size(); ++i) {
         const at::Tensor& b = tl::T(momentum[i]);
         const at::Tensor& like = i % 2 == 0 ? layers[i / 2].weight : layers[i / 2].bias;
-        check_cpu_contiguous(b, dtype, "a momentum buffer");
+        check_cpu_contiguous(b, like.scalar_type(), "a momentum buffer");
         TORCH_CHECK(b.sizes() == like.sizes(), "a momentum buffer's shape differs from its parameter's");
         buffers.push_back(b);
       }
     SgdSettings settings{sgd[0], sgd[1], sgd[2], sgd[3], sgd[4] != 0, sgd[5] != 0};
     at::NoGradGuard no_grad;
-    mlp.step(input, y, buffers, settings, statistics != 0, out);
+    mlp.step(tl::T(x), tl::T(labels), buffers, &settings, statistics != 0, out);
+  })
+}
+
+int tl_fused_mlp_gradients(tl_fused_mlp handle, const tl_tensor* params, int n_params, tl_tensor x, tl_tensor labels,
+                           tl_tensor* gradients, double* out) {
+  TL_RETURN_STATUS({
+    auto& mlp = bind(handle, params, n_params, x, labels);
+    at::NoGradGuard no_grad;
+    mlp.step(tl::T(x), tl::T(labels), {}, nullptr, true, out);
+    auto computed = mlp.gradients();
+    for (size_t i = 0; i < computed.size(); ++i) gradients[i] = tl::wrap(computed[i].clone());
   })
 }
 
