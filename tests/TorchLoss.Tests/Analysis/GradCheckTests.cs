@@ -1,6 +1,7 @@
 using TorchLoss.Gradients;
 using TorchLoss.Heads;
 using TorchLoss.Torch;
+using TorchLoss.Torch.Fused;
 
 namespace TorchLoss.Tests.Analysis;
 
@@ -48,6 +49,40 @@ public class GradCheckTests
     {
         var report = GradCheck.Run(new GradCheckSettings { Heads = [new ScaledGradientHead(1.01)], BatchSizes = [1] });
         Assert.All(report.Rows, r => Assert.False(GradCheck.ClosedFormVsFiniteDifferences.Accepts(r.ClosedFormVsFiniteDifferences)));
+    }
+
+    [Fact]
+    public void TheFusedStepsGradientsAreCheckedOnTheLinearModelAndTheMlpButNotOnBareLogits()
+    {
+        var report = GradCheck.Run(new GradCheckSettings { BatchSizes = [4] });
+        Assert.All(report.Rows.Where(r => r.Model == "logits"), r => Assert.Null(r.FusedVsClosedForm));
+        Assert.All(report.Rows.Where(r => r.Model != "logits"), r =>
+        {
+            Assert.NotNull(r.FusedVsClosedForm);
+            Assert.True(GradCheck.ClosedFormVsAutograd.Accepts(r.FusedVsClosedForm!), $"{r.Head} {r.Model} {r.Variable}: {r.FusedVsClosedForm}");
+        });
+    }
+
+    [Fact]
+    public void AFusedFormThatDisagreesWithTheClosedFormFailsTheCheck()
+    {
+        // softmax-ce's closed form, but the fused step is told to compute softmax + squared error.
+        var report = GradCheck.Run(new GradCheckSettings { Heads = [new MislabelledFusedHead()], BatchSizes = [3] });
+        Assert.False(report.Passed);
+        Assert.All(report.Rows.Where(r => r.Model != "logits"), r => Assert.False(r.Passed));
+        Assert.All(report.Rows, r => Assert.True(GradCheck.ClosedFormVsAutograd.Accepts(r.ClosedFormVsAutograd)));
+    }
+
+    sealed class MislabelledFusedHead : OutputHead
+    {
+        readonly SoftmaxCrossEntropyHead inner = new();
+        public override string Name => "mislabelled-ce";
+        public override string Description => "softmax-ce whose fused form is softmax-mse";
+        public override int MinOutputs => 2;
+        public override Tensor Activate(Tensor logits) => inner.Activate(logits);
+        public override Tensor ExampleLoss(Tensor logits, Tensor targets) => inner.ExampleLoss(logits, targets);
+        public override Tensor LogitGradient(Tensor logits, Tensor targets) => inner.LogitGradient(logits, targets);
+        public override FusedHead Fused(long outputs) => new(FusedLoss.SoftmaxSquaredError);
     }
 
     [Fact]
