@@ -114,6 +114,17 @@ public sealed class FusedMlp : IDisposable
         return results.Select(NativeCall.Wrap).ToArray();
     }
 
+    /// <summary>The forward pass and the head only: the summed loss and the number of correct predictions on a batch.</summary>
+    public unsafe (double LossSum, double Correct) Evaluate(Tensor x, Tensor labels)
+    {
+        var current = parameters();
+        using var pinned = new PinnedHandles(current);
+        var output = stackalloc double[2];
+        fixed (nint* p = pinned.Pointers)
+            NativeCall.Check(NativeMethods.tl_fused_mlp_evaluate(handle.DangerousGetHandle(), p, current.Count, x.Handle, labels.Handle, output));
+        return (output[0], output[1]);
+    }
+
     // Linear (activation Linear)*: one activation type throughout, every Linear with a bias.
     static Sequential? Describe(Sequential model, out FusedActivation activation, out string? reason)
     {

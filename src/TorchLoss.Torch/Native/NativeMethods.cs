@@ -131,5 +131,7 @@ internal static unsafe partial class NativeMethods
         nint* momentum, double* sgd, int statistics, double* output);
     [LibraryImport(Lib)] public static partial int tl_fused_mlp_gradients(nint mlp, nint* parameters, int n, TensorHandle x, TensorHandle labels,
         nint* gradients, double* output);
+    [LibraryImport(Lib)] public static partial int tl_fused_mlp_evaluate(nint mlp, nint* parameters, int n, TensorHandle x, TensorHandle labels,
+        double* output);
     [LibraryImport(Lib)] public static partial void tl_fused_mlp_free(nint mlp);
 }

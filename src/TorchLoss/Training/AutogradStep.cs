@@ -28,5 +28,7 @@ public sealed class AutogradStep(Sequential model, OutputHead head, Optimizer op
         optimizer.Step();
     }
 
+    public SplitScore? Score(TensorSplit split) => Evaluation.Score(model, head, split, dtype);
+
     public void Dispose() { }
 }

@@ -16,7 +16,6 @@ public sealed record EpochOutcome(EpochRecord? Record, long Step, double BadLoss
 internal sealed class EpochLoop(TrainConfig config, TrainingEngine engine, ClassificationData data, Sequential model, OutputHead head, Optimizer optimizer,
     IReadOnlyList<string> parameterNames, MetricsLog log, ITrainingObserver observer)
 {
-    readonly DType dtype = model.Parameters()[0].DType;
 
     public EpochOutcome Run(int epoch, long step)
     {
@@ -44,8 +43,8 @@ internal sealed class EpochLoop(TrainConfig config, TrainingEngine engine, Class
         }
         var trainingSeconds = clock.Elapsed.TotalSeconds;
         var epochStatistics = IntervalStatistics.Merge(intervals);
-        var validation = Evaluation.Score(model, head, data.Validation, dtype);
-        var test = config.EvaluateTest ? Evaluation.Score(model, head, data.Test, dtype) : null;
+        var validation = trainingStep.Score(data.Validation);
+        var test = config.EvaluateTest ? trainingStep.Score(data.Test) : null;
         var record = new EpochRecord(epoch, step, optimizer.LearningRate, epochStatistics.Loss, epochStatistics.Accuracy, validation, test,
             trainingSeconds, stepInEpoch / trainingSeconds, epochStatistics);
         log.Append(EpochMetrics.Epoch(record, parameterNames));

@@ -1,6 +1,7 @@
 using TorchLoss.Data;
 using TorchLoss.Heads;
 using TorchLoss.Torch;
+using TorchLoss.Torch.Fused;
 using TorchLoss.Torch.NN;
 
 namespace TorchLoss.Training;
@@ -47,5 +48,22 @@ public static class Evaluation
         using var both = Tensor.Stack([lossSum!, correct!.To(DType.Float64)]);
         var values = both.ToArray<double>();
         return new SplitScore(values[0] / split.Count, values[1] / split.Count);
+    }
+
+    /// <summary>The same scores from the fused step's forward pass (CPU; its work split over the intra-op threads).</summary>
+    public static SplitScore? Score(FusedMlp mlp, TensorSplit split)
+    {
+        if (split.Count == 0) return null;
+        double lossSum = 0, correct = 0;
+        using var batches = split.Batches(BatchSize);
+        for (var i = 0; i < batches.Count; i++)
+        {
+            using var step = DisposeScope.Enter();
+            var batch = batches[i];
+            var (loss, right) = mlp.Evaluate(batch.X, batch.Y);
+            lossSum += loss;
+            correct += right;
+        }
+        return new SplitScore(lossSum / split.Count, correct / split.Count);
     }
 }

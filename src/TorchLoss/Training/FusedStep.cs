@@ -38,5 +38,7 @@ public sealed class FusedStep : ITrainingStep
         statistics.Record(output, batchSize, batchSize * outputs);
     }
 
+    public SplitScore? Score(TensorSplit split) => Evaluation.Score(mlp, split);
+
     public void Dispose() => mlp.Dispose();
 }

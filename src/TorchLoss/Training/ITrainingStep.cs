@@ -8,4 +8,7 @@ public interface ITrainingStep : IDisposable
     TrainingEngine Engine { get; }
 
     void Run(Batch batch);
+
+    /// <summary>Loss and accuracy of the model on a split, the way this engine computes its forward pass.</summary>
+    SplitScore? Score(TensorSplit split);
 }

@@ -167,6 +167,8 @@ int tl_fused_mlp_step(tl_fused_mlp mlp, const tl_tensor* params, int n_params, t
 // (new tensors) and the statistics into out, as tl_fused_mlp_step does.
 int tl_fused_mlp_gradients(tl_fused_mlp mlp, const tl_tensor* params, int n_params, tl_tensor x, tl_tensor labels,
                            tl_tensor* gradients, double* out);
+// The forward pass and the head only, for scoring: out[0] the summed loss, out[1] the correct predictions.
+int tl_fused_mlp_evaluate(tl_fused_mlp mlp, const tl_tensor* params, int n_params, tl_tensor x, tl_tensor labels, double* out);
 void tl_fused_mlp_free(tl_fused_mlp mlp);
 
 #ifdef __cplusplus

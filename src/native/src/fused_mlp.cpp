@@ -89,11 +89,13 @@ class FusedMlp {
     layers_ = std::move(layers);
   }
 
+  // With sgd null the parameters stay as they are (gradients() then holds the gradients); with evaluate_only the
+  // pass stops after the head (loss and correct predictions only), as for scoring a split.
   void step(const at::Tensor& x, const at::Tensor& labels, const std::vector<at::Tensor>& momentum,
-            const SgdSettings* sgd, bool statistics, double* out) {
+            const SgdSettings* sgd, bool statistics, bool evaluate_only, double* out) {
     auto dtype = layers_[0].weight.scalar_type();
-    if (dtype == at::kFloat) run<float>(x, labels, momentum, sgd, statistics, out);
-    else run<double>(x, labels, momentum, sgd, statistics, out);
+    if (dtype == at::kFloat) run<float>(x, labels, momentum, sgd, statistics, evaluate_only, out);
+    else run<double>(x, labels, momentum, sgd, statistics, evaluate_only, out);
   }
 
   // The gradients of the last step (weight0, bias0, ...), in the step's work buffers.
@@ -134,7 +136,7 @@ class FusedMlp {
 
   template <typename T>
   void run(const at::Tensor& x, const at::Tensor& labels, const std::vector<at::Tensor>& momentum,
-           const SgdSettings* sgd, bool statistics, double* out) {
+           const SgdSettings* sgd, bool statistics, bool evaluate_only, double* out) {
     const int64_t batch = x.size(0), classes = layers_.back().out, n_layers = int64_t(layers_.size());
     prepare(batch);
     const int64_t* label = labels.data_ptr<int64_t>();
@@ -163,6 +165,7 @@ class FusedMlp {
         for (int64_t i = 0; i < rows; ++i)
           tl::fused::head_example<T>(head_, logits + i * classes, classes, label[r0 + i], 1.0 / double(batch),
                                      statistics, dz + i * classes, prob.data(), example_sums[size_t(p)]);
+        if (evaluate_only) continue;
         for (int64_t l = n_layers - 1; l > 0; --l) {
           const Layer& layer = layers_[size_t(l)];
           T* below = deltas_[size_t(l - 1)].data_ptr<T>() + r0 * layer.in;
@@ -173,6 +176,15 @@ class FusedMlp {
         }
       }
     });
+
+    ExampleSums total;
+    for (auto& s : example_sums) total.add(s);
+    out[0] = total.loss;
+    out[1] = total.correct;
+    if (evaluate_only) return;
+    out[2] = total.output_gradient_norm;
+    out[3] = total.saturated;
+    out[4] = total.true_class_probability;
 
     // Phase 2: blocks of every layer's output units.
     const int64_t n_params = 2 * n_layers;
@@ -201,13 +213,6 @@ class FusedMlp {
       }
     });
 
-    ExampleSums total;
-    for (auto& s : example_sums) total.add(s);
-    out[0] = total.loss;
-    out[1] = total.correct;
-    out[2] = total.output_gradient_norm;
-    out[3] = total.saturated;
-    out[4] = total.true_class_probability;
     for (int64_t i = 0; i < n_params; ++i) {
       double s = 0;
       for (int64_t p = 0; p < parts; ++p) s += squared_norms[size_t(p * n_params + i)];
@@ -316,7 +321,7 @@ int tl_fused_mlp_step(tl_fused_mlp handle, const tl_tensor* params, int n_params
       }
     SgdSettings settings{sgd[0], sgd[1], sgd[2], sgd[3], sgd[4] != 0, sgd[5] != 0};
     at::NoGradGuard no_grad;
-    mlp.step(tl::T(x), tl::T(labels), buffers, &settings, statistics != 0, out);
+    mlp.step(tl::T(x), tl::T(labels), buffers, &settings, statistics != 0, false, out);
   })
 }
 
@@ -325,9 +330,18 @@ int tl_fused_mlp_gradients(tl_fused_mlp handle, const tl_tensor* params, int n_p
   TL_RETURN_STATUS({
     auto& mlp = bind(handle, params, n_params, x, labels);
     at::NoGradGuard no_grad;
-    mlp.step(tl::T(x), tl::T(labels), {}, nullptr, true, out);
+    mlp.step(tl::T(x), tl::T(labels), {}, nullptr, true, false, out);
     auto computed = mlp.gradients();
     for (size_t i = 0; i < computed.size(); ++i) gradients[i] = tl::wrap(computed[i].clone());
+  })
+}
+
+int tl_fused_mlp_evaluate(tl_fused_mlp handle, const tl_tensor* params, int n_params, tl_tensor x, tl_tensor labels,
+                          double* out) {
+  TL_RETURN_STATUS({
+    auto& mlp = bind(handle, params, n_params, x, labels);
+    at::NoGradGuard no_grad;
+    mlp.step(tl::T(x), tl::T(labels), {}, nullptr, false, true, out);
   })
 }
 
