@@ -16,7 +16,6 @@ public sealed record EpochOutcome(EpochRecord? Record, long Step, double BadLoss
 internal sealed class EpochLoop(TrainConfig config, TrainingEngine engine, ClassificationData data, Sequential model, OutputHead head, Optimizer optimizer,
     IReadOnlyList<string> parameterNames, MetricsLog log, ITrainingObserver observer)
 {
-
     public EpochOutcome Run(int epoch, long step)
     {
         using var statistics = new StepStatistics(parameterNames, full: config.StepStatistics);
