@@ -19,7 +19,7 @@ public class FusedStepTests
     const int Steps = 3;
 
     /// <summary>Every head in the registry, with both squared-error reductions where the head has them.</summary>
-    static IEnumerable<(string Head, SquaredErrorReduction Reduction)> Heads()
+    internal static IEnumerable<(string Head, SquaredErrorReduction Reduction)> Heads()
     {
         foreach (var name in HeadRegistry.Names)
         {
@@ -193,19 +193,34 @@ public class FusedStepTests
     }
 }
 
-/// <summary>Tests that set libtorch's thread count: serial, and the count they found is restored.</summary>
+/// <summary>Tests that set libtorch's thread count: serial, and the count they found is restored. The fused step splits
+/// examples and output units over the intra-op threads; the split must not change the result.</summary>
 [Collection(SerialCollection.Name)]
 public class FusedStepThreadTests
 {
-    [Theory]
-    [InlineData(9)]
-    [InlineData(2)]
-    public void OneTwoAndThreeIntraOpThreadsGiveTheSameParameters(int batchSize)
+    public static TheoryData<string, SquaredErrorReduction, HiddenActivation, int, int> Cases()
     {
-        // Output layer of 2 units: with 3 threads one thread's block of output units is empty.
-        int[] widths = [6, 5, 3, 2];
-        var head = HeadRegistry.Create("softmax-ce");
-        Sequential Build() => Mlp(widths, HiddenActivation.Sigmoid, DType.Float64, seed: 8);
+        var data = new TheoryData<string, SquaredErrorReduction, HiddenActivation, int, int>();
+        foreach (var (head, reduction) in FusedStepTests.Heads())
+            foreach (var activation in Enum.GetValues<HiddenActivation>())
+            {
+                // Two output units: with 3 threads one thread's block of output units is empty; one output: two are.
+                data.Add(head, reduction, activation, 2, 9);
+                if (HeadRegistry.Create(head).MinOutputs == 1) data.Add(head, reduction, activation, 1, 9);
+            }
+        // Fewer examples than threads.
+        data.Add("softmax-ce", SquaredErrorReduction.HalfSum, HiddenActivation.Sigmoid, 2, 2);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void OneTwoAndThreeIntraOpThreadsGiveTheSameParameters(string headName, SquaredErrorReduction reduction, HiddenActivation activation,
+        int outputs, int batchSize)
+    {
+        int[] widths = [6, 5, 3, outputs];
+        var head = HeadRegistry.Create(headName, new HeadOptions(reduction, TrueClassWeight: 3, TrueClassTarget: 2));
+        Sequential Build() => Mlp(widths, activation, DType.Float64, seed: 8);
         Batch BatchAt(int step) => MakeBatch(batchSize, 6, 2, DType.Float64, seed: 50 + step);
         var sgd = SgdCase.All["dampening+decay"];
         var before = TorchRuntime.Threads;
@@ -222,6 +237,7 @@ public class FusedStepThreadTests
                 var several = Train(TrainingEngine.Fused, Build, head, sgd, 0.3, BatchAt, steps: 3);
                 AssertSameParameters(single.Parameters, several.Parameters, 1e-12, $"{threads} threads against 1");
                 AssertSameStatistics(single.Statistics, several.Statistics, 1e-12, $"{threads} threads against 1");
+                AssertSameStatistics(autograd.Statistics, several.Statistics, 1e-9, $"{threads} threads against autograd");
             }
         }
         finally
