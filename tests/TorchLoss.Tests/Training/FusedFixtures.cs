@@ -14,6 +14,7 @@ internal sealed record SgdCase(double Momentum = 0, double Dampening = 0, double
     public static readonly IReadOnlyDictionary<string, SgdCase> All = new Dictionary<string, SgdCase>
     {
         ["plain"] = new(),
+        ["decay"] = new(WeightDecay: 0.05),
         ["momentum"] = new(Momentum: 0.9),
         ["dampening+decay"] = new(Momentum: 0.9, Dampening: 0.3, WeightDecay: 0.01),
         ["nesterov"] = new(Momentum: 0.9, WeightDecay: 0.01, Nesterov: true),
