@@ -134,6 +134,15 @@ public class BenchTests
     }
 
     [Fact]
+    public void AFailingPyTorchRunStillLeavesTheThreadSettingsAsTheBenchFoundThem()
+    {
+        var settings = PyTorchSettings with { Batches = [4], Repetitions = 1 };
+        var e = WithThreadsRestored(() =>
+            Assert.Throws<IOException>(() => BenchRunner.Run(settings, null, _ => throw new IOException("the PyTorch baseline failed"))));
+        Assert.Equal("the PyTorch baseline failed", e.Message);
+    }
+
+    [Fact]
     public void NoComparisonWithoutAPyTorchResultOrWithoutTheSoftmaxHead()
     {
         var calls = 0;
