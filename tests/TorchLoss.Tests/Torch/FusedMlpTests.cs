@@ -113,6 +113,26 @@ public class FusedMlpTests
         Assert.Equal(FusedMlp.Unsupported(twoActivations), n.Message);
     }
 
+    [Fact]
+    public void TheStepUpdatesTheModelsCurrentParameterTensors()
+    {
+        // Module.To replaces every parameter tensor (here with a copy); the step must update the new ones.
+        using var model = Mlp([6, 3, 2], HiddenActivation.Relu, DType.Float32, seed: 6);
+        using var mlp = FusedMlp.Create(model, new FusedHead(FusedLoss.SigmoidBinaryCrossEntropy));
+        var old = model.Parameters();
+        model.To(Device.Cpu);
+        Assert.All(model.Parameters().Zip(old), p => Assert.NotSame(p.First, p.Second));
+        var before = Values(model);
+        using var scope = DisposeScope.Enter();
+        var batch = MakeBatch(5, 6, 2, DType.Float32, seed: 7);
+        Step(mlp, batch.X, batch.Y);
+        Assert.All(Values(model).Zip(before), p => Assert.NotEqual(p.Second, p.First));
+
+        model.To(Device.Cpu, DType.Float64);
+        var e = Assert.Throws<TorchException>(() => Step(mlp, batch.X.To(DType.Float64), batch.Y));
+        Assert.Contains("layer 0 no longer matches the fused step's layout", e.Message);
+    }
+
     public static TheoryData<string, string> UnsupportedModels() => new()
     {
         { "two activations", "one sigmoid, tanh or relu activation between linear layers, found Tanh" },
