@@ -5,6 +5,7 @@ namespace TorchLoss.Torch.Optim;
 public sealed class Sgd : Optimizer
 {
     readonly Tensor?[] momentumBuffers;
+    Tensor[]? pendingBuffers;
 
     public Sgd(IReadOnlyList<Tensor> parameters, double learningRate, double momentum = 0, double dampening = 0,
         double weightDecay = 0, bool nesterov = false) : base(parameters, learningRate)
@@ -40,24 +41,40 @@ public sealed class Sgd : Optimizer
     }
 
     /// <summary>
-    /// For an update applied outside <see cref="Optimizer.Step"/> (the fused step): the momentum buffers, created as zeros
-    /// on first use, and whether they are fresh, i.e. must start as the first gradient as PyTorch's do. Null without momentum.
+    /// For an update applied outside <see cref="Optimizer.Step"/> (the fused step): the momentum buffers, and whether they are
+    /// fresh, i.e. must start as the first gradient as PyTorch's do. Null without momentum. Fresh buffers are zeros that become
+    /// the optimizer's only when <see cref="CountExternalStep"/> counts the update, so a step that fails leaves them fresh.
     /// </summary>
     public (IReadOnlyList<Tensor> Buffers, bool Fresh)? MomentumForExternalUpdate()
     {
         if (Momentum == 0) return null;
+        DropPendingBuffers();
         var missing = momentumBuffers.Count(b => b is null);
         if (missing != 0 && missing != momentumBuffers.Length)
             throw new InvalidOperationException("some parameters have momentum and some do not; the fused step updates all of them");
-        if (missing != 0)
-            using (Autograd.NoGrad())
-                for (var i = 0; i < momentumBuffers.Length; i++)
-                    momentumBuffers[i] = Keep(Tensor.Zeros(Parameters[i].Shape, Parameters[i].DType, Parameters[i].Device));
-        return (momentumBuffers!, missing != 0);
+        if (missing == 0) return (momentumBuffers!, false);
+        using (Autograd.NoGrad())
+            pendingBuffers = Parameters.Select(p => Keep(Tensor.Zeros(p.Shape, p.DType, p.Device))).ToArray();
+        return (pendingBuffers, true);
     }
 
     /// <summary>Counts an update that was applied outside <see cref="Optimizer.Step"/>.</summary>
-    public void CountExternalStep() => StepCount++;
+    public void CountExternalStep()
+    {
+        if (pendingBuffers is not null)
+        {
+            for (var i = 0; i < momentumBuffers.Length; i++) momentumBuffers[i] = pendingBuffers[i];
+            pendingBuffers = null;
+        }
+        StepCount++;
+    }
+
+    void DropPendingBuffers()
+    {
+        if (pendingBuffers is null) return;
+        foreach (var b in pendingBuffers) b.Dispose();
+        pendingBuffers = null;
+    }
 
     public override IEnumerable<(string Name, Tensor Value)> State()
     {
@@ -67,6 +84,7 @@ public sealed class Sgd : Optimizer
 
     public override void LoadState(IReadOnlyDictionary<string, Tensor> state, long stepCount)
     {
+        DropPendingBuffers();
         for (var i = 0; i < momentumBuffers.Length; i++)
         {
             momentumBuffers[i]?.Dispose();
@@ -77,6 +95,7 @@ public sealed class Sgd : Optimizer
 
     public override void Dispose()
     {
+        DropPendingBuffers();
         foreach (var b in momentumBuffers) b?.Dispose();
         base.Dispose();
     }

@@ -12,11 +12,17 @@ public static class BenchRunner
     public static BenchReport Run(BenchSettings settings, Action<string>? progress = null, Func<int, PyTorchResult?>? pytorch = null)
     {
         settings.Validate();
+        var before = new ThreadSettings(TorchRuntime.Threads, TorchRuntime.BlasThreads);
+        try { return Measure(settings, progress, pytorch); }
+        finally { before.Apply(); }
+    }
+
+    static BenchReport Measure(BenchSettings settings, Action<string>? progress, Func<int, PyTorchResult?>? pytorch)
+    {
         var results = new List<SettingResult>();
         var skipped = new List<SkippedSetting>();
         var baseline = new List<PyTorchComparison>();
         var defaults = ThreadSettings.For(DefaultCpuEngine);
-        var before = new ThreadSettings(TorchRuntime.Threads, TorchRuntime.BlasThreads);
         foreach (var name in settings.Devices)
         {
             var device = Device.Parse(name);
@@ -54,7 +60,6 @@ public static class BenchRunner
                         if (AgainstPyTorch(device, setting.Engine, batch, settings, pytorch, progress) is { } comparison) baseline.Add(comparison);
             }
         }
-        before.Apply();
         return new BenchReport(TorchRuntime.Version, TorchRuntime.Blas, Environment.ProcessorCount, results, skipped, baseline);
     }
 

@@ -38,6 +38,7 @@ public sealed class StepStatistics : IDisposable
     /// <summary>Records one step after backward. <paramref name="logits"/> must have retained its gradient.</summary>
     public void Record(OutputHead head, Tensor loss, Tensor logits, Tensor targets, Tensor labels, IReadOnlyList<Tensor> parameters)
     {
+        if (hostSums is not null) throw new InvalidOperationException("device and host records cannot be mixed in one interval");
         using var noGrad = Autograd.NoGrad();
         using var scope = DisposeScope.Enter();
         var batch = logits.Size(0);

@@ -3,6 +3,7 @@ using TorchLoss.Benchmarking;
 using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
 using TorchLoss.Torch;
+using TorchLoss.Training;
 
 namespace TorchLoss.Tests.Benchmarking;
 
@@ -31,18 +32,24 @@ public class BenchTests
     }
 
     [Fact]
-    public void ATinyBenchMeasuresEverySettingAndSaysWhyCudaIsMissing()
+    public void ATinyBenchMeasuresEveryEngineAndSettingAndSaysWhyCudaIsMissing()
     {
+        var cores = Environment.ProcessorCount;
         var settings = new BenchSettings
         {
             Devices = ["cpu", "cuda"], Batches = [8, 16], Widths = [16, 8, 4],
-            CpuThreads = new[] { (1, 1), (1, Environment.ProcessorCount) }.Distinct().ToList(),
+            CpuThreads = new[] { (1, cores), (cores, 1) }.Distinct().ToList(),
             WarmupSteps = 1, Steps = 3, Repetitions = 2,
         };
+        Assert.Equal([TrainingEngine.Fused, TrainingEngine.Autograd], settings.Engines);
         var lines = new List<string>();
-        var report = BenchRunner.Run(settings, lines.Add);
+        var report = WithThreadsRestored(() => BenchRunner.Run(settings, lines.Add));
         var cpu = report.Settings.Where(s => s.Setting.StartsWith("cpu")).ToList();
-        Assert.Equal(settings.CpuThreads.Count, cpu.Count);
+        // Every engine under every thread setting, each once.
+        Assert.Equal(settings.Engines.Count * settings.CpuThreads.Count, cpu.Count);
+        Assert.Equal(cpu.Count, cpu.Select(s => s.Setting).Distinct().Count());
+        foreach (var engine in new[] { "fused", "autograd" })
+            Assert.Equal(settings.CpuThreads.Count, cpu.Count(s => s.Setting.StartsWith($"cpu, {engine}, ")));
         Assert.All(cpu, s =>
         {
             Assert.True(s.Sgemm.Median > 0);
@@ -57,19 +64,107 @@ public class BenchTests
         if (!TorchRuntime.CudaIsAvailable)
             Assert.Contains(report.Skipped, s => s.Setting == "cuda" && s.Reason.Contains("CUDA is not available"));
         Assert.Contains(lines, l => l.Contains("batch 16"));
-        // The default setting (1 intra-op, one BLAS thread per core) also measures what the step statistics cost.
+        // The default setting (the fused engine, one intra-op thread per core, one BLAS thread) also measures what the
+        // step statistics cost.
+        var defaults = ThreadSettings.For(TrainingEngine.Fused);
+        Assert.Equal(new ThreadSettings(cores, 1), defaults);
         var defaultSetting = report.Settings.Single(s => s.IsDefault);
+        Assert.StartsWith($"cpu, fused, {defaults.IntraOp} intra-op, ", defaultSetting.Setting);
         Assert.Equal([8, 16], defaultSetting.DiagnosticsCost.Select(d => d.Batch));
         Assert.All(defaultSetting.DiagnosticsCost, d => Assert.Equal(2, d.WithoutStatistics.Samples.Count));
         Assert.All(report.Settings.Where(s => !s.IsDefault), s => Assert.Empty(s.DiagnosticsCost));
-        Assert.Equal(1, TorchRuntime.Threads);
+        Assert.Empty(report.PyTorch);
+    }
+
+    /// <summary>Runs <paramref name="bench"/> from thread settings none of its own use, checks it put them back, and then restores
+    /// the ones the test found.</summary>
+    static T WithThreadsRestored<T>(Func<T> bench)
+    {
+        var found = new ThreadSettings(TorchRuntime.Threads, TorchRuntime.BlasThreads);
+        try
+        {
+            TorchRuntime.Threads = Environment.ProcessorCount + 1;
+            var before = new ThreadSettings(TorchRuntime.Threads, TorchRuntime.BlasThreads);
+            var result = bench();
+            Assert.Equal(before, new ThreadSettings(TorchRuntime.Threads, TorchRuntime.BlasThreads));
+            return result;
+        }
+        finally
+        {
+            found.Apply();
+        }
+    }
+
+    static BenchSettings PyTorchSettings => new()
+    {
+        Devices = ["cpu"], Batches = [4, 8], Widths = [16, 8, 4], Engines = [TrainingEngine.Fused],
+        CpuThreads = [(ThreadSettings.For(TrainingEngine.Fused).IntraOp, 1)], WarmupSteps = 1, Steps = 3, Repetitions = 3,
+    };
+
+    [Fact]
+    public void PyTorchRunsAlternateWithOursAndEachRoundGivesOneRatio()
+    {
+        var events = new List<string>();
+        var calls = 0;
+        PyTorchResult Fake(int batch)
+        {
+            calls++;
+            events.Add($"pytorch {batch}");
+            return new PyTorchResult(batch, "9.9-fake", BestThreads: calls % 2 + 1, StepsPerSecond: 100 * calls);
+        }
+        var settings = PyTorchSettings;
+        var report = WithThreadsRestored(() => BenchRunner.Run(settings, line => { if (line.StartsWith("against PyTorch")) events.Add(line); }, Fake));
+
+        Assert.Equal(settings.Batches, report.PyTorch.Select(p => p.Batch));
+        var expectedEvents = settings.Batches.SelectMany(b => Enumerable.Range(1, 3).SelectMany(r =>
+            new[] { $"against PyTorch, batch {b}: round {r} of 3", $"pytorch {b}" }));
+        Assert.Equal(expectedEvents, events);
+        for (var i = 0; i < report.PyTorch.Count; i++)
+        {
+            var p = report.PyTorch[i];
+            Assert.Equal("9.9-fake", p.Version);
+            Assert.Equal([1, 2], p.BestThreads);
+            Assert.Equal(Enumerable.Range(3 * i + 1, 3).Select(c => 100.0 * c), p.PyTorch.Samples);
+            Assert.Equal(settings.Repetitions, p.TorchLoss.Samples.Count);
+            Assert.Equal(settings.Repetitions, p.Ratio.Samples.Count);
+            Assert.All(p.TorchLoss.Samples, s => Assert.True(s > 0));
+            for (var round = 0; round < settings.Repetitions; round++)
+                Assert.Equal(p.TorchLoss.Samples[round] / p.PyTorch.Samples[round], p.Ratio.Samples[round]);
+        }
+    }
+
+    [Fact]
+    public void AFailingPyTorchRunStillLeavesTheThreadSettingsAsTheBenchFoundThem()
+    {
+        var settings = PyTorchSettings with { Batches = [4], Repetitions = 1 };
+        var e = WithThreadsRestored(() =>
+            Assert.Throws<IOException>(() => BenchRunner.Run(settings, null, _ => throw new IOException("the PyTorch baseline failed"))));
+        Assert.Equal("the PyTorch baseline failed", e.Message);
+    }
+
+    [Fact]
+    public void NoComparisonWithoutAPyTorchResultOrWithoutTheSoftmaxHead()
+    {
+        var calls = 0;
+        var settings = PyTorchSettings with { Batches = [4], Repetitions = 2 };
+        var report = WithThreadsRestored(() => BenchRunner.Run(settings, null, _ => { calls++; return null; }));
+        Assert.Empty(report.PyTorch);
+        Assert.Equal(1, calls);
+
+        calls = 0;
+        report = WithThreadsRestored(() => BenchRunner.Run(settings with { Heads = ["sigmoid-mse"] }, null,
+            b => { calls++; return new PyTorchResult(b, "x", 1, 1); }));
+        Assert.Empty(report.PyTorch);
+        Assert.Equal(0, calls);
     }
 
     [Fact]
     public void ABenchWithoutWarmUpStillMeasures()
     {
         var settings = new BenchSettings { Devices = ["cpu"], Batches = [4], Widths = [16, 4], CpuThreads = [(1, 1)], WarmupSteps = 0, Steps = 2, Repetitions = 1 };
-        Assert.True(BenchRunner.Run(settings).Settings.Single().Throughput.Single().StepsPerSecond.Median > 0);
+        var report = WithThreadsRestored(() => BenchRunner.Run(settings));
+        Assert.Equal(["cpu, fused, 1 intra-op, ", "cpu, autograd, 1 intra-op, "], report.Settings.Select(s => s.Setting[..^"1 BLAS".Length]));
+        Assert.All(report.Settings, s => Assert.True(s.Throughput.Single().StepsPerSecond.Median > 0));
     }
 
     [Theory]
@@ -77,11 +172,15 @@ public class BenchTests
     [InlineData("is not INTRAxBLAS", "--threads", "1y2")]
     [InlineData("unknown head 'hinge'", "--head", "hinge")]
     [InlineData("unknown device 'tpu'", "--device", "tpu")]
+    [InlineData("name the engines to measure: fused, autograd", "--engine", "auto")]
+    [InlineData("name the engines to measure: fused, autograd", "--engine", "fused,auto")]
+    [InlineData("unknown engine 'bogus': expected one of auto, fused, autograd", "--engine", "bogus")]
     public void BadOptionsGiveOneLineAndExitCode2(string message, string option, string value)
     {
         var root = new RootCommand("test") { BenchCommand.Create() };
         var stderr = new StringWriter();
         Assert.Equal(ExitCodes.UsageError, CliRunner.Run(root, ["bench", option, value], stderr));
         Assert.Contains(message, stderr.ToString());
+        Assert.Single(stderr.ToString().TrimEnd().Split('\n'));
     }
 }

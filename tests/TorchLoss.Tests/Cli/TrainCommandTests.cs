@@ -28,6 +28,7 @@ public class TrainCommandTests
     [InlineData("Cannot parse argument 'fast'", "--lr", "fast")]
     [InlineData("binary task 'three'", "--binary", "three")]
     [InlineData("unknown dataset 'cifar'", "--dataset", "cifar")]
+    [InlineData("unknown engine 'bogus': expected one of auto, fused, autograd", "--engine", "bogus")]
     public void BadOptionsGiveOneLineAndExitCode2(string message, string option, string value)
     {
         var (code, error) = Run(option, value);

@@ -1,0 +1,129 @@
+using TorchLoss.Heads;
+using TorchLoss.Models;
+using TorchLoss.Tests.Torch;
+using TorchLoss.Torch;
+using TorchLoss.Torch.NN;
+using TorchLoss.Torch.Optim;
+using TorchLoss.Training;
+using static TorchLoss.Tests.Training.FusedFixtures;
+
+namespace TorchLoss.Tests.Training;
+
+/// <summary>Choosing the engine: auto takes the fused step where it can and says why not where it cannot; asking for the
+/// fused step where it cannot run is a FormatException that says why.</summary>
+public class TrainingEngineTests
+{
+    static readonly OutputHead Head = HeadRegistry.Create("softmax-ce");
+
+    [Theory]
+    [InlineData("auto", TrainingEngine.Auto)]
+    [InlineData("fused", TrainingEngine.Fused)]
+    [InlineData(" Autograd ", TrainingEngine.Autograd)]
+    public void NamesParseAndRoundTrip(string text, TrainingEngine engine)
+    {
+        Assert.Equal(engine, TrainingEngines.Parse(text));
+        Assert.Equal(engine, TrainingEngines.Parse(engine.Name()));
+    }
+
+    [Fact]
+    public void AnUnknownEngineNamesTheValidOnes()
+    {
+        var e = Assert.Throws<FormatException>(() => TrainingEngines.Parse("bogus"));
+        Assert.Equal("unknown engine 'bogus': expected one of auto, fused, autograd", e.Message);
+    }
+
+    [Fact]
+    public void SgdOnASupportedModelRunsFusedUnlessAutogradIsAsked()
+    {
+        using var model = Mlp([6, 3, 4], HiddenActivation.Relu, DType.Float32, seed: 1);
+        using var sgd = new Sgd(model.Parameters(), 0.1, momentum: 0.9);
+        Assert.Equal((TrainingEngine.Fused, (string?)null), TrainingEngines.Resolve(TrainingEngine.Auto, model, Head, sgd));
+        Assert.Equal((TrainingEngine.Fused, (string?)null), TrainingEngines.Resolve(TrainingEngine.Fused, model, Head, sgd));
+        Assert.Equal((TrainingEngine.Autograd, (string?)null), TrainingEngines.Resolve(TrainingEngine.Autograd, model, Head, sgd));
+        using var statistics = new StepStatistics(Trainer.ParameterNames(model));
+        using (var fused = TrainingEngines.Create(TrainingEngine.Fused, model, Head, sgd, statistics)) Assert.IsType<FusedStep>(fused);
+        using (var autograd = TrainingEngines.Create(TrainingEngine.Autograd, model, Head, sgd, statistics)) Assert.IsType<AutogradStep>(autograd);
+        Assert.Throws<ArgumentException>(() => TrainingEngines.Create(TrainingEngine.Auto, model, Head, sgd, statistics));
+    }
+
+    [Fact]
+    public void AdamFallsBackToAutogradUnderAutoAndIsRefusedUnderFused()
+    {
+        using var model = Mlp([6, 3, 4], HiddenActivation.Sigmoid, DType.Float32, seed: 1);
+        using var adam = new Adam(model.Parameters(), 0.01);
+        var (engine, reason) = TrainingEngines.Resolve(TrainingEngine.Auto, model, Head, adam);
+        Assert.Equal(TrainingEngine.Autograd, engine);
+        Assert.Equal("the fused step implements SGD only", reason);
+        var e = Assert.Throws<FormatException>(() => TrainingEngines.Resolve(TrainingEngine.Fused, model, Head, adam));
+        Assert.Equal("--engine fused cannot run this configuration: the fused step implements SGD only", e.Message);
+        Assert.Equal((TrainingEngine.Autograd, (string?)null), TrainingEngines.Resolve(TrainingEngine.Autograd, model, Head, adam));
+    }
+
+    [Theory]
+    [MemberData(nameof(FusedMlpTests.UnsupportedModels), MemberType = typeof(FusedMlpTests))]
+    public void AnUnsupportedModelFallsBackUnderAutoAndIsRefusedNamingTheReasonUnderFused(string name, string reason)
+    {
+        using var model = FusedMlpTests.Unsupported(name);
+        using var sgd = new Sgd(model.Parameters().DefaultIfEmpty(Tensor.Zeros([1]).RequiresGrad_()).ToList(), 0.1);
+        var (engine, fallback) = TrainingEngines.Resolve(TrainingEngine.Auto, model, Head, sgd);
+        Assert.Equal(TrainingEngine.Autograd, engine);
+        Assert.Contains(reason, fallback);
+        var e = Assert.Throws<FormatException>(() => TrainingEngines.Resolve(TrainingEngine.Fused, model, Head, sgd));
+        Assert.StartsWith("--engine fused cannot run this configuration: ", e.Message);
+        Assert.Contains(reason, e.Message);
+    }
+
+    [Fact]
+    public void AHeadWithoutAFusedFormFallsBack()
+    {
+        using var model = Mlp([6, 3, 4], HiddenActivation.Sigmoid, DType.Float32, seed: 1);
+        using var sgd = new Sgd(model.Parameters(), 0.1);
+        var head = new IdentitySquaredErrorHead();
+        Assert.Equal((TrainingEngine.Autograd, "head identity-test has no fused form"), TrainingEngines.Resolve(TrainingEngine.Auto, model, head, sgd));
+        var e = Assert.Throws<FormatException>(() => TrainingEngines.Resolve(TrainingEngine.Fused, model, head, sgd));
+        Assert.Contains("head identity-test has no fused form", e.Message);
+        using var statistics = new StepStatistics(Trainer.ParameterNames(model));
+        Assert.Throws<NotSupportedException>(() => new FusedStep(model, head, sgd, statistics));
+    }
+
+    [Fact]
+    public void EveryRegisteredHeadHasAFusedForm()
+    {
+        foreach (var name in HeadRegistry.Names)
+        {
+            Assert.NotNull(HeadRegistry.Create(name).Fused(4));
+            if (HeadRegistry.Create(name).MinOutputs == 1) Assert.NotNull(HeadRegistry.Create(name).Fused(1));
+        }
+    }
+
+    [Fact]
+    public void FusedHeadsCarryTheReductionAndTheLogitTargets()
+    {
+        var mean = HeadRegistry.Create("logit-mse", new HeadOptions(SquaredErrorReduction.MeanOverClasses, TrueClassWeight: 3, TrueClassTarget: 2)).Fused(4)!;
+        Assert.Equal((0.25, 3.0, 2.0), (mean.SquaredErrorScale, mean.TrueClassWeight, mean.TrueClassTarget));
+        Assert.Equal(0.5, HeadRegistry.Create("sigmoid-mse").Fused(4)!.SquaredErrorScale);
+        Assert.Equal(0.2, HeadRegistry.Create("softmax-mse", new HeadOptions(SquaredErrorReduction.MeanOverClasses)).Fused(5)!.SquaredErrorScale, 15);
+    }
+
+    [Fact]
+    public void ThreadDefaultsUseOnePoolPerEngine()
+    {
+        var cores = Environment.ProcessorCount;
+        Assert.Equal(new ThreadSettings(cores, 1), ThreadSettings.For(TrainingEngine.Fused));
+        Assert.Equal(new ThreadSettings(cores, 1), ThreadSettings.For(TrainingEngine.Auto));
+        Assert.Equal(new ThreadSettings(1, cores), ThreadSettings.For(TrainingEngine.Autograd));
+        Assert.Equal(new ThreadSettings(3, 1), ThreadSettings.Resolve(3, null, TrainingEngine.Fused));
+        Assert.Equal(new ThreadSettings(cores, 4), ThreadSettings.Resolve(null, 4, TrainingEngine.Fused));
+        Assert.Equal(new ThreadSettings(1, 5), ThreadSettings.Resolve(null, 5, TrainingEngine.Autograd));
+    }
+
+    /// <summary>A head the fused step does not know: plain squared error on the logits.</summary>
+    sealed class IdentitySquaredErrorHead : OutputHead
+    {
+        public override string Name => "identity-test";
+        public override string Description => "test head";
+        public override Tensor Activate(Tensor logits) => logits.Alias();
+        public override Tensor ExampleLoss(Tensor logits, Tensor targets) => (logits - targets).Square().Sum(1);
+        public override Tensor LogitGradient(Tensor logits, Tensor targets) => (logits - targets) * 2;
+    }
+}
