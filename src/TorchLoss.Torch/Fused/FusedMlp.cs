@@ -35,7 +35,8 @@ public sealed class FusedMlp : IDisposable
         if (Describe(model, out _, out var reason) is null) return reason;
         var p = model.Parameters();
         if (p.Any(t => t.Device.IsCuda)) return "the fused step runs on the CPU only";
-        if (p[0].DType is not (DType.Float32 or DType.Float64)) return "the fused step needs float32 or float64 parameters";
+        if (p[0].DType is not (DType.Float32 or DType.Float64) || p.Any(t => t.DType != p[0].DType))
+            return "the fused step needs all parameters in float32 or all in float64";
         return null;
     }
 

@@ -159,7 +159,7 @@ tl_fused_mlp tl_fused_mlp_create(const tl_tensor* params, int n_params, int hidd
 // sgd: learning rate, momentum, dampening, weight decay, nesterov (0/1), fresh momentum (0/1: buffers start as
 // the first gradient). out receives 5 + n_params values: summed loss, correct predictions, summed per-example
 // norm of dL/dz, saturated outputs, summed true-class probability, then each parameter's gradient L2 norm;
-// with statistics == 0 only the first two are computed (the rest are 0).
+// with statistics == 0 the three per-example diagnostics are skipped (left 0); the norms are always computed.
 int tl_fused_mlp_step(tl_fused_mlp mlp, const tl_tensor* params, int n_params, tl_tensor x, tl_tensor labels,
                       const tl_tensor* momentum,
                       const double* sgd, int statistics, double* out);

@@ -140,6 +140,7 @@ public class FusedMlpTests
         { "starts with an activation", "linear layers with biases, found Sigmoid" },
         { "two linear layers in a row", "activation between linear layers, found Linear(3, 2, bias=True)" },
         { "empty", "ends with a linear layer" },
+        { "mixed dtypes", "all parameters in float32 or all in float64" },
     };
 
     internal static Sequential Unsupported(string name) => name switch
@@ -150,6 +151,7 @@ public class FusedMlpTests
         "starts with an activation" => new Sequential(new Sigmoid(), new Linear(6, 2)),
         "two linear layers in a row" => new Sequential(new Linear(6, 3), new Linear(3, 2)),
         "empty" => new Sequential(),
+        "mixed dtypes" => new Sequential(new Linear(6, 3), new ReLU(), new Linear(3, 2, dtype: DType.Float64)),
         _ => throw new ArgumentException(name),
     };
 
