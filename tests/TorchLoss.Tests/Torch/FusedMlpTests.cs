@@ -104,7 +104,10 @@ public class FusedMlpTests
         Assert.Contains("softmax heads need at least 2 outputs", e.Message);
 
         using var mixed = new Sequential(new Linear(6, 3, dtype: DType.Float64), new Sigmoid(), new Linear(3, 2, dtype: DType.Float32));
-        e = Assert.Throws<TorchException>(() => FusedMlp.Create(mixed, new FusedHead(FusedLoss.SoftmaxCrossEntropy)));
+        var refused = Assert.Throws<NotSupportedException>(() => FusedMlp.Create(mixed, new FusedHead(FusedLoss.SoftmaxCrossEntropy)));
+        Assert.Equal(FusedMlp.Unsupported(mixed), refused.Message);
+        // Raw layers skip that check; the native side refuses them itself.
+        e = Assert.Throws<TorchException>(() => FusedMlp.Create(mixed.Parameters(), FusedActivation.Sigmoid, new FusedHead(FusedLoss.SoftmaxCrossEntropy)));
         Assert.Contains("a weight has dtype Float, expected Double", e.Message);
 
         using var twoActivations = new Sequential(new Linear(6, 3), new Sigmoid(), new Linear(3, 3), new Tanh(), new Linear(3, 2));
