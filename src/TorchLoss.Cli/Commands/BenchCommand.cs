@@ -70,11 +70,11 @@ public static class BenchCommand
         output.WriteLine($"libtorch {report.Libtorch}, {report.Cores} cores, BLAS: {report.Blas}");
         foreach (var s in report.Skipped) output.WriteLine($"skipped {s.Setting}: {s.Reason}");
         output.WriteLine();
-        output.WriteLine($"{"setting",-32} {"sgemm GFLOP/s",14} {"head",-12} {"batch",6} {"steps/s (min-max)",24} {"examples/s",11} {"roofline",9}");
+        output.WriteLine($"{"setting",-38} {"sgemm GFLOP/s",14} {"head",-12} {"batch",6} {"steps/s (min-max)",24} {"examples/s",11} {"roofline",9}");
         foreach (var setting in report.Settings)
             foreach (var r in setting.Throughput)
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{(setting.IsDefault ? "* " : "  ") + setting.Setting,-32} {setting.Sgemm.Median,14:F0} {r.Head,-12} {r.Batch,6} " +
+                    $"{(setting.IsDefault ? "* " : "  ") + setting.Setting,-38} {setting.Sgemm.Median,14:F0} {r.Head,-12} {r.Batch,6} " +
                     $"{$"{r.StepsPerSecond.Median:F0} ({r.StepsPerSecond.Min:F0}-{r.StepsPerSecond.Max:F0})",24} {r.ExamplesPerSecond,11:F0} {r.RooflineFraction,9:P0}"));
         output.WriteLine("* the default setting of train and compare");
         foreach (var group in report.Settings.Where(s => !s.Setting.StartsWith("cuda", StringComparison.Ordinal))

@@ -36,7 +36,7 @@ public static class BenchRunner
                 var applied = new ThreadSettings(setting.IntraOp, setting.Blas).Apply();
                 var label = (setting with { Blas = applied.Blas }).ToString();
                 progress?.Invoke($"{label}: sgemm");
-                var sgemm = SgemmBenchmark.GigaflopsPerSecond(device, device.IsCuda ? 4096 : 1024, settings.Repetitions);
+                var sgemm = Roofline(device, setting, applied, settings);
                 var isDefault = device.IsCuda || (setting.Engine == DefaultCpuEngine && setting.IntraOp == defaults.IntraOp && setting.Blas == defaults.Blas);
                 var throughput = new List<ThroughputResult>();
                 var diagnostics = new List<DiagnosticsCostResult>();
@@ -61,6 +61,24 @@ public static class BenchRunner
             }
         }
         return new BenchReport(TorchRuntime.Version, TorchRuntime.Blas, Environment.ProcessorCount, results, skipped, baseline);
+    }
+
+    // The sgemm speed the setting's matrix products could reach: the fused step runs a single-threaded BLAS on each
+    // intra-op thread, so its ceiling is a BLAS with intra-op x BLAS threads.
+    static Rate Roofline(Device device, ThreadSetting setting, ThreadSettings applied, BenchSettings settings)
+    {
+        if (device.IsCuda) return SgemmBenchmark.GigaflopsPerSecond(device, 4096, settings.Repetitions);
+        if (setting.Engine != TrainingEngine.Fused || applied.Blas is not { } blas)
+            return SgemmBenchmark.GigaflopsPerSecond(device, 1024, settings.Repetitions);
+        new ThreadSettings(1, setting.IntraOp * blas).Apply();
+        try
+        {
+            return SgemmBenchmark.GigaflopsPerSecond(device, 1024, settings.Repetitions);
+        }
+        finally
+        {
+            applied.Apply();
+        }
     }
 
     static List<ThreadSetting> Settings(Device device, BenchSettings settings, List<SkippedSetting> skipped)
