@@ -52,9 +52,10 @@ public static class BenchCommand
                 var checkout = DataDirectory.FindCheckout(AppContext.BaseDirectory)
                                ?? throw new UserException("--pytorch needs the checkout's benchmarks/pytorch/train_mlp.py; run from a checkout");
                 var interpreter = parse.GetValue(python)!;
-                // One repetition per call: the runner alternates PyTorch runs with its own repetitions.
+                // One repetition per call: the runner alternates PyTorch runs with its own repetitions. PyTorch always tries
+                // every intra-op count from 1 to the cores (whatever --threads says) and is compared at its best.
                 baseline = batch => PyTorchBaseline.Run(interpreter, PyTorchBaseline.ScriptPath(checkout), batch, settings.Steps, 1,
-                    settings.CpuThreads.Select(p => p.IntraOp).Distinct().ToList());
+                    PyTorchBaseline.ThreadCounts(Environment.ProcessorCount));
             }
             var quiet = parse.GetValue(json);
             var report = BenchRunner.Run(settings, quiet ? null : line => Console.Error.WriteLine($"bench: {line}"), baseline);

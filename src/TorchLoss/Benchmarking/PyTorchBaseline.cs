@@ -8,6 +8,15 @@ namespace TorchLoss.Benchmarking;
 /// size and reads the best steps/s over its thread settings from the JSON line it prints last.</summary>
 public static class PyTorchBaseline
 {
+    /// <summary>The intra-op thread counts PyTorch is tried with: 1, 2, 4, ... up to and including the core count.</summary>
+    public static IReadOnlyList<int> ThreadCounts(int cores)
+    {
+        var counts = new List<int>();
+        for (var t = 1; t < cores; t *= 2) counts.Add(t);
+        counts.Add(Math.Max(1, cores));
+        return counts;
+    }
+
     public static string ScriptPath(string checkout) => Path.Combine(checkout, "benchmarks", "pytorch", "train_mlp.py");
 
     public static PyTorchResult Run(string python, string script, int batch, int steps, int repetitions, IReadOnlyList<int> threads)

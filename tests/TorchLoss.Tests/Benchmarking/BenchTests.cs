@@ -22,6 +22,14 @@ public class BenchTests
         Assert.Equal(155_058_176, StepFlops.TrainingStep([784, 256, 256, 10], 128));
     }
 
+    [Theory]
+    [InlineData(1, new[] { 1 })]
+    [InlineData(2, new[] { 1, 2 })]
+    [InlineData(6, new[] { 1, 2, 4, 6 })]
+    [InlineData(8, new[] { 1, 2, 4, 8 })]
+    public void PyTorchIsTriedFromOneThreadUpToEveryCoreWhateverTorchlossSettingsAreMeasured(int cores, int[] expected) =>
+        Assert.Equal(expected, PyTorchBaseline.ThreadCounts(cores));
+
     [Fact]
     public void RatesReportTheMedianAndSpread()
     {
