@@ -33,7 +33,7 @@ dgemm_fn blas_dgemm() {
   return f;
 }
 
-// Row-major C[m,n] = op(A) op(B) (+ C when accumulate), op = transpose when the flag is set.
+// Row-major C[m,n] = op(A) op(B), op = transpose when the flag is set.
 // Column-major BLAS computes C^T = op(B)^T op(A)^T, so the operands swap places.
 template <typename T>
 void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* a, int64_t lda, const T* b,
