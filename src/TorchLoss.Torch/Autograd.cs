@@ -51,17 +51,8 @@ public static class Autograd
     public static unsafe Tensor GradNorms(IReadOnlyList<Tensor> parameters)
     {
         if (parameters.Count == 0) throw new ArgumentException("no parameters", nameof(parameters));
-        var pinned = new List<TensorHandle>();
-        var handles = new nint[parameters.Count];
-        try
-        {
-            for (var i = 0; i < parameters.Count; i++) handles[i] = Pin(parameters[i], pinned);
-            fixed (nint* p = handles) return NativeCall.Wrap(NativeMethods.tl_grad_norms(p, handles.Length));
-        }
-        finally
-        {
-            foreach (var h in pinned) h.DangerousRelease();
-        }
+        using var pinned = new PinnedHandles(parameters);
+        fixed (nint* p = pinned.Pointers) return NativeCall.Wrap(NativeMethods.tl_grad_norms(p, parameters.Count));
     }
 
     public static Tensor Grad(Tensor output, Tensor input, bool retainGraph = false, bool createGraph = false) =>

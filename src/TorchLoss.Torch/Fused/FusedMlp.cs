@@ -79,25 +79,17 @@ public sealed class FusedMlp : IDisposable
         var current = parameters();
         if (momentum is not null && momentum.Count != current.Count)
             throw new ArgumentException("one momentum buffer per parameter is needed", nameof(momentum));
-        var pinnedParameters = new PinnedHandles(current);
-        var pinnedMomentum = momentum is null ? null : new PinnedHandles(momentum);
-        try
+        using var pinnedParameters = new PinnedHandles(current);
+        using var pinnedMomentum = momentum is null ? null : new PinnedHandles(momentum);
+        var settings = stackalloc double[]
         {
-            var settings = stackalloc double[]
-            {
-                sgd.LearningRate, sgd.Momentum, sgd.Dampening, sgd.WeightDecay, sgd.Nesterov ? 1 : 0, freshMomentum ? 1 : 0,
-            };
-            fixed (nint* p = pinnedParameters.Pointers)
-            fixed (nint* m = pinnedMomentum?.Pointers)
-            fixed (double* o = output)
-                NativeCall.Check(NativeMethods.tl_fused_mlp_step(handle.DangerousGetHandle(), p, current.Count, x.Handle, labels.Handle,
-                    momentum is null ? null : m, settings, statistics ? 1 : 0, o));
-        }
-        finally
-        {
-            pinnedParameters.Dispose();
-            pinnedMomentum?.Dispose();
-        }
+            sgd.LearningRate, sgd.Momentum, sgd.Dampening, sgd.WeightDecay, sgd.Nesterov ? 1 : 0, freshMomentum ? 1 : 0,
+        };
+        fixed (nint* p = pinnedParameters.Pointers)
+        fixed (nint* m = pinnedMomentum?.Pointers)
+        fixed (double* o = output)
+            NativeCall.Check(NativeMethods.tl_fused_mlp_step(handle.DangerousGetHandle(), p, current.Count, x.Handle, labels.Handle,
+                momentum is null ? null : m, settings, statistics ? 1 : 0, o));
     }
 
     /// <summary>The step's gradients of the batch-mean loss for every parameter, without updating anything; the statistics
