@@ -39,7 +39,7 @@ public static class BenchCommand
                 Devices = OptionParsing.Strings("--device", parse.GetValue(devices)!),
                 Batches = OptionParsing.Integers("--batch", parse.GetValue(batches)!).ToList(),
                 Heads = OptionParsing.Strings("--head", parse.GetValue(heads)!),
-                Engines = OptionParsing.Strings("--engine", parse.GetValue(engines)!).Select(TrainingEngines.Parse).ToList(),
+                Engines = OptionParsing.Strings("--engine", parse.GetValue(engines)!).Select(BenchEngine).ToList(),
                 CpuThreads = parse.GetValue(threads) is { } t ? OptionParsing.Strings("--threads", t).Select(Pair).ToList() : defaults.CpuThreads,
                 Steps = parse.GetValue(steps),
                 Repetitions = parse.GetValue(repetitions),
@@ -98,6 +98,13 @@ public static class BenchCommand
                 $"{p.TorchLoss.Median:F0} steps/s, PyTorch best ({string.Join("/", p.BestThreads)} intra-op) {p.PyTorch.Median:F0}: " +
                 $"{p.Ratio.Median:F2}x (rounds {p.Ratio.Min:F2}-{p.Ratio.Max:F2}x)"));
     }
+
+    static TrainingEngine BenchEngine(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "fused" => TrainingEngine.Fused,
+        "autograd" => TrainingEngine.Autograd,
+        _ => throw new UserException($"--engine: '{text}' is not an engine bench measures: fused or autograd"),
+    };
 
     static (int, int) Pair(string text)
     {

@@ -24,8 +24,9 @@ public static class CompareCommand
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first K training images." };
         var target = new Option<double?>("--target-accuracy") { Description = "Validation accuracy for the \"epochs to reach\" column (default 0.9)." };
         var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N." };
-        var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default 1)." };
-        var blasThreads = new Option<int?>("--blas-threads") { Description = "OpenBLAS threads (default: one per core)." };
+        var engine = new Option<string?>("--engine") { Description = "auto (default: fused where it can run), fused or autograd; see train --help." };
+        var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: one per core with the fused engine, 1 with autograd)." };
+        var blasThreads = new Option<int?>("--blas-threads") { Description = "OpenBLAS threads (default: 1 with the fused engine, one per core with autograd)." };
         var dataset = new Option<string?>("--dataset") { Description = "mnist (default) or fashion-mnist." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Dataset directory." };
         var command = new Command("compare",
@@ -33,7 +34,7 @@ public static class CompareCommand
             "then squared-error fine-tuning, an init-scale sweep; learning rates picked per head on validation; several seeds; " +
             "writes report.md, report.html, summary.json, summary.csv and SVG plots.")
         {
-            quick, full, output, heads, models, seeds, epochs, fineTune, scales, grid, tuningEpochs, trainLimit, target, device, threads, blasThreads, dataset, dataDir,
+            quick, full, output, heads, models, seeds, epochs, fineTune, scales, grid, tuningEpochs, trainLimit, target, device, engine, threads, blasThreads, dataset, dataDir,
         };
         command.SetAction(parse =>
         {
@@ -53,6 +54,7 @@ public static class CompareCommand
                 TrainLimit = parse.GetValue(trainLimit) ?? config.TrainLimit,
                 TargetAccuracy = parse.GetValue(target) ?? config.TargetAccuracy,
                 Device = parse.GetValue(device) ?? config.Device,
+                Engine = parse.GetValue(engine) ?? config.Engine,
                 Threads = parse.GetValue(threads) ?? config.Threads,
                 BlasThreads = parse.GetValue(blasThreads) ?? config.BlasThreads,
                 DataDirectory = parse.GetValue(dataDir),

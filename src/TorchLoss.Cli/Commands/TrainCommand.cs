@@ -39,7 +39,7 @@ public static class TrainCommand
             var run = new RunFolder(folder);
             var configPath = run.File(RunFolder.ConfigFile);
             if (!File.Exists(configPath)) throw new UserException($"{run.Path} is not a run folder ({RunFolder.ConfigFile} is missing)");
-            var config = JsonFiles.Read<RunConfigFile>(configPath).Config;
+            var config = JsonFiles.Read<RunConfigFile>(configPath).EffectiveConfig;
             // Only settings that do not change what the run computes may differ on resume.
             if (TrainOptions.Given(parse, o.Epochs)) config = config with { Epochs = parse.GetValue(o.Epochs) };
             if (TrainOptions.Given(parse, o.Threads)) config = config with { Threads = parse.GetValue(o.Threads) };

@@ -88,7 +88,7 @@ public sealed class FusedMlp : IDisposable
         fixed (nint* p = pinnedParameters.Pointers)
         fixed (nint* m = pinnedMomentum?.Pointers)
         fixed (double* o = output)
-            NativeCall.Check(NativeMethods.tl_fused_mlp_step(handle.DangerousGetHandle(), p, current.Count, x.Handle, labels.Handle,
+            NativeCall.Check(NativeMethods.tl_fused_mlp_step(handle, p, current.Count, x.Handle, labels.Handle,
                 momentum is null ? null : m, settings, statistics ? 1 : 0, o));
     }
 
@@ -103,7 +103,7 @@ public sealed class FusedMlp : IDisposable
         fixed (nint* p = pinned.Pointers)
         fixed (nint* r = results)
         fixed (double* o = output)
-            NativeCall.Check(NativeMethods.tl_fused_mlp_gradients(handle.DangerousGetHandle(), p, current.Count, x.Handle, labels.Handle, r, o));
+            NativeCall.Check(NativeMethods.tl_fused_mlp_gradients(handle, p, current.Count, x.Handle, labels.Handle, r, o));
         return results.Select(NativeCall.Wrap).ToArray();
     }
 
@@ -114,7 +114,7 @@ public sealed class FusedMlp : IDisposable
         using var pinned = new PinnedHandles(current);
         var output = stackalloc double[2];
         fixed (nint* p = pinned.Pointers)
-            NativeCall.Check(NativeMethods.tl_fused_mlp_evaluate(handle.DangerousGetHandle(), p, current.Count, x.Handle, labels.Handle, output));
+            NativeCall.Check(NativeMethods.tl_fused_mlp_evaluate(handle, p, current.Count, x.Handle, labels.Handle, output));
         return (output[0], output[1]);
     }
 
@@ -159,15 +159,4 @@ public sealed class FusedMlp : IDisposable
     }
 
     public void Dispose() => handle.Dispose();
-
-    sealed class FusedMlpHandle(nint pointer) : System.Runtime.InteropServices.SafeHandle(pointer, ownsHandle: true)
-    {
-        public override bool IsInvalid => handle == 0;
-
-        protected override bool ReleaseHandle()
-        {
-            NativeMethods.tl_fused_mlp_free(handle);
-            return true;
-        }
-    }
 }

@@ -127,11 +127,11 @@ internal static unsafe partial class NativeMethods
     // fused MLP step
     [LibraryImport(Lib)] public static partial nint tl_fused_mlp_create(nint* parameters, int n, int hiddenActivation, int head,
         double squaredErrorScale, double trueClassWeight, double trueClassTarget);
-    [LibraryImport(Lib)] public static partial int tl_fused_mlp_step(nint mlp, nint* parameters, int n, TensorHandle x, TensorHandle labels,
+    [LibraryImport(Lib)] public static partial int tl_fused_mlp_step(FusedMlpHandle mlp, nint* parameters, int n, TensorHandle x, TensorHandle labels,
         nint* momentum, double* sgd, int statistics, double* output);
-    [LibraryImport(Lib)] public static partial int tl_fused_mlp_gradients(nint mlp, nint* parameters, int n, TensorHandle x, TensorHandle labels,
+    [LibraryImport(Lib)] public static partial int tl_fused_mlp_gradients(FusedMlpHandle mlp, nint* parameters, int n, TensorHandle x, TensorHandle labels,
         nint* gradients, double* output);
-    [LibraryImport(Lib)] public static partial int tl_fused_mlp_evaluate(nint mlp, nint* parameters, int n, TensorHandle x, TensorHandle labels,
+    [LibraryImport(Lib)] public static partial int tl_fused_mlp_evaluate(FusedMlpHandle mlp, nint* parameters, int n, TensorHandle x, TensorHandle labels,
         double* output);
     [LibraryImport(Lib)] public static partial void tl_fused_mlp_free(nint mlp);
 }

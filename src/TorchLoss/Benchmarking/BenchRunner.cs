@@ -60,6 +60,10 @@ public static class BenchRunner
                         if (AgainstPyTorch(device, setting.Engine, batch, settings, pytorch, progress) is { } comparison) baseline.Add(comparison);
             }
         }
+        if (pytorch is not null && baseline.Count == 0)
+            skipped.Add(new SkippedSetting("PyTorch baseline", settings.Heads.Contains("softmax-ce")
+                ? $"it is compared with the default setting only (fused, {defaults.IntraOp}x{defaults.Blas} on the CPU), which was not measured"
+                : "it runs softmax-ce, which is not among the heads measured"));
         return new BenchReport(TorchRuntime.Version, TorchRuntime.Blas, Environment.ProcessorCount, results, skipped, baseline);
     }
 

@@ -26,6 +26,8 @@ public sealed record StudyConfig
     /// <summary>The validation accuracy whose first epoch the table reports ("epochs to reach").</summary>
     public double TargetAccuracy { get; init; } = 0.9;
     public string Device { get; init; } = "cpu";
+    /// <summary>Training engine of every run: auto, fused or autograd (see <see cref="Training.TrainingEngine"/>).</summary>
+    public string Engine { get; init; } = "auto";
     public int? Threads { get; init; }
     public int? BlasThreads { get; init; }
     public string? DataDirectory { get; init; }
@@ -62,6 +64,7 @@ public sealed record StudyConfig
         foreach (var model in Models)
             Require(ModelSpec.Parse(model).Kind != ModelKind.Logistic, "the comparison uses 10-class models: linear or mlp:...");
         Require(Heads.Distinct().Count() == Heads.Count, "a head is named twice");
+        Training.TrainingEngines.Parse(Engine);
         Require(Seeds >= 1, $"seeds must be at least 1, got {Seeds}");
         Require(Epochs >= 1, $"epochs must be at least 1, got {Epochs}");
         Require(FineTuneEpochs >= 0, $"fine-tune epochs must be >= 0, got {FineTuneEpochs}");

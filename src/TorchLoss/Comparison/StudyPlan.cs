@@ -81,6 +81,7 @@ public sealed class StudyPlan(StudyConfig config)
         Epochs = config.Epochs,
         Seed = (ulong)seed,
         Device = config.Device,
+        Engine = config.Engine,
         Threads = config.Threads,
         BlasThreads = config.BlasThreads,
         TrainLimit = config.TrainLimit,

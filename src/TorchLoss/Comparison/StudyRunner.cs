@@ -35,7 +35,7 @@ public sealed class StudyRunner(string outputDirectory, ClassificationData data,
     {
         var folder = new RunFolder(Path.Combine(OutputDirectory, run.Folder));
         var existing = ReadConfig(folder);
-        var same = existing is not null && Identity(existing.Config) == Identity(run.Config) && SameStart(existing, run.Config);
+        var same = existing is not null && Identity(existing.EffectiveConfig) == Identity(run.Config) && SameStart(existing, run.Config);
         if (same && folder.IsComplete)
         {
             var reused = RunResult.Read(run, folder, reused: true);

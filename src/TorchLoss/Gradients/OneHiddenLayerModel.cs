@@ -21,7 +21,8 @@ public sealed class OneHiddenLayerModel(int hiddenUnits, HiddenActivation activa
     {
         HiddenActivation.Sigmoid => FusedActivation.Sigmoid,
         HiddenActivation.Tanh => FusedActivation.Tanh,
-        _ => FusedActivation.ReLU,
+        HiddenActivation.Relu => FusedActivation.ReLU,
+        _ => null,
     };
 
     public override IReadOnlyList<Tensor> Initial(int batch, int features, int classes) =>

@@ -15,17 +15,24 @@ namespace TorchLoss.Training;
 /// </summary>
 public sealed record ThreadSettings(int IntraOp, int? Blas)
 {
-    public static ThreadSettings Default => For(TrainingEngine.Autograd);
-
     /// <summary>The measured best default for an engine (Auto counts as fused, which it picks where it can).</summary>
     public static ThreadSettings For(TrainingEngine engine) => engine == TrainingEngine.Autograd
         ? new(1, Environment.ProcessorCount)
         : new(Environment.ProcessorCount, 1);
 
+    /// <summary>The given counts, the engine's defaults for the rest. When only one count is given, the other fills the
+    /// remaining cores (intra-op x BLAS &lt;= cores): both pools above one would spin against each other.</summary>
     public static ThreadSettings Resolve(int? intraOp, int? blas, TrainingEngine engine = TrainingEngine.Autograd)
     {
         var d = For(engine);
-        return new(intraOp ?? d.IntraOp, blas ?? d.Blas);
+        var cores = Environment.ProcessorCount;
+        return (intraOp, blas) switch
+        {
+            ({ } i, { } b) => new(i, b),
+            ({ } i, null) => new(i, Math.Max(1, cores / i)),
+            (null, { } b) => new(Math.Max(1, cores / b), b),
+            _ => d,
+        };
     }
 
     /// <summary>Applies the settings; the BLAS count is skipped (and reported null) when the BLAS has no control.</summary>

@@ -44,7 +44,7 @@ public sealed record RunEnvironment(
     string OperatingSystem,
     string Blas,
     string Device,
-    string Engine,
+    string? Engine,
     string? EngineNote,
     int IntraOpThreads,
     int? BlasThreads,
@@ -56,7 +56,12 @@ public sealed record RunEnvironment(
     string DataDescription,
     string? InitFromSha256);
 
-public sealed record RunConfigFile(TrainConfig Config, RunEnvironment Environment);
+public sealed record RunConfigFile(TrainConfig Config, RunEnvironment Environment)
+{
+    /// <summary>The settings the run was computed with. Runs written before engines existed record none and used
+    /// autograd; reading them as the default (auto, i.e. fused) would resume or reuse them under another engine.</summary>
+    public TrainConfig EffectiveConfig => Environment.Engine is null ? Config with { Engine = "autograd" } : Config;
+}
 
 /// <summary>Receives progress from a running trainer (the CLI draws progress bars; tests and `compare` listen).</summary>
 public interface ITrainingObserver

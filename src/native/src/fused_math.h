@@ -35,6 +35,15 @@ inline double fast_exp(double x) { return std::exp(x); }
 
 template <typename T> inline T sigmoid(T z) { return T(1) / (T(1) + fast_exp(-z)); }
 
+// tanh(z) = sign(z) (1 - e) / (1 + e) with e = exp(-2|z|): keeps its relative precision near 0, where
+// 2 sigmoid(2z) - 1 would cancel.
+template <typename T> inline T tanh_of(T z) {
+  T a = z < T(0) ? -z : z;
+  T e = fast_exp(T(-2) * a);
+  T t = (T(1) - e) / (T(1) + e);
+  return z < T(0) ? -t : t;
+}
+
 // z holds pre-activations on entry and activations on exit; bias is added first.
 template <typename T>
 void bias_activation(T* z, const T* bias, int64_t rows, int64_t cols, int activation) {
@@ -45,10 +54,11 @@ void bias_activation(T* z, const T* bias, int64_t rows, int64_t cols, int activa
         for (int64_t j = 0; j < cols; ++j) row[j] = sigmoid(row[j] + bias[j]);
         break;
       case TL_ACTIVATION_TANH:
-        for (int64_t j = 0; j < cols; ++j) row[j] = T(2) * sigmoid(T(2) * (row[j] + bias[j])) - T(1);
+        for (int64_t j = 0; j < cols; ++j) row[j] = tanh_of(row[j] + bias[j]);
         break;
       case TL_ACTIVATION_RELU:
-        for (int64_t j = 0; j < cols; ++j) { T v = row[j] + bias[j]; row[j] = v > T(0) ? v : T(0); }
+        // NaN passes through, as in libtorch, so that a diverged unit shows in the loss.
+        for (int64_t j = 0; j < cols; ++j) { T v = row[j] + bias[j]; row[j] = (v > T(0) || v != v) ? v : T(0); }
         break;
       default:
         for (int64_t j = 0; j < cols; ++j) row[j] += bias[j];
@@ -67,7 +77,7 @@ void multiply_activation_derivative(T* delta, const T* a, int64_t n, int activat
       for (int64_t i = 0; i < n; ++i) delta[i] *= T(1) - a[i] * a[i];
       break;
     case TL_ACTIVATION_RELU:
-      for (int64_t i = 0; i < n; ++i) delta[i] = a[i] > T(0) ? delta[i] : T(0);
+      for (int64_t i = 0; i < n; ++i) delta[i] = a[i] <= T(0) ? T(0) : delta[i];  // as libtorch: NaN passes
       break;
     default:
       break;
@@ -76,9 +86,9 @@ void multiply_activation_derivative(T* delta, const T* a, int64_t n, int activat
 
 template <typename T> struct SgdStep { T learning_rate, momentum, keep /* 1 - dampening */, weight_decay; };
 
-// w -= lr * d with d = g + decay w through momentum (PyTorch's SGD), over n elements; returns sum g^2.
+// w -= lr * d with d = g (+ decay w when Decay) through momentum (PyTorch's SGD), over n elements; returns sum g^2.
 // Eight independent partial sums let the compiler vectorise the norm without reassociating one long chain.
-template <typename T, bool Momentum, bool Fresh, bool Nesterov>
+template <typename T, bool Decay, bool Momentum, bool Fresh, bool Nesterov>
 double sgd_update(T* __restrict w, const T* __restrict grad, T* __restrict buffer, int64_t n, const SgdStep<T>& s) {
   constexpr int kLanes = 8;
   const T lr = s.learning_rate, mu = s.momentum, keep = s.keep, decay = s.weight_decay;
@@ -88,7 +98,7 @@ double sgd_update(T* __restrict w, const T* __restrict grad, T* __restrict buffe
     for (int j = 0; j < kLanes; ++j) {
       T g = grad[i + j];
       partial[j] += double(g) * double(g);
-      T d = g + decay * w[i + j];
+      T d = Decay ? g + decay * w[i + j] : g;
       if constexpr (Momentum) {
         T b = Fresh ? d : mu * buffer[i + j] + keep * d;
         buffer[i + j] = b;
@@ -99,7 +109,7 @@ double sgd_update(T* __restrict w, const T* __restrict grad, T* __restrict buffe
   for (; i < n; ++i) {
     T g = grad[i];
     partial[0] += double(g) * double(g);
-    T d = g + decay * w[i];
+    T d = Decay ? g + decay * w[i] : g;
     if constexpr (Momentum) {
       T b = Fresh ? d : mu * buffer[i] + keep * d;
       buffer[i] = b;
@@ -227,8 +237,9 @@ void head_example(const HeadSpec& h, const T* z, int64_t c, int64_t label, doubl
 
   int64_t predicted = 0;
   if (c == 1) {
-    double boundary = h.kind == TL_HEAD_LOGIT_MSE ? h.true_class_target / 2 : 0.0;
-    predicted = double(z[0]) > boundary ? 1 : 0;
+    // Compared in T, as libtorch compares a tensor with a scalar.
+    T boundary = h.kind == TL_HEAD_LOGIT_MSE ? T(h.true_class_target / 2) : T(0);
+    predicted = z[0] > boundary ? 1 : 0;
   } else {
     for (int64_t j = 1; j < c; ++j) if (z[j] > z[predicted]) predicted = j;
   }

@@ -162,9 +162,11 @@ class FusedMlp {
         }
         const T* logits = outputs_.back().data_ptr<T>() + r0 * classes;
         T* dz = deltas_.back().data_ptr<T>() + r0 * classes;
+        ExampleSums sums;  // local: neighbouring blocks' sums share a cache line
         for (int64_t i = 0; i < rows; ++i)
           tl::fused::head_example<T>(head_, logits + i * classes, classes, label[r0 + i], 1.0 / double(batch),
-                                     statistics, dz + i * classes, prob.data(), example_sums[size_t(p)]);
+                                     statistics, dz + i * classes, prob.data(), sums);
+        example_sums[size_t(p)] = sums;
         if (evaluate_only) continue;
         for (int64_t l = n_layers - 1; l > 0; --l) {
           const Layer& layer = layers_[size_t(l)];
@@ -228,12 +230,19 @@ class FusedMlp {
     T* w = parameter.data_ptr<T>() + offset;
     T* buffer = momentum.empty() ? nullptr : momentum[size_t(index)].data_ptr<T>() + offset;
     tl::fused::SgdStep<T> step{T(sgd.learning_rate), T(sgd.momentum), T(1 - sgd.dampening), T(sgd.weight_decay)};
-    if (buffer == nullptr) return tl::fused::sgd_update<T, false, false, false>(w, grad, nullptr, n, step);
+    return sgd.weight_decay != 0 ? dispatch<T, true>(w, grad, buffer, n, step, sgd)
+                                 : dispatch<T, false>(w, grad, buffer, n, step, sgd);
+  }
+
+  template <typename T, bool Decay>
+  static double dispatch(T* w, const T* grad, T* buffer, int64_t n, const tl::fused::SgdStep<T>& step, const SgdSettings& sgd) {
+    using tl::fused::sgd_update;
+    if (buffer == nullptr) return sgd_update<T, Decay, false, false, false>(w, grad, nullptr, n, step);
     if (sgd.fresh_momentum)
-      return sgd.nesterov ? tl::fused::sgd_update<T, true, true, true>(w, grad, buffer, n, step)
-                          : tl::fused::sgd_update<T, true, true, false>(w, grad, buffer, n, step);
-    return sgd.nesterov ? tl::fused::sgd_update<T, true, false, true>(w, grad, buffer, n, step)
-                        : tl::fused::sgd_update<T, true, false, false>(w, grad, buffer, n, step);
+      return sgd.nesterov ? sgd_update<T, Decay, true, true, true>(w, grad, buffer, n, step)
+                          : sgd_update<T, Decay, true, true, false>(w, grad, buffer, n, step);
+    return sgd.nesterov ? sgd_update<T, Decay, true, false, true>(w, grad, buffer, n, step)
+                        : sgd_update<T, Decay, true, false, false>(w, grad, buffer, n, step);
   }
 };
 
@@ -320,6 +329,8 @@ int tl_fused_mlp_step(tl_fused_mlp handle, const tl_tensor* params, int n_params
         buffers.push_back(b);
       }
     SgdSettings settings{sgd[0], sgd[1], sgd[2], sgd[3], sgd[4] != 0, sgd[5] != 0};
+    TORCH_CHECK((settings.momentum != 0) == (momentum != nullptr),
+                "momentum buffers are needed exactly when the momentum is not 0");
     at::NoGradGuard no_grad;
     mlp.step(tl::T(x), tl::T(labels), buffers, &settings, statistics != 0, false, out);
   })

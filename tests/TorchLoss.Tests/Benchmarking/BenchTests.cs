@@ -164,6 +164,14 @@ public class BenchTests
             b => { calls++; return new PyTorchResult(b, "x", 1, 1); }));
         Assert.Empty(report.PyTorch);
         Assert.Equal(0, calls);
+        Assert.Contains(report.Skipped, s => s.Setting == "PyTorch baseline" && s.Reason.Contains("softmax-ce"));
+
+        // Without the default setting among those measured there is nothing to compare with, and the report says so.
+        report = WithThreadsRestored(() => BenchRunner.Run(settings with { Engines = [TrainingEngine.Autograd] }, null,
+            b => { calls++; return new PyTorchResult(b, "x", 1, 1); }));
+        Assert.Empty(report.PyTorch);
+        Assert.Equal(0, calls);
+        Assert.Contains(report.Skipped, s => s.Setting == "PyTorch baseline" && s.Reason.Contains("not measured"));
     }
 
     [Fact]
@@ -180,9 +188,9 @@ public class BenchTests
     [InlineData("is not INTRAxBLAS", "--threads", "1y2")]
     [InlineData("unknown head 'hinge'", "--head", "hinge")]
     [InlineData("unknown device 'tpu'", "--device", "tpu")]
-    [InlineData("name the engines to measure: fused, autograd", "--engine", "auto")]
-    [InlineData("name the engines to measure: fused, autograd", "--engine", "fused,auto")]
-    [InlineData("unknown engine 'bogus': expected one of auto, fused, autograd", "--engine", "bogus")]
+    [InlineData("--engine: 'auto' is not an engine bench measures: fused or autograd", "--engine", "auto")]
+    [InlineData("--engine: 'auto' is not an engine bench measures: fused or autograd", "--engine", "fused,auto")]
+    [InlineData("--engine: 'bogus' is not an engine bench measures: fused or autograd", "--engine", "bogus")]
     public void BadOptionsGiveOneLineAndExitCode2(string message, string option, string value)
     {
         var root = new RootCommand("test") { BenchCommand.Create() };

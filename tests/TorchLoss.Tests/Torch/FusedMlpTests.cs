@@ -39,6 +39,45 @@ public class FusedMlpTests
     }
 
     [Fact]
+    public void ACallAfterDisposeThrowsInsteadOfUsingFreedMemory()
+    {
+        using var model = Model(6, 3, 4);
+        var mlp = FusedMlp.Create(model, new FusedHead(FusedLoss.SoftmaxCrossEntropy));
+        using var scope = DisposeScope.Enter();
+        var batch = MakeBatch(5, 6, 4, DType.Float64, seed: 3);
+        mlp.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => Step(mlp, batch.X, batch.Y));
+        Assert.Throws<ObjectDisposedException>(() => mlp.Evaluate(batch.X, batch.Y));
+    }
+
+    [Fact]
+    public void ReluPassesNaNThroughAsLibtorchDoesSoADivergedUnitShowsInTheLoss()
+    {
+        using var model = Mlp([6, 3, 4], HiddenActivation.Relu, DType.Float64, seed: 1);
+        using var scope = DisposeScope.Enter();
+        using (Autograd.NoGrad()) model.Parameters()[1].Fill_(double.NaN);
+        using var mlp = FusedMlp.Create(model, new FusedHead(FusedLoss.SoftmaxCrossEntropy));
+        var batch = MakeBatch(5, 6, 4, DType.Float64, seed: 3);
+        Assert.True(double.IsNaN(mlp.Evaluate(batch.X, batch.Y).LossSum));
+        Assert.True(double.IsNaN(Step(mlp, batch.X, batch.Y)[FusedMlp.LossSum]));
+    }
+
+    [Fact]
+    public void MomentumBuffersAreRequiredExactlyWhenTheMomentumIsNotZero()
+    {
+        using var model = Model(6, 3, 4);
+        using var mlp = FusedMlp.Create(model, new FusedHead(FusedLoss.SoftmaxCrossEntropy));
+        using var scope = DisposeScope.Enter();
+        var batch = MakeBatch(5, 6, 4, DType.Float64, seed: 3);
+        var output = new double[mlp.OutputLength];
+        var buffers = model.Parameters().Select(p => Tensor.Zeros(p.Shape, p.DType)).ToList();
+        var e = Assert.Throws<TorchException>(() => mlp.Step(batch.X, batch.Y, buffers, true, Sgd with { Momentum = 0 }, true, output));
+        Assert.Contains("momentum buffers are needed exactly when the momentum is not 0", e.Message);
+        e = Assert.Throws<TorchException>(() => mlp.Step(batch.X, batch.Y, null, true, Sgd with { Momentum = 0.9 }, true, output));
+        Assert.Contains("momentum buffers are needed exactly when the momentum is not 0", e.Message);
+    }
+
+    [Fact]
     public void TheOutputHoldsTheFixedValuesThenOneGradientNormPerParameter()
     {
         using var model = Model(6, 3, 4);
