@@ -77,6 +77,24 @@ public class TrainerEngineTests : IDisposable
     }
 
     [Fact]
+    public void ARunFromBeforeEnginesExistedIsReadAsAutogradSoItResumesAndIsReusedAsItRan()
+    {
+        using var data = SyntheticImages.Data(train: 100, validation: 20, test: 20);
+        var run = Folder("before-engines");
+        new Trainer(Config("auto") with { Epochs = 1 }, data, run).Run();
+        var path = run.File(RunFolder.ConfigFile);
+        Assert.Equal("auto", JsonFiles.Read<RunConfigFile>(path).EffectiveConfig.Engine);
+
+        // config.json as written before engines existed: no engine in the config or the environment.
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        json["config"]!.AsObject().Remove("engine");
+        json["environment"]!.AsObject().Remove("engine");
+        json["environment"]!.AsObject().Remove("engine_note");
+        File.WriteAllText(path, json.ToJsonString());
+        Assert.Equal("autograd", JsonFiles.Read<RunConfigFile>(path).EffectiveConfig.Engine);
+    }
+
+    [Fact]
     public void AutoWithAdamRecordsAutogradAndWhy()
     {
         using var data = SyntheticImages.Data(train: 100, validation: 20, test: 20);
