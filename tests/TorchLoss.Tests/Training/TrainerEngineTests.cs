@@ -123,7 +123,7 @@ public class TrainerEngineTests : IDisposable
         Assert.Contains("expected one of auto, fused, autograd", e.Message);
     }
 
-    static (string Engine, string? Note) Engine(RunFolder run)
+    static (string? Engine, string? Note) Engine(RunFolder run)
     {
         var environment = JsonFiles.Read<RunConfigFile>(run.File(RunFolder.ConfigFile)).Environment;
         return (environment.Engine, environment.EngineNote);
