@@ -7,6 +7,14 @@
 #include <cstring>
 #include "torchloss_native.h"
 
+// The hot loops are compiled twice, for x86-64 with AVX2 and FMA and for the baseline, and the loader picks the
+// one this CPU runs (GCC function multi-versioning; elsewhere the baseline only).
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define TL_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define TL_VECTOR_CLONES
+#endif
+
 namespace tl::fused {
 
 // exp for float without a libm call per element, so loops over it vectorise. Range reduction to
@@ -46,6 +54,7 @@ template <typename T> inline T tanh_of(T z) {
 
 // z holds pre-activations on entry and activations on exit; bias is added first.
 template <typename T>
+TL_VECTOR_CLONES
 void bias_activation(T* z, const T* bias, int64_t rows, int64_t cols, int activation) {
   for (int64_t i = 0; i < rows; ++i) {
     T* row = z + i * cols;
@@ -68,6 +77,7 @@ void bias_activation(T* z, const T* bias, int64_t rows, int64_t cols, int activa
 
 // delta *= f'(z) written through the activation a = f(z).
 template <typename T>
+TL_VECTOR_CLONES
 void multiply_activation_derivative(T* delta, const T* a, int64_t n, int activation) {
   switch (activation) {
     case TL_ACTIVATION_SIGMOID:
@@ -89,6 +99,7 @@ template <typename T> struct SgdStep { T learning_rate, momentum, keep /* 1 - da
 // w -= lr * d with d = g (+ decay w when Decay) through momentum (PyTorch's SGD), over n elements; returns sum g^2.
 // Eight independent partial sums let the compiler vectorise the norm without reassociating one long chain.
 template <typename T, bool Decay, bool Momentum, bool Fresh, bool Nesterov>
+TL_VECTOR_CLONES
 double sgd_update(T* __restrict w, const T* __restrict grad, T* __restrict buffer, int64_t n, const SgdStep<T>& s) {
   constexpr int kLanes = 8;
   const T lr = s.learning_rate, mu = s.momentum, keep = s.keep, decay = s.weight_decay;
@@ -124,6 +135,7 @@ double sgd_update(T* __restrict w, const T* __restrict grad, T* __restrict buffe
 
 // Sum of squares over n elements, in eight independent partial sums (as in sgd_update).
 template <typename T>
+TL_VECTOR_CLONES
 double squared_norm(const T* __restrict g, int64_t n) {
   double partial[8] = {};
   int64_t i = 0;
@@ -137,6 +149,7 @@ double squared_norm(const T* __restrict g, int64_t n) {
 
 // sums[u] = sum over rows of delta[row * stride + u], for u in [0, n).
 template <typename T>
+TL_VECTOR_CLONES
 void column_sums(const T* delta, int64_t rows, int64_t stride, int64_t n, T* sums) {
   for (int64_t u = 0; u < n; ++u) sums[u] = 0;
   for (int64_t i = 0; i < rows; ++i) {
