@@ -73,15 +73,9 @@ public class GradCheckTests
         Assert.All(report.Rows, r => Assert.True(GradCheck.ClosedFormVsAutograd.Accepts(r.ClosedFormVsAutograd)));
     }
 
-    sealed class MislabelledFusedHead : OutputHead
+    /// <summary>Softmax + cross-entropy whose fused form says softmax + squared error: a deliberate bug in the fused mapping.</summary>
+    sealed class MislabelledFusedHead() : CrossEntropyLike("mislabelled-ce", "softmax-ce whose fused form is softmax-mse")
     {
-        readonly SoftmaxCrossEntropyHead inner = new();
-        public override string Name => "mislabelled-ce";
-        public override string Description => "softmax-ce whose fused form is softmax-mse";
-        public override int MinOutputs => 2;
-        public override Tensor Activate(Tensor logits) => inner.Activate(logits);
-        public override Tensor ExampleLoss(Tensor logits, Tensor targets) => inner.ExampleLoss(logits, targets);
-        public override Tensor LogitGradient(Tensor logits, Tensor targets) => inner.LogitGradient(logits, targets);
         public override FusedHead Fused(long outputs) => new(FusedLoss.SoftmaxSquaredError);
     }
 
@@ -103,19 +97,24 @@ public class GradCheckTests
     }
 
     /// <summary>Softmax + cross-entropy with its closed-form gradient multiplied by a factor: a deliberate bug.</summary>
-    sealed class ScaledGradientHead(double factor) : OutputHead
+    sealed class ScaledGradientHead(double factor) : CrossEntropyLike("scaled-ce", "softmax-ce with a scaled gradient")
+    {
+        public override Tensor LogitGradient(Tensor logits, Tensor targets)
+        {
+            using var exact = base.LogitGradient(logits, targets);
+            return exact * factor;
+        }
+    }
+
+    /// <summary>Softmax + cross-entropy under another name, for heads that break one piece of it.</summary>
+    abstract class CrossEntropyLike(string name, string description) : OutputHead
     {
         readonly SoftmaxCrossEntropyHead inner = new();
-        public override string Name => "scaled-ce";
-        public override string Description => "softmax-ce with a scaled gradient";
+        public override string Name => name;
+        public override string Description => description;
         public override int MinOutputs => 2;
         public override Tensor Activate(Tensor logits) => inner.Activate(logits);
         public override Tensor ExampleLoss(Tensor logits, Tensor targets) => inner.ExampleLoss(logits, targets);
-
-        public override Tensor LogitGradient(Tensor logits, Tensor targets)
-        {
-            using var exact = inner.LogitGradient(logits, targets);
-            return exact * factor;
-        }
+        public override Tensor LogitGradient(Tensor logits, Tensor targets) => inner.LogitGradient(logits, targets);
     }
 }
