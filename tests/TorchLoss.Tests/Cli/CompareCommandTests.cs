@@ -24,6 +24,7 @@ public class CompareCommandTests
     [InlineData("unknown model 'cnn'", "--models", "cnn")]
     [InlineData("unknown device 'gpu'", "--device", "gpu")]
     [InlineData("unknown dataset 'cifar'", "--dataset", "cifar")]
+    [InlineData("unknown engine 'jit': expected one of auto, fused, autograd", "--engine", "jit")]
     public void BadOptionsGiveOneLineAndExitCode2(string message, params string[] args)
     {
         var (code, error) = Run(args);

@@ -79,6 +79,17 @@ public class StudyTests : IDisposable
         return rows;
     }
 
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("autograd")]
+    public void EveryPlannedRunUsesTheStudysEngine(string engine)
+    {
+        var plan = new StudyPlan(Tiny with { Engine = engine });
+        var runs = plan.TuningRuns().Concat(plan.ArmRuns((_, _) => 0.1, dir)).ToList();
+        Assert.NotEmpty(runs);
+        Assert.All(runs, r => Assert.Equal(engine, r.Config.Engine));
+    }
+
     [Fact]
     public void LearningRatesAreChosenOnValidationWithoutTouchingTheTestSplit()
     {
