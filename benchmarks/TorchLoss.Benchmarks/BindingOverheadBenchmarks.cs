@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Benchmarks;
 
@@ -35,12 +36,12 @@ public class BindingOverheadBenchmarks
     [Benchmark(Description = "add inside a dispose scope")]
     public void AddInScope()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         _ = a + b;
     }
 
     [Benchmark(Description = "in-place add_ (no new handle)")]
-    public void AddInPlace() => a.Add_(b);
+    public void AddInPlace() => a.add_(b);
 
     [Benchmark(Description = "shape query")]
     public long ShapeQuery() => a.Dim;

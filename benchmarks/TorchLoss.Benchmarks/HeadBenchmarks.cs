@@ -2,10 +2,8 @@ using BenchmarkDotNet.Attributes;
 using TorchLoss.Data;
 using TorchLoss.Heads;
 using TorchLoss.Models;
-using TorchLoss.Torch;
-using TorchLoss.Torch.Fused;
-using TorchLoss.Torch.NN;
-using TorchLoss.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 using TorchLoss.Training;
 
 namespace TorchLoss.Benchmarks;
@@ -27,7 +25,7 @@ public class HeadBenchmarks
 
     public static IEnumerable<string> Settings() => DeviceSetting.Available();
 
-    public static IEnumerable<string> HeadNames() => HeadRegistry.Names;
+    public static IEnumerable<string> HeadNames() => HeadCatalog.Names;
 
     Sequential model = null!;
     OutputHead head = null!;
@@ -44,14 +42,14 @@ public class HeadBenchmarks
         var (device, engine) = DeviceSetting.Apply(Setting);
         TorchRuntime.ManualSeed(0);
         model = new ModelSpec(ModelKind.Mlp, [256, 256]).Build(784, 10, device);
-        head = HeadRegistry.Create(Head);
-        optimizer = new Sgd(model.Parameters(), 0.01, momentum: 0.9);
+        head = HeadCatalog.Create(Head);
+        optimizer = new Sgd(model.parameters(), 0.01, momentum: 0.9);
         statistics = new StepStatistics(Trainer.ParameterNames(model));
         var resolved = TrainingEngines.Resolve(engine, model, head, optimizer).Engine;
         step = TrainingEngines.Create(resolved, model, head, optimizer, statistics);
         if (resolved == TrainingEngine.Fused) fusedForward = FusedMlp.Create(model, head.Fused(10)!);
-        x = Tensor.Rand([Batch, 784], device: device).DetachFromScope();
-        y = Tensor.Randint(0, 10, [Batch], device: device).DetachFromScope();
+        x = Tensor.Rand([Batch, 784], device: device).DetachFromDisposeScope();
+        y = Tensor.Randint(0, 10, [Batch], device: device).DetachFromDisposeScope();
     }
 
     [GlobalCleanup]
@@ -69,7 +67,7 @@ public class HeadBenchmarks
     [Benchmark(Description = "training step")]
     public void TrainingStep()
     {
-        using (DisposeScope.Enter()) step.Run(new Batch(x, y));
+        using (torch.NewDisposeScope()) step.Run(new Batch(x, y));
         if (optimizer.StepCount % 100 == 0) statistics.Flush();
         if (x.Device.IsCuda) TorchRuntime.CudaSynchronize();
     }
@@ -79,9 +77,9 @@ public class HeadBenchmarks
     public double Forward()
     {
         if (fusedForward is not null) return fusedForward.Evaluate(x, y).LossSum / Batch;
-        using var noGrad = Autograd.NoGrad();
-        using var scope = DisposeScope.Enter();
-        var logits = model.Forward(x);
-        return head.Loss(logits, head.Targets(y, logits.Size(1), DType.Float32)).Item();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var logits = model.forward(x);
+        return head.Loss(logits, head.Targets(y, logits.size(1), ScalarType.Float32)).ToDouble();
     }
 }

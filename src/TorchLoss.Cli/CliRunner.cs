@@ -1,5 +1,6 @@
 using System.CommandLine;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Cli;
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
-using TorchLoss.Torch;
-using TorchLoss.Torch.NN;
-using TorchLoss.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Cli.Commands;
 
@@ -36,24 +35,24 @@ public static class DemoCommand
     {
         device.EnsureAvailable();
         TorchRuntime.ManualSeed(seed);
-        using var data = DisposeScope.Enter();
+        using var data = torch.NewDisposeScope();
         var (x, y) = Blobs(600, device);
         using var model = new Sequential(new Linear(2, 32), new Tanh(), new Linear(32, 3));
         model.To(device);
-        using var optimizer = new Sgd(model.Parameters(), learningRate, momentum: 0.9);
+        using var optimizer = new Sgd(model.parameters(), learningRate, momentum: 0.9);
         Console.WriteLine($"demo: 2-32-3 tanh MLP, softmax + cross-entropy, SGD lr {learningRate} momentum 0.9, {device}");
         for (var step = 1; step <= steps; step++)
         {
-            using var scope = DisposeScope.Enter();
-            var logits = model.Forward(x);
-            var loss = -logits.LogSoftmax(1).Gather(1, y.Unsqueeze(1)).Mean();
-            optimizer.ZeroGrad();
-            loss.Backward();
-            optimizer.Step();
+            using var scope = torch.NewDisposeScope();
+            var logits = model.forward(x);
+            var loss = -logits.log_softmax(1).gather(1, y.unsqueeze(1)).mean();
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
             if (step == 1 || step % Math.Max(1, steps / 10) == 0 || step == steps)
             {
-                var accuracy = logits.Argmax(1).Eq(y).To(DType.Float32).Mean().Item();
-                Console.WriteLine($"step {step,5}  loss {loss.Item():F4}  accuracy {accuracy:P1}");
+                var accuracy = logits.argmax(1).eq(y).To(ScalarType.Float32).mean().ToDouble();
+                Console.WriteLine($"step {step,5}  loss {loss.ToDouble():F4}  accuracy {accuracy:P1}");
             }
         }
         return ExitCodes.Ok;
@@ -63,8 +62,8 @@ public static class DemoCommand
     static (Tensor X, Tensor Y) Blobs(int perClass, Device device)
     {
         var centres = Tensor.FromArray(new float[] { 2f, 0f, -1f, 1.7f, -1f, -1.7f }, [3, 2]);
-        var labels = Tensor.Arange(0, 3).Unsqueeze(1).Expand(3, perClass).Reshape(-1);
-        var x = centres.IndexSelect(0, labels) + Tensor.Randn([3 * perClass, 2]) * 0.6;
+        var labels = Tensor.Arange(0, 3).unsqueeze(1).Expand(3, perClass).Reshape(-1);
+        var x = centres.index_select(0, labels) + Tensor.Randn([3 * perClass, 2]) * 0.6;
         return (x.To(device), labels.To(device));
     }
 }

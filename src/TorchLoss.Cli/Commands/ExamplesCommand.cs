@@ -1,7 +1,8 @@
 using System.CommandLine;
 using TorchLoss.Analysis;
 using TorchLoss.Data;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Cli.Commands;
 
@@ -80,10 +81,10 @@ public static class ExamplesCommand
     static void Softmax(TextWriter output, List<(string, bool)> checks)
     {
         double[] logits = [0.2, 5, 0.3];
-        var p = WorkedExamples.Softmax(logits);
+        var p = WorkedExamples.softmax(logits);
         output.WriteLine($"2. softmax{Vector(logits)} = {Vector(p)}, sum {Numbers.General(p.Sum(), 15)}");
         output.WriteLine();
-        checks.Add(("softmax sums to 1", Math.Abs(p.Sum() - 1) < 1e-15));
+        checks.Add(("softmax sums to 1", Math.Abs(p.sum() - 1) < 1e-15));
     }
 
     static void Overflow(TextWriter output, List<(string, bool)> checks)
@@ -101,9 +102,9 @@ public static class ExamplesCommand
     static void Shift(TextWriter output, List<(string, bool)> checks, ulong seed)
     {
         TorchRuntime.ManualSeed(seed);
-        using var scope = DisposeScope.Enter();
-        var result = WorkedExamples.ShiftEveryClass(Tensor.Randn([8, 5], DType.Float64), Tensor.Randn([4, 5], DType.Float64),
-            Tensor.Randn([4], DType.Float64), Tensor.Randn([5], DType.Float64) * 3, 2.5);
+        using var scope = torch.NewDisposeScope();
+        var result = WorkedExamples.ShiftEveryClass(Tensor.Randn([8, 5], ScalarType.Float64), Tensor.Randn([4, 5], ScalarType.Float64),
+            Tensor.Randn([4], ScalarType.Float64), Tensor.Randn([5], ScalarType.Float64) * 3, 2.5);
         output.WriteLine("4. Over-parameterisation: softmax regression with 4 classes on 8 random inputs; the same random vector v " +
                          "added to every class's weights (and 2.5 to every bias)");
         output.WriteLine($"   logits change by up to {Numbers.General(result.MaxLogitChange, 4)}, probabilities by at most " +

@@ -13,7 +13,7 @@ public static class GradCheckCommand
     public static Command Create(TextWriter? output = null)
     {
         var defaults = new GradCheckSettings();
-        var heads = new Option<string>("--heads") { Description = $"Comma-separated heads to check (default: all). {HeadRegistry.Help}." };
+        var heads = new Option<string>("--heads") { Description = $"Comma-separated heads to check (default: all). {HeadCatalog.Help}." };
         var reduction = TrainOptions.MseReductionOption();
         var batches = new Option<string>("--batch-sizes") { Description = "Comma-separated batch sizes.", DefaultValueFactory = _ => string.Join(",", defaults.BatchSizes) };
         var classes = new Option<int>("--classes") { Description = "Output units (classes).", DefaultValueFactory = _ => defaults.Classes };

@@ -51,7 +51,7 @@ public static class OptionParsing
 
     /// <summary>The heads named in a comma-separated list (null: every head), built with <paramref name="options"/>.</summary>
     public static IReadOnlyList<OutputHead> Heads(string option, string? text, HeadOptions options) =>
-        (text is null ? HeadRegistry.Names : Parts(option, text)).Select(name => HeadRegistry.Create(name, options)).ToList();
+        (text is null ? HeadCatalog.Names : Parts(option, text)).Select(name => HeadCatalog.Create(name, options)).ToList();
 
     static List<string> Parts(string option, string text, char separator = ',')
     {

@@ -9,7 +9,7 @@ public static class SaturationCommand
 {
     public static Command Create(TextWriter? output = null)
     {
-        var heads = new Option<string>("--heads") { Description = $"Comma-separated heads (default: all). {HeadRegistry.Help}." };
+        var heads = new Option<string>("--heads") { Description = $"Comma-separated heads (default: all). {HeadCatalog.Help}." };
         var reduction = TrainOptions.MseReductionOption();
         var classes = new Option<int>("--classes") { Description = "Classes of the softmax heads.", DefaultValueFactory = _ => 10 };
         var range = new Option<string>("--range") { Description = "Margin range FROM:TO (e.g. --range=-30:30).", DefaultValueFactory = _ => "-30:30" };

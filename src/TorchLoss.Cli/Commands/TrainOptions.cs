@@ -10,7 +10,7 @@ public sealed class TrainOptions
 {
     static readonly TrainConfig Defaults = new();
 
-    public readonly Option<string> Head = new("--head") { Description = $"Output head. {HeadRegistry.Help}.", DefaultValueFactory = _ => Defaults.Head };
+    public readonly Option<string> Head = new("--head") { Description = $"Output head. {HeadCatalog.Help}.", DefaultValueFactory = _ => Defaults.Head };
     public readonly Option<string> Model = new("--model") { Description = $"Model: {ModelSpec.Syntax}.", DefaultValueFactory = _ => Defaults.Model };
     public readonly Option<string> HiddenActivation = new("--hidden-activation") { Description = "Hidden units of an MLP: sigmoid (as Golik et al.), tanh or relu.", DefaultValueFactory = _ => "sigmoid" };
     public readonly Option<string> MseReduction = MseReductionOption();

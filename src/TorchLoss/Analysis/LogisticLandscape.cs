@@ -1,6 +1,7 @@
 using TorchLoss.Gradients;
 using TorchLoss.Heads;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Analysis;
 
@@ -54,9 +55,9 @@ public sealed record Landscape(IReadOnlyList<LabelledPoint> Samples, IReadOnlyLi
         if (!(from < to) || !double.IsFinite(from) || !double.IsFinite(to)) throw new ArgumentException($"the range {from}..{to} must be finite with from < to");
         if (points < 2) throw new ArgumentOutOfRangeException(nameof(points), points, "the landscape needs at least 2 points");
 
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var weights = Enumerable.Range(0, points).Select(i => from + (to - from) * i / (points - 1)).ToArray();
-        var w = Tensor.FromArray(weights, [points, 1]).RequiresGrad_();
+        var w = Tensor.FromArray(weights, [points, 1]).requires_grad_();
         var x = Tensor.FromArray(samples.Select(s => s.X).ToArray(), [1, samples.Count]);
         var y = Tensor.FromArray(samples.Select(s => s.Y).ToArray(), [1, samples.Count]).Expand(points, samples.Count);
         // Row i holds every sample's logit at weight i, so a head's per-example loss is that weight's loss summed over samples.
@@ -64,11 +65,11 @@ public sealed record Landscape(IReadOnlyList<LabelledPoint> Samples, IReadOnlyLi
         var ce = Derivatives(new SigmoidBinaryCrossEntropyHead().ExampleLoss(logits, y), w);
         var mse = Derivatives(new SigmoidSquaredErrorHead(SquaredErrorReduction.HalfSum).ExampleLoss(logits, y), w);
 
-        var h = logits.Detach().Sigmoid();
+        var h = logits.detach().sigmoid();
         var h1 = h * (1 - h);
-        var x2 = x.Square();
-        var ceCurvature = (h1 * x2).Sum(1).ToArray<double>();
-        var mseCurvature = (-(3 * h.Square() - 2 * h - 2 * y * h + y) * h1 * x2).Sum(1).ToArray<double>();
+        var x2 = x.square();
+        var ceCurvature = (h1 * x2).sum(1).ToArray<double>();
+        var mseCurvature = (-(3 * h.square() - 2 * h - 2 * y * h + y) * h1 * x2).sum(1).ToArray<double>();
 
         var rows = weights.Select((wi, i) => new LandscapeRow(wi,
             ce.Loss[i], ce.Slope[i], ceCurvature[i], ce.Curvature[i],
@@ -79,16 +80,16 @@ public sealed record Landscape(IReadOnlyList<LabelledPoint> Samples, IReadOnlyLi
     /// <summary>Loss values, and autograd's first and second derivatives in w (each loss depends on its own w only).</summary>
     static (double[] Loss, double[] Slope, double[] Curvature) Derivatives(Tensor loss, Tensor w)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var slope = Autograd.Grad(loss.Sum(), w, createGraph: true);
         // The graph up to the logits is shared by both losses: keep it for the second.
         var curvature = Autograd.Grad(slope.Sum(), w, retainGraph: true);
-        return (loss.Detach().ToArray<double>(), slope.Detach().ToArray<double>(), curvature.ToArray<double>());
+        return (loss.detach().ToArray<double>(), slope.detach().ToArray<double>(), curvature.ToArray<double>());
     }
 
     GradientError Compare(Func<LandscapeRow, double> closed, Func<LandscapeRow, double> autograd)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var a = Tensor.FromArray(Rows.Select(closed).ToArray());
         var b = Tensor.FromArray(Rows.Select(autograd).ToArray());
         return GradientError.Between(a, b, GradCheck.ClosedFormVsAutograd.FloorFor(Rows.Max(r => Math.Abs(autograd(r)))));

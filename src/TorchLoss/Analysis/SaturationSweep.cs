@@ -1,5 +1,6 @@
 using TorchLoss.Heads;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Analysis;
 
@@ -38,13 +39,13 @@ public static class SaturationSweep
 
     static SaturationCurve Sweep(OutputHead head, int outputs, double[] margins)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var logits = new double[margins.Length * outputs];
         for (var i = 0; i < margins.Length; i++) logits[i * outputs] = margins[i];
         var z = Tensor.FromArray(logits, [margins.Length, outputs]);
-        var labels = Tensor.Full([margins.Length], outputs == 1 ? 1 : 0, DType.Int64);
-        var targets = head.Targets(labels, outputs, DType.Float64);
-        var norms = head.LogitGradient(z, targets).Square().Sum(1).Sqrt().ToArray<double>();
+        var labels = Tensor.Full([margins.Length], outputs == 1 ? 1 : 0, ScalarType.Int64);
+        var targets = head.Targets(labels, outputs, ScalarType.Float64);
+        var norms = head.LogitGradient(z, targets).square().sum(1).sqrt().ToArray<double>();
         var losses = head.ExampleLoss(z, targets).ToArray<double>();
         return new SaturationCurve(head.Name, outputs, margins.Select((m, i) => new SaturationPoint(m, losses[i], norms[i])).ToList());
     }

@@ -1,6 +1,7 @@
 using TorchLoss.Gradients;
 using TorchLoss.Heads;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Analysis;
 
@@ -25,17 +26,17 @@ public static class TwoClassEquivalence
     {
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be at least 1");
         if (!(learningRate > 0)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "the learning rate must be positive");
-        using var scope = DisposeScope.Enter();
-        var x = trainX.To(DType.Float64);
-        var test = testX.To(DType.Float64);
-        var features = x.Size(1);
+        using var scope = torch.NewDisposeScope();
+        var x = trainX.To(ScalarType.Float64);
+        var test = testX.To(ScalarType.Float64);
+        var features = x.size(1);
         var softmax = new SoftmaxCrossEntropyHead();
         var logistic = new SigmoidBinaryCrossEntropyHead();
-        var (softmaxW, softmaxB) = (Tensor.Zeros([2, features], DType.Float64), Tensor.Zeros([2], DType.Float64));
-        var (logisticW, logisticB) = (Tensor.Zeros([1, features], DType.Float64), Tensor.Zeros([1], DType.Float64));
-        var (sameRateW, sameRateB) = (Tensor.Zeros([1, features], DType.Float64), Tensor.Zeros([1], DType.Float64));
-        var softmaxTargets = softmax.Targets(trainLabels, 2, DType.Float64);
-        var logisticTargets = logistic.Targets(trainLabels, 1, DType.Float64);
+        var (softmaxW, softmaxB) = (Tensor.Zeros([2, features], ScalarType.Float64), Tensor.Zeros([2], ScalarType.Float64));
+        var (logisticW, logisticB) = (Tensor.Zeros([1, features], ScalarType.Float64), Tensor.Zeros([1], ScalarType.Float64));
+        var (sameRateW, sameRateB) = (Tensor.Zeros([1, features], ScalarType.Float64), Tensor.Zeros([1], ScalarType.Float64));
+        var softmaxTargets = softmax.Targets(trainLabels, 2, ScalarType.Float64);
+        var logisticTargets = logistic.Targets(trainLabels, 1, ScalarType.Float64);
         for (var step = 0; step < steps; step++)
         {
             Descend(softmax, x, softmaxTargets, softmaxW, softmaxB, learningRate);
@@ -43,28 +44,28 @@ public static class TwoClassEquivalence
             Descend(logistic, x, logisticTargets, sameRateW, sameRateB, learningRate);
         }
 
-        var softmaxP = Tensor.Linear(test, softmaxW, softmaxB).Softmax(1).Select(1, 1);
-        var logisticP = Tensor.Linear(test, logisticW, logisticB).Sigmoid().Squeeze(1);
-        var sameRateP = Tensor.Linear(test, sameRateW, sameRateB).Sigmoid().Squeeze(1);
-        var weightGap = (softmaxW[1] - softmaxW[0] - logisticW[0]).Abs().Max().Item();
-        var biasGap = Math.Abs((softmaxB[1] - softmaxB[0] - logisticB[0]).Item());
-        return new TwoClassEquivalenceResult((int)x.Size(0), (int)test.Size(0), steps, learningRate,
-            (softmaxP - logisticP).Abs().Max().Item(), Math.Max(weightGap, biasGap),
-            Accuracy(softmaxP, testLabels), Accuracy(logisticP, testLabels), (softmaxP - sameRateP).Abs().Max().Item());
+        var softmaxP = Tensor.Linear(test, softmaxW, softmaxB).softmax(1).Select(1, 1);
+        var logisticP = Tensor.Linear(test, logisticW, logisticB).sigmoid().squeeze(1);
+        var sameRateP = Tensor.Linear(test, sameRateW, sameRateB).sigmoid().squeeze(1);
+        var weightGap = (softmaxW[1] - softmaxW[0] - logisticW[0]).abs().Max().ToDouble();
+        var biasGap = Math.Abs((softmaxB[1] - softmaxB[0] - logisticB[0]).ToDouble());
+        return new TwoClassEquivalenceResult((int)x.size(0), (int)test.size(0), steps, learningRate,
+            (softmaxP - logisticP).abs().Max().ToDouble(), Math.Max(weightGap, biasGap),
+            Accuracy(softmaxP, testLabels), Accuracy(logisticP, testLabels), (softmaxP - sameRateP).abs().Max().ToDouble());
     }
 
     static void Descend(OutputHead head, Tensor x, Tensor targets, Tensor weight, Tensor bias, double learningRate)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var logits = Tensor.Linear(x, weight, bias);
-        var delta = head.LogitGradient(logits, targets) / x.Size(0);
-        weight.Sub_(LinearLayerGradients.Weight(delta, x) * learningRate);
-        bias.Sub_(LinearLayerGradients.Bias(delta) * learningRate);
+        var delta = head.LogitGradient(logits, targets) / x.size(0);
+        weight.sub_(LinearLayerGradients.Weight(delta, x) * learningRate);
+        bias.sub_(LinearLayerGradients.Bias(delta) * learningRate);
     }
 
     static double Accuracy(Tensor positiveProbability, Tensor labels)
     {
-        using var scope = DisposeScope.Enter();
-        return (positiveProbability > 0.5).To(DType.Int64).Eq(labels).To(DType.Float64).Mean().Item();
+        using var scope = torch.NewDisposeScope();
+        return (positiveProbability > 0.5).To(ScalarType.Int64).eq(labels).To(ScalarType.Float64).mean().ToDouble();
     }
 }

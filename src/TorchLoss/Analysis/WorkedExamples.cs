@@ -1,5 +1,6 @@
 using TorchLoss.Heads;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Analysis;
 
@@ -30,12 +31,12 @@ public static class WorkedExamples
     public static PredictionLosses Losses(IReadOnlyList<double> target, IReadOnlyList<double> prediction)
     {
         if (target.Count != prediction.Count) throw new ArgumentException("target and prediction need the same length");
-        if (Math.Abs(prediction.Sum() - 1) > 1e-12 || prediction.Any(p => !(p > 0)))
+        if (Math.Abs(prediction.sum() - 1) > 1e-12 || prediction.Any(p => !(p > 0)))
             throw new ArgumentException("a prediction must be positive probabilities summing to 1");
-        using var scope = DisposeScope.Enter();
-        var logits = Tensor.FromArray(prediction.ToArray(), [1, prediction.Count]).Log();
+        using var scope = torch.NewDisposeScope();
+        var logits = Tensor.FromArray(prediction.ToArray(), [1, prediction.Count]).log();
         var y = Tensor.FromArray(target.ToArray(), [1, target.Count]);
-        double Loss(OutputHead head) => head.ExampleLoss(logits, y).Item();
+        double Loss(OutputHead head) => head.ExampleLoss(logits, y).ToDouble();
         var halfSum = Loss(new SoftmaxSquaredErrorHead(SquaredErrorReduction.HalfSum));
         return new PredictionLosses(prediction, Loss(new SoftmaxCrossEntropyHead()), halfSum,
             Loss(new SoftmaxSquaredErrorHead(SquaredErrorReduction.MeanOverClasses)), 2 * halfSum);
@@ -43,28 +44,28 @@ public static class WorkedExamples
 
     public static IReadOnlyList<double> Softmax(IReadOnlyList<double> logits)
     {
-        using var scope = DisposeScope.Enter();
-        return Tensor.FromArray(logits.ToArray(), [1, logits.Count]).Softmax(1).ToArray<double>();
+        using var scope = torch.NewDisposeScope();
+        return Tensor.FromArray(logits.ToArray(), [1, logits.Count]).softmax(1).ToArray<double>();
     }
 
     public static SoftmaxOverflow Overflow(IReadOnlyList<double> logits)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var z = Tensor.FromArray(logits.ToArray(), [1, logits.Count]);
-        var exp = z.Exp();
-        var naive = exp / exp.Sum(1, keepDim: true);
-        var (max, _) = z.Max(1, keepDim: true);
-        var shifted = (z - max).Exp();
-        var stable = shifted / shifted.Sum(1, keepDim: true);
-        return new SoftmaxOverflow(logits, naive.ToArray<double>(), stable.ToArray<double>(), z.Softmax(1).ToArray<double>());
+        var exp = z.exp();
+        var naive = exp / exp.sum(1, keepdim: true);
+        var (max, _) = z.Max(1, keepdim: true);
+        var shifted = (z - max).exp();
+        var stable = shifted / shifted.sum(1, keepdim: true);
+        return new SoftmaxOverflow(logits, naive.ToArray<double>(), stable.ToArray<double>(), z.softmax(1).ToArray<double>());
     }
 
     /// <summary>z = x W^T + b against x (W + 1 v^T)^T + (b + c): every logit of an example moves by the same x.v + c.</summary>
     public static ShiftedWeights ShiftEveryClass(Tensor x, Tensor weight, Tensor bias, Tensor v, double c)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var before = Tensor.Linear(x, weight, bias);
-        var after = Tensor.Linear(x, weight + v.Unsqueeze(0), bias + c);
-        return new ShiftedWeights((after - before).Abs().Max().Item(), (after.Softmax(1) - before.Softmax(1)).Abs().Max().Item());
+        var after = Tensor.Linear(x, weight + v.unsqueeze(0), bias + c);
+        return new ShiftedWeights((after - before).abs().Max().ToDouble(), (after.softmax(1) - before.softmax(1)).abs().Max().ToDouble());
     }
 }

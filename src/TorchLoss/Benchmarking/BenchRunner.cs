@@ -1,4 +1,5 @@
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using TorchLoss.Training;
 
 namespace TorchLoss.Benchmarking;

@@ -1,4 +1,5 @@
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using TorchLoss.Training;
 
 namespace TorchLoss.Benchmarking;
@@ -38,7 +39,7 @@ public sealed record BenchSettings
         if (Batches.Count == 0 || Batches.Any(b => b < 1)) throw new FormatException("batch sizes must be at least 1");
         if (Heads.Count == 0) throw new FormatException("name at least one head");
         if (Engines.Count == 0 || Engines.Contains(TrainingEngine.Auto)) throw new FormatException("name the engines to measure: fused, autograd");
-        foreach (var head in Heads) TorchLoss.Heads.HeadRegistry.Create(head);
+        foreach (var head in Heads) TorchLoss.Heads.HeadCatalog.Create(head);
         if (Steps < 1 || Repetitions < 1 || WarmupSteps < 0) throw new FormatException("steps and repetitions must be at least 1");
         if (CpuThreads.Any(t => t.IntraOp < 1 || t.Blas < 1)) throw new FormatException("thread counts must be at least 1");
         foreach (var d in Devices) Device.Parse(d);

@@ -1,4 +1,5 @@
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Benchmarking;
 
@@ -8,13 +9,13 @@ public static class SgemmBenchmark
 {
     public static Rate GigaflopsPerSecond(Device device, int size, int repetitions)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var a = Tensor.Rand([size, size], device: device);
         var b = Tensor.Rand([size, size], device: device);
         void Product()
         {
-            using var inner = DisposeScope.Enter();
-            a.Matmul(b);
+            using var inner = torch.NewDisposeScope();
+            a.matmul(b);
         }
         Timing.Seconds(device, 2, Product);
         var flops = 2.0 * size * size * size;

@@ -1,8 +1,8 @@
 using TorchLoss.Data;
 using TorchLoss.Heads;
 using TorchLoss.Models;
-using TorchLoss.Torch;
-using TorchLoss.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 using TorchLoss.Training;
 
 namespace TorchLoss.Benchmarking;
@@ -45,8 +45,8 @@ public static class TrainingThroughput
 
         var spec = new ModelSpec(ModelKind.Mlp, widths.Skip(1).SkipLast(1).ToList());
         using var model = spec.Build(widths[0], widths[^1], device);
-        var outputHead = HeadRegistry.Create(head);
-        using var optimizer = new Sgd(model.Parameters(), 0.01, momentum: 0.9);
+        var outputHead = HeadCatalog.Create(head);
+        using var optimizer = new Sgd(model.parameters(), 0.01, momentum: 0.9);
         using var full = new StepStatistics(Trainer.ParameterNames(model));
         using var light = new StepStatistics(Trainer.ParameterNames(model), full: false);
         var resolved = TrainingEngines.Resolve(engine, model, outputHead, optimizer).Engine;
@@ -65,7 +65,7 @@ public static class TrainingThroughput
                 batches = data.Train.ShuffledBatches(batch, 0, ++epoch);
                 next = 0;
             }
-            using (DisposeScope.Enter()) step.Run(batches[next++]);
+            using (torch.NewDisposeScope()) step.Run(batches[next++]);
         }
         // Reading the statistics back, as `train` does once per interval, is part of the timed work.
         double Repetition(int variant, int count) => Timing.Seconds(device, 1, () =>

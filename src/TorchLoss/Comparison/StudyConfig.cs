@@ -60,7 +60,7 @@ public sealed record StudyConfig
     {
         Require(Heads.Count > 0, "name at least one head");
         Require(Models.Count > 0, "name at least one model");
-        foreach (var head in Heads) HeadRegistry.Create(head);
+        foreach (var head in Heads) HeadCatalog.Create(head);
         foreach (var model in Models)
             Require(ModelSpec.Parse(model).Kind != ModelKind.Logistic, "the comparison uses 10-class models: linear or mlp:...");
         Require(Heads.Distinct().Count() == Heads.Count, "a head is named twice");

@@ -93,8 +93,8 @@ public static class StudyReport
 
     static IEnumerable<string> Settings(StudyConfig c) =>
     [
-        $"Heads: {string.Join(", ", c.Heads.Select(h => $"{h} ({HeadRegistry.Create(h).Description})"))}.",
-        $"Squared error: {SquaredErrorReduction.HalfSum.Describe()}; cross-entropy: {HeadRegistry.Create("softmax-ce").Convention}.",
+        $"Heads: {string.Join(", ", c.Heads.Select(h => $"{h} ({HeadCatalog.Create(h).Description})"))}.",
+        $"Squared error: {SquaredErrorReduction.HalfSum.Describe()}; cross-entropy: {HeadCatalog.Create("softmax-ce").Convention}.",
         $"Models: {string.Join(", ", c.Models)} (sigmoid hidden units, PyTorch's default initialisation).",
         $"Arms: random init per head; from the cross-entropy model after {c.Epochs} epochs, {c.FineTuneEpochs} more epochs with each head " +
         "(cross-entropy itself is the control); init scales " + string.Join(", ", c.InitScales.Select(F)) + " on the first MLP.",

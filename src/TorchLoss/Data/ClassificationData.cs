@@ -1,4 +1,6 @@
-using TorchLoss.Torch;
+using TorchSharp;
+using TorchLoss.Runtime;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Data;
 
@@ -105,13 +107,13 @@ public sealed class ClassificationData : IDisposable
 
     static TensorSplit Upload(byte[] pixels, long[] labels, int features, PixelStatistics? standardizeWith, Device device)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var count = labels.Length;
         var x = count == 0
-            ? Tensor.Empty([0, features], DType.Float32, device)
-            : Tensor.FromArray(Scale(pixels, standardizeWith), [count, features]).To(device);
-        var y = count == 0 ? Tensor.Empty([0], DType.Int64, device) : Tensor.FromArray(labels).To(device);
-        return new TensorSplit(x.DetachFromScope(), y.DetachFromScope(), count, device);
+            ? torch.empty([0, features], ScalarType.Float32, device)
+            : torch.tensor(Scale(pixels, standardizeWith), [count, features]).to(device);
+        var y = count == 0 ? torch.empty([0], ScalarType.Int64, device) : torch.tensor(labels).to(device);
+        return new TensorSplit(x.DetachFromDisposeScope(), y.DetachFromDisposeScope(), count, device);
     }
 
     /// <summary>

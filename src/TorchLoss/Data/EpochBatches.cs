@@ -1,5 +1,6 @@
 using System.Collections;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Data;
 
@@ -33,9 +34,9 @@ public sealed class EpochBatches : IReadOnlyList<Batch>, IDisposable
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
             var start = (long)index * batchSize;
             var size = Math.Min(batchSize, split.Count - start);
-            if (order is null) return new Batch(split.X.Narrow(0, start, size), split.Y.Narrow(0, start, size));
-            using var indices = order.Narrow(0, start, size).DetachFromScope();
-            return new Batch(split.X.IndexSelect(0, indices), split.Y.IndexSelect(0, indices));
+            if (order is null) return new Batch(split.X.narrow(0, start, size), split.Y.narrow(0, start, size));
+            using var indices = order.narrow(0, start, size).DetachFromDisposeScope();
+            return new Batch(split.X.index_select(0, indices), split.Y.index_select(0, indices));
         }
     }
 

@@ -1,4 +1,5 @@
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Data;
 
@@ -32,9 +33,9 @@ public sealed class TensorSplit : IDisposable
     {
         CheckBatchSize(batchSize);
         if (Count == 0) return new EpochBatches(this, batchSize, order: null);
-        using var scope = DisposeScope.Enter();
-        var order = Tensor.FromArray(EpochOrder.Permutation(Count, seed, epoch)).To(Device);
-        return new EpochBatches(this, batchSize, order.DetachFromScope());
+        using var scope = torch.NewDisposeScope();
+        var order = torch.tensor(EpochOrder.Permutation(Count, seed, epoch)).to(Device);
+        return new EpochBatches(this, batchSize, order.DetachFromDisposeScope());
     }
 
     static int CheckBatchSize(int batchSize) =>

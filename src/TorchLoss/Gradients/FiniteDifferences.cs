@@ -1,4 +1,5 @@
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Gradients;
 
@@ -16,8 +17,8 @@ public static class FiniteDifferences
     public static Tensor Gradient(Func<IReadOnlyList<Tensor>, double> f, IReadOnlyList<Tensor> variables, int index)
     {
         var original = variables[index];
-        if (original.DType != DType.Float64) throw new ArgumentException("finite differences need float64 variables", nameof(variables));
-        var shape = original.Shape;
+        if (original.dtype != ScalarType.Float64) throw new ArgumentException("finite differences need float64 variables", nameof(variables));
+        var shape = original.shape;
         var values = original.ToArray<double>();
         var gradient = new double[values.Length];
         var arguments = variables.ToArray();
@@ -32,7 +33,7 @@ public static class FiniteDifferences
             double At(double value)
             {
                 values[i] = value;
-                using var scope = DisposeScope.Enter();
+                using var scope = torch.NewDisposeScope();
                 arguments[index] = Tensor.FromArray(values, shape);
                 return f(arguments);
             }

@@ -1,6 +1,6 @@
 using TorchLoss.Heads;
-using TorchLoss.Torch;
-using TorchLoss.Torch.Fused;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Gradients;
 
@@ -40,12 +40,12 @@ public static class GradCheck
 
     static IEnumerable<GradCheckRow> Check(OutputHead head, GradientModel model, LogitRegime regime, int batch, GradCheckSettings s)
     {
-        using var scope = DisposeScope.Enter();
-        var x = Tensor.Randn([batch, s.Features], DType.Float64);
+        using var scope = torch.NewDisposeScope();
+        var x = Tensor.Randn([batch, s.Features], ScalarType.Float64);
         var labels = Tensor.Randint(0, s.Classes, [batch]);
-        var targets = head.Targets(labels, s.Classes, DType.Float64);
+        var targets = head.Targets(labels, s.Classes, ScalarType.Float64);
         var variables = model.Initial(batch, s.Features, s.Classes);
-        var maxLogit = model.Logits(x, variables).Abs().Max().Item();
+        var maxLogit = model.Logits(x, variables).abs().Max().ToDouble();
         if (regime == LogitRegime.Saturated)
         {
             variables = model.ScaleLogits(variables, s.SaturatedLogit / maxLogit);
@@ -56,16 +56,16 @@ public static class GradCheck
         var closed = ClosedForm(head, model, x, targets, variables);
         var autograd = WithAutograd(head, model, x, targets, variables);
         var fused = WithFusedStep(head, model, x, labels, variables, s.Classes);
-        var x32 = x.To(DType.Float32);
-        var targets32 = targets.To(DType.Float32);
-        var variables32 = variables.Select(v => v.To(DType.Float32)).ToList();
+        var x32 = x.To(ScalarType.Float32);
+        var targets32 = targets.To(ScalarType.Float32);
+        var variables32 = variables.Select(v => v.To(ScalarType.Float32)).ToList();
         var closed32 = ClosedForm(head, model, x32, targets32, variables32);
         var autograd32 = WithAutograd(head, model, x32, targets32, variables32);
 
         var rows = new List<GradCheckRow>();
         for (var i = 0; i < variables.Count; i++)
         {
-            var maxGradient = closed[i].Abs().Max().Item();
+            var maxGradient = closed[i].abs().Max().ToDouble();
             var finiteDifferences = FiniteDifferences.Gradient(v => LossValue(head, model, x, targets, v), variables, i);
             rows.Add(new GradCheckRow(head.Name, model.Name, model.VariableNames[i], regime, batch, maxLogit, loss,
                 maxGradient,
@@ -81,25 +81,25 @@ public static class GradCheck
     /// <summary>The batch-mean loss, differentiable in the variables.</summary>
     static Tensor Loss(OutputHead head, GradientModel model, Tensor x, Tensor targets, IReadOnlyList<Tensor> variables)
     {
-        using var scope = DisposeScope.Enter();
-        return head.Loss(model.Logits(x, variables), targets).MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        return head.Loss(model.Logits(x, variables), targets).MoveToOuterDisposeScope();
     }
 
     static double LossValue(OutputHead head, GradientModel model, Tensor x, Tensor targets, IReadOnlyList<Tensor> variables)
     {
-        using var noGrad = Autograd.NoGrad();
+        using var noGrad = torch.no_grad();
         using var loss = Loss(head, model, x, targets, variables);
-        return loss.Item();
+        return loss.ToDouble();
     }
 
     static IReadOnlyList<Tensor> ClosedForm(OutputHead head, GradientModel model, Tensor x, Tensor targets, IReadOnlyList<Tensor> variables)
     {
-        using var noGrad = Autograd.NoGrad();
-        using var scope = DisposeScope.Enter();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
         var logits = model.Logits(x, variables);
-        var delta = head.LogitGradient(logits, targets) / logits.Size(0);
-        var gradients = model.Backward(x, variables, delta);
-        foreach (var g in gradients) g.MoveToOuterScope();
+        var delta = head.LogitGradient(logits, targets) / logits.size(0);
+        var gradients = model.backward(x, variables, delta);
+        foreach (var g in gradients) g.MoveToOuterDisposeScope();
         return gradients;
     }
 
@@ -108,17 +108,17 @@ public static class GradCheck
         int classes)
     {
         if (model.Fused is not { } activation || head.Fused(classes) is not { } fusedHead) return null;
-        var contiguous = variables.Select(v => v.Contiguous()).ToList();
+        var contiguous = variables.Select(v => v.contiguous()).ToList();
         using var mlp = FusedMlp.Create(contiguous, activation, fusedHead);
-        return mlp.Gradients(x.Contiguous(), labels, new double[mlp.OutputLength]);
+        return mlp.Gradients(x.contiguous(), labels, new double[mlp.OutputLength]);
     }
 
     static IReadOnlyList<Tensor> WithAutograd(OutputHead head, GradientModel model, Tensor x, Tensor targets, IReadOnlyList<Tensor> variables)
     {
-        using var scope = DisposeScope.Enter();
-        var leaves = variables.Select(v => v.Detach().RequiresGrad_()).ToList();
+        using var scope = torch.NewDisposeScope();
+        var leaves = variables.Select(v => v.detach().requires_grad_()).ToList();
         var gradients = Autograd.Grad([Loss(head, model, x, targets, leaves)], leaves).Select(g => g!).ToList();
-        foreach (var g in gradients) g.MoveToOuterScope();
+        foreach (var g in gradients) g.MoveToOuterDisposeScope();
         return gradients;
     }
 }

@@ -12,7 +12,7 @@ public enum LogitRegime { Typical, Saturated }
 public sealed record GradCheckSettings
 {
     [JsonIgnore]
-    public IReadOnlyList<OutputHead> Heads { get; init; } = HeadRegistry.Names.Select(name => HeadRegistry.Create(name)).ToList();
+    public IReadOnlyList<OutputHead> Heads { get; init; } = HeadCatalog.Names.Select(name => HeadCatalog.Create(name)).ToList();
 
     /// <summary>Each head's loss convention by name (for the JSON report).</summary>
     public IReadOnlyDictionary<string, string> HeadConventions => Heads.ToDictionary(h => h.Name, h => h.Convention);

@@ -1,4 +1,5 @@
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Gradients;
 
@@ -11,13 +12,13 @@ public sealed record GradientError(double MaxAbsolute, double MaxRelative)
 {
     public static GradientError Between(Tensor a, Tensor b, double floor)
     {
-        using var scope = DisposeScope.Enter();
-        using var noGrad = Autograd.NoGrad();
-        var a64 = a.To(DType.Float64);
-        var b64 = b.To(DType.Float64);
-        var difference = (a64 - b64).Abs();
-        var scale = a64.Abs().Maximum(b64.Abs()).Clamp(min: floor);
-        return new GradientError(difference.Max().Item(), (difference / scale).Max().Item());
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var a64 = a.To(ScalarType.Float64);
+        var b64 = b.To(ScalarType.Float64);
+        var difference = (a64 - b64).abs();
+        var scale = a64.abs().maximum(b64.abs()).clamp(min: floor);
+        return new GradientError(difference.Max().ToDouble(), (difference / scale).Max().ToDouble());
     }
 
     /// <summary>The worse of two errors, element by element of the record.</summary>

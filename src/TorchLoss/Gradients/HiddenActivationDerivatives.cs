@@ -1,5 +1,6 @@
 using TorchLoss.Models;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Gradients;
 
@@ -10,19 +11,19 @@ public static class HiddenActivationDerivatives
     public static Tensor Apply(this HiddenActivation activation, Tensor preActivation)
     {
         using var module = activation.Create();
-        return module.Forward(preActivation);
+        return module.forward(preActivation);
     }
 
     public static Tensor Derivative(this HiddenActivation activation, Tensor preActivation, Tensor output)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var derivative = activation switch
         {
             HiddenActivation.Sigmoid => output * (1 - output),
-            HiddenActivation.Tanh => 1 - output.Square(),
-            HiddenActivation.Relu => (preActivation > 0).To(preActivation.DType),
+            HiddenActivation.Tanh => 1 - output.square(),
+            HiddenActivation.Relu => (preActivation > 0).To(preActivation.dtype),
             _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
         };
-        return derivative.MoveToOuterScope();
+        return derivative.MoveToOuterDisposeScope();
     }
 }

@@ -1,4 +1,5 @@
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Gradients;
 
@@ -9,10 +10,10 @@ public static class LinearLayerGradients
     public static Tensor Weight(Tensor delta, Tensor input)
     {
         using var transposed = delta.T;
-        return transposed.Matmul(input);
+        return transposed.matmul(input);
     }
 
-    public static Tensor Bias(Tensor delta) => delta.Sum(0);
+    public static Tensor Bias(Tensor delta) => delta.sum(0);
 
-    public static Tensor Input(Tensor delta, Tensor weight) => delta.Matmul(weight);
+    public static Tensor Input(Tensor delta, Tensor weight) => delta.matmul(weight);
 }

@@ -1,6 +1,6 @@
 using TorchLoss.Models;
-using TorchLoss.Torch;
-using TorchLoss.Torch.Fused;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Gradients;
 
@@ -33,14 +33,14 @@ public sealed class OneHiddenLayerModel(int hiddenUnits, HiddenActivation activa
 
     public override Tensor Logits(Tensor inputs, IReadOnlyList<Tensor> variables)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var hidden = Activation.Apply(Tensor.Linear(inputs, variables[0], variables[1]));
-        return Tensor.Linear(hidden, variables[2], variables[3]).MoveToOuterScope();
+        return Tensor.Linear(hidden, variables[2], variables[3]).MoveToOuterDisposeScope();
     }
 
     public override IReadOnlyList<Tensor> Backward(Tensor inputs, IReadOnlyList<Tensor> variables, Tensor delta)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var preActivation = Tensor.Linear(inputs, variables[0], variables[1]);
         var hidden = Activation.Apply(preActivation);
         var hiddenDelta = LinearLayerGradients.Input(delta, variables[2]) * Activation.Derivative(preActivation, hidden);
@@ -49,7 +49,7 @@ public sealed class OneHiddenLayerModel(int hiddenUnits, HiddenActivation activa
             LinearLayerGradients.Weight(hiddenDelta, inputs), LinearLayerGradients.Bias(hiddenDelta),
             LinearLayerGradients.Weight(delta, hidden), LinearLayerGradients.Bias(delta),
         ];
-        foreach (var g in gradients) g.MoveToOuterScope();
+        foreach (var g in gradients) g.MoveToOuterDisposeScope();
         return gradients;
     }
 

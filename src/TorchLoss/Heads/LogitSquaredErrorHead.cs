@@ -1,5 +1,5 @@
-using TorchLoss.Torch.Fused;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Heads;
 
@@ -30,40 +30,38 @@ public sealed class LogitSquaredErrorHead : OutputHead
     public override string Convention =>
         $"{Reduction.Describe().Replace("(a - y)", "w (z - t)")}; true class: weight k = {TrueClassWeight}, target M = {TrueClassTarget}";
 
-    public override Tensor Activate(Tensor logits) => logits.Alias();
+    public override Tensor Activate(Tensor logits) => logits.alias();
 
-    public override FusedHead Fused(long outputs) =>
-        new(FusedLoss.LogitSquaredError, Reduction.Scale(outputs), TrueClassWeight, TrueClassTarget);
 
     /// <summary>Softmax over several logits; with one output, z regresses the label scaled to 0 or M, so z/M
     /// clipped to [0, 1] estimates the probability of label 1.</summary>
     public override Tensor Probabilities(Tensor logits)
     {
-        if (logits.Size(1) > 1) return logits.Softmax(1);
+        if (logits.size(1) > 1) return logits.softmax(1);
         using var scaled = logits / TrueClassTarget;
-        return scaled.Clamp(0, 1);
+        return scaled.clamp(0, 1);
     }
 
     /// <summary>With one output the targets are 0 and M, so the boundary is M/2, not 0.</summary>
     public override Tensor Predict(Tensor logits)
     {
-        if (logits.Size(1) > 1) return base.Predict(logits);
-        using var positive = logits.Squeeze(1) > TrueClassTarget / 2;
-        return positive.To(DType.Int64);
+        if (logits.size(1) > 1) return base.Predict(logits);
+        using var positive = logits.squeeze(1) > TrueClassTarget / 2;
+        return positive.To(ScalarType.Int64);
     }
 
     public override Tensor ExampleLoss(Tensor logits, Tensor targets)
     {
-        using var scope = DisposeScope.Enter();
-        var scale = Reduction.Scale(logits.Size(1));
-        return ((Weights(targets) * (logits - targets * TrueClassTarget).Square()).Sum(1) * scale).MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        var scale = Reduction.Scale(logits.size(1));
+        return ((Weights(targets) * (logits - targets * TrueClassTarget).square()).sum(1) * scale).MoveToOuterDisposeScope();
     }
 
     public override Tensor LogitGradient(Tensor logits, Tensor targets)
     {
-        using var scope = DisposeScope.Enter();
-        var scale = 2 * Reduction.Scale(logits.Size(1));
-        return (Weights(targets) * (logits - targets * TrueClassTarget) * scale).MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        var scale = 2 * Reduction.Scale(logits.size(1));
+        return (Weights(targets) * (logits - targets * TrueClassTarget) * scale).MoveToOuterDisposeScope();
     }
 
     /// <summary>w = 1 + (k - 1) y: k on the true class, 1 elsewhere.</summary>

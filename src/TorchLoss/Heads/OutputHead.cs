@@ -1,16 +1,19 @@
-using TorchLoss.Torch.Fused;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Heads;
 
 /// <summary>
-/// A classifier's output head: the activation applied to the logits z, the criterion, and the criterion's
-/// gradient with respect to z derived by hand. Losses are per example and averaged over the batch.
+/// A classifier's output head as a TorchSharp loss: <c>forward(logits, labels)</c> takes the logits [B, C] and int64
+/// class labels [B] and returns the loss with the head's reduction (the mean over the batch by default). Beside it
+/// stand the head's activation, its per-example loss, its prediction rule and its gradient dL/dz derived by hand.
 /// With one output unit the head is binary: the target is the label itself (0 or 1) and z &gt; 0 predicts 1.
 /// </summary>
-public abstract class OutputHead
+public abstract class OutputHead : Loss<Tensor, Tensor, Tensor>
 {
-    /// <summary>Registry name, e.g. "softmax-ce".</summary>
+    protected OutputHead(nn.Reduction reduction = nn.Reduction.Mean) : base(reduction) { }
+
+    /// <summary>Catalog name, e.g. "softmax-ce".</summary>
     public abstract string Name { get; }
 
     /// <summary>Human description, e.g. "softmax + cross-entropy".</summary>
@@ -31,36 +34,53 @@ public abstract class OutputHead
     /// <summary>Closed-form dL_i/dz_i of each example's own loss, shape [B, C], computed without autograd.</summary>
     public abstract Tensor LogitGradient(Tensor logits, Tensor targets);
 
-    /// <summary>Mean loss over the batch.</summary>
-    public Tensor Loss(Tensor logits, Tensor targets) => ExampleLoss(logits, targets).Mean();
+    /// <summary>The loss of int64 <paramref name="labels"/> with this head's reduction.</summary>
+    public override Tensor forward(Tensor logits, Tensor labels)
+    {
+        if (logits.dim() != 2) throw new ArgumentException($"logits must be [batch, outputs], not [{string.Join(", ", logits.shape)}]", nameof(logits));
+        if (labels.dtype != ScalarType.Int64 || labels.dim() != 1 || labels.size(0) != logits.size(0))
+            throw new ArgumentException($"labels must be int64 [batch] with batch {logits.size(0)}", nameof(labels));
+        using var scope = torch.NewDisposeScope();
+        var perExample = ExampleLoss(logits, Targets(labels, logits.size(1), logits.dtype));
+        var reduced = reduction switch
+        {
+            nn.Reduction.Mean => perExample.mean(),
+            nn.Reduction.Sum => perExample.sum(),
+            _ => perExample,
+        };
+        return reduced.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Mean over the batch of the per-example loss, for targets as produced by <see cref="Targets"/>.</summary>
+    public Tensor MeanLoss(Tensor logits, Tensor targets)
+    {
+        using var perExample = ExampleLoss(logits, targets);
+        return perExample.mean();
+    }
 
     /// <summary>Class probabilities used for the true-class probability and the saturation statistics.
     /// Defaults to the activation; heads on raw logits use softmax.</summary>
     public virtual Tensor Probabilities(Tensor logits) => Activate(logits);
 
     /// <summary>Targets for int64 labels: one-hot rows of the logits' dtype, or the label itself for one output.</summary>
-    public Tensor Targets(Tensor labels, long outputs, DType dtype)
+    public static Tensor Targets(Tensor labels, long outputs, ScalarType dtype)
     {
         if (outputs == 1)
         {
-            using var asFloat = labels.To(dtype);
-            return asFloat.Unsqueeze(1);
+            using var asFloat = labels.to_type(dtype);
+            return asFloat.unsqueeze(1);
         }
-        using var oneHot = labels.OneHot(outputs);
-        return oneHot.To(dtype);
+        using var oneHot = nn.functional.one_hot(labels, outputs);
+        return oneHot.to_type(dtype);
     }
 
     /// <summary>Predicted class per example.</summary>
     public virtual Tensor Predict(Tensor logits)
     {
-        if (logits.Size(1) > 1) return logits.Argmax(1);
-        using var positive = logits.Squeeze(1) > 0;
-        return positive.To(DType.Int64);
+        if (logits.size(1) > 1) return logits.argmax(1);
+        using var positive = logits.squeeze(1) > 0;
+        return positive.to_type(ScalarType.Int64);
     }
-
-    /// <summary>The head in the form the fused native step computes, for a layer of <paramref name="outputs"/> units;
-    /// null when it has none (the step then runs through autograd).</summary>
-    public virtual FusedHead? Fused(long outputs) => null;
 
     public override string ToString() => Name;
 }

@@ -1,5 +1,5 @@
-using TorchLoss.Torch.Fused;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Heads;
 
@@ -11,23 +11,22 @@ public sealed class SigmoidBinaryCrossEntropyHead : OutputHead
     public override string Description => "sigmoid + binary cross-entropy";
     public override string Convention => "sum over classes of -[y log s + (1-y) log(1-s)], averaged over the batch";
 
-    public override Tensor Activate(Tensor logits) => logits.Sigmoid();
+    public override Tensor Activate(Tensor logits) => logits.sigmoid();
 
-    public override FusedHead Fused(long outputs) => new(FusedLoss.SigmoidBinaryCrossEntropy);
 
     public override Tensor ExampleLoss(Tensor logits, Tensor targets)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         // softplus(z) = max(z, 0) + log(1 + exp(-|z|)) never overflows. -|z| is written z - 2 max(z, 0): autograd takes
         // the derivative of |z| at 0 as 0, which made dL/dz at z = 0 exactly -y instead of 1/2 - y (e.g. at a zero init).
-        var relu = logits.Relu();
-        var softplus = relu + (logits - 2 * relu).Exp().Log1p();
-        return (softplus - targets * logits).Sum(1).MoveToOuterScope();
+        var relu = logits.relu();
+        var softplus = relu + (logits - 2 * relu).exp().log1p();
+        return (softplus - targets * logits).sum(1).MoveToOuterDisposeScope();
     }
 
     public override Tensor LogitGradient(Tensor logits, Tensor targets)
     {
-        using var s = logits.Sigmoid();
+        using var s = logits.sigmoid();
         return s - targets;
     }
 }

@@ -1,5 +1,5 @@
-using TorchLoss.Torch.Fused;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Heads;
 
@@ -12,22 +12,21 @@ public sealed class SigmoidSquaredErrorHead(SquaredErrorReduction reduction = Sq
     public override string Description => "sigmoid + squared error";
     public override string Convention => Reduction.Describe();
 
-    public override Tensor Activate(Tensor logits) => logits.Sigmoid();
+    public override Tensor Activate(Tensor logits) => logits.sigmoid();
 
-    public override FusedHead Fused(long outputs) => new(FusedLoss.SigmoidSquaredError, Reduction.Scale(outputs));
 
     public override Tensor ExampleLoss(Tensor logits, Tensor targets)
     {
-        using var scope = DisposeScope.Enter();
-        var scale = Reduction.Scale(logits.Size(1));
-        return ((logits.Sigmoid() - targets).Square().Sum(1) * scale).MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        var scale = Reduction.Scale(logits.size(1));
+        return ((logits.sigmoid() - targets).square().sum(1) * scale).MoveToOuterDisposeScope();
     }
 
     public override Tensor LogitGradient(Tensor logits, Tensor targets)
     {
-        using var scope = DisposeScope.Enter();
-        var scale = 2 * Reduction.Scale(logits.Size(1));
-        var s = logits.Sigmoid();
-        return ((s - targets) * s * (1 - s) * scale).MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        var scale = 2 * Reduction.Scale(logits.size(1));
+        var s = logits.sigmoid();
+        return ((s - targets) * s * (1 - s) * scale).MoveToOuterDisposeScope();
     }
 }

@@ -1,5 +1,5 @@
-using TorchLoss.Torch.Fused;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Heads;
 
@@ -12,19 +12,18 @@ public sealed class SoftmaxCrossEntropyHead : OutputHead
     public override string Convention => "-sum over classes of y log softmax(z), averaged over the batch";
     public override int MinOutputs => 2;
 
-    public override Tensor Activate(Tensor logits) => logits.Softmax(1);
+    public override Tensor Activate(Tensor logits) => logits.softmax(1);
 
-    public override FusedHead Fused(long outputs) => new(FusedLoss.SoftmaxCrossEntropy);
 
     public override Tensor ExampleLoss(Tensor logits, Tensor targets)
     {
-        using var scope = DisposeScope.Enter();
-        return (-(targets * logits.LogSoftmax(1)).Sum(1)).MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        return (-(targets * logits.log_softmax(1)).sum(1)).MoveToOuterDisposeScope();
     }
 
     public override Tensor LogitGradient(Tensor logits, Tensor targets)
     {
-        using var p = logits.Softmax(1);
+        using var p = logits.softmax(1);
         return p - targets;
     }
 }

@@ -1,5 +1,5 @@
-using TorchLoss.Torch.Fused;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Heads;
 
@@ -14,24 +14,23 @@ public sealed class SoftmaxSquaredErrorHead(SquaredErrorReduction reduction = Sq
     public override string Convention => Reduction.Describe();
     public override int MinOutputs => 2;
 
-    public override Tensor Activate(Tensor logits) => logits.Softmax(1);
+    public override Tensor Activate(Tensor logits) => logits.softmax(1);
 
-    public override FusedHead Fused(long outputs) => new(FusedLoss.SoftmaxSquaredError, Reduction.Scale(outputs));
 
     public override Tensor ExampleLoss(Tensor logits, Tensor targets)
     {
-        using var scope = DisposeScope.Enter();
-        var scale = Reduction.Scale(logits.Size(1));
-        return ((logits.Softmax(1) - targets).Square().Sum(1) * scale).MoveToOuterScope();
+        using var scope = torch.NewDisposeScope();
+        var scale = Reduction.Scale(logits.size(1));
+        return ((logits.softmax(1) - targets).square().sum(1) * scale).MoveToOuterDisposeScope();
     }
 
     public override Tensor LogitGradient(Tensor logits, Tensor targets)
     {
-        using var scope = DisposeScope.Enter();
-        var scale = 2 * Reduction.Scale(logits.Size(1));
-        var p = logits.Softmax(1);
+        using var scope = torch.NewDisposeScope();
+        var scale = 2 * Reduction.Scale(logits.size(1));
+        var p = logits.softmax(1);
         var error = p - targets;
-        var projected = (error * p).Sum(1, keepDim: true);
-        return (p * (error - projected) * scale).MoveToOuterScope();
+        var projected = (error * p).sum(1, keepdim: true);
+        return (p * (error - projected) * scale).MoveToOuterDisposeScope();
     }
 }

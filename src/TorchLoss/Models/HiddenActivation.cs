@@ -1,4 +1,5 @@
-using TorchLoss.Torch.NN;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Models;
 
@@ -16,11 +17,21 @@ public static class HiddenActivations
 
     public static string Name(this HiddenActivation a) => a.ToString().ToLowerInvariant();
 
-    public static Module Create(this HiddenActivation a) => a switch
+    /// <summary>The TorchSharp module for the activation.</summary>
+    public static nn.Module<Tensor, Tensor> Create(this HiddenActivation a) => a switch
     {
-        HiddenActivation.Sigmoid => new Sigmoid(),
-        HiddenActivation.Tanh => new Tanh(),
-        HiddenActivation.Relu => new ReLU(),
+        HiddenActivation.Sigmoid => nn.Sigmoid(),
+        HiddenActivation.Tanh => nn.Tanh(),
+        HiddenActivation.Relu => nn.ReLU(),
         _ => throw new ArgumentOutOfRangeException(nameof(a), a, null),
+    };
+
+    /// <summary>The activation a module computes, or null when it is none of these.</summary>
+    public static HiddenActivation? Of(nn.Module module) => module switch
+    {
+        TorchSharp.Modules.Sigmoid => HiddenActivation.Sigmoid,
+        TorchSharp.Modules.Tanh => HiddenActivation.Tanh,
+        TorchSharp.Modules.ReLU => HiddenActivation.Relu,
+        _ => null,
     };
 }

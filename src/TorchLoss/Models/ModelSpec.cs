@@ -1,6 +1,7 @@
 using System.Globalization;
-using TorchLoss.Torch;
-using TorchLoss.Torch.NN;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Models;
 
@@ -63,26 +64,33 @@ public sealed record ModelSpec(ModelKind Kind, IReadOnlyList<int> HiddenWidths, 
         _ => $"{string.Join('-', Widths(inputs, classes))} {Activation.Name()} MLP",
     };
 
-    /// <summary>Builds the model with PyTorch's default initialisation, then multiplies every weight matrix by
-    /// <paramref name="initScale"/> (biases unchanged): a large scale starts the units saturated on purpose.
-    /// Weights are drawn on the CPU and then moved, so a seed gives the same model on every device.</summary>
-    public Sequential Build(int inputs, int classes, Device device, double initScale = 1)
+    /// <summary>
+    /// Builds the model as an <c>nn.Sequential</c> whose linear layers are named layer1, layer2, ... and activations
+    /// act1, act2, ..., so <c>named_parameters()</c> reads layer1.weight, layer1.bias, ... Initial weights are PyTorch's
+    /// default for the current seed (TorchSharp draws them bit-identically); every weight matrix is then multiplied by
+    /// <paramref name="initScale"/> (biases unchanged): a large scale starts the units saturated on purpose. Weights are
+    /// drawn on the CPU and then moved, so a seed gives the same model on every device.
+    /// </summary>
+    public Sequential Build(int inputs, int classes, Device? device = null, double initScale = 1, ScalarType dtype = ScalarType.Float32)
     {
         if (!(initScale > 0) || double.IsInfinity(initScale))
             throw new ArgumentOutOfRangeException(nameof(initScale), initScale, "the init scale must be a positive finite number");
         var widths = Widths(inputs, classes);
-        var model = new Sequential();
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
         for (var i = 0; i + 1 < widths.Count; i++)
         {
-            if (i > 0) model.Add(Activation.Create());
-            model.Add(new Linear(widths[i], widths[i + 1]));
+            if (i > 0) layers.Add(($"act{i}", Activation.Create()));
+            layers.Add(($"layer{i + 1}", nn.Linear(widths[i], widths[i + 1])));
         }
+        var model = nn.Sequential(layers);
         if (initScale != 1)
         {
-            using var noGrad = Autograd.NoGrad();
-            foreach (var layer in model.Layers.OfType<Linear>()) layer.Weight.Mul_(initScale);
+            using var noGrad = torch.no_grad();
+            foreach (var (name, parameter) in model.named_parameters())
+                if (name.EndsWith(".weight", StringComparison.Ordinal)) parameter.mul_(initScale);
         }
-        if (device != Device.Cpu) model.To(device);
+        if (dtype != ScalarType.Float32) model.to(dtype);
+        if (device is not null && device.type != DeviceType.CPU) model.to(device);
         return model;
     }
 }

@@ -1,8 +1,7 @@
 using TorchLoss.Data;
 using TorchLoss.Heads;
-using TorchLoss.Torch;
-using TorchLoss.Torch.NN;
-using TorchLoss.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Training;
 
@@ -11,21 +10,21 @@ namespace TorchLoss.Training;
 /// temporaries live in.</summary>
 public sealed class AutogradStep(Sequential model, OutputHead head, Optimizer optimizer, StepStatistics statistics) : ITrainingStep
 {
-    readonly IReadOnlyList<Tensor> parameters = model.Parameters();
-    readonly DType dtype = model.Parameters()[0].DType;
+    readonly IReadOnlyList<Tensor> parameters = model.parameters();
+    readonly ScalarType dtype = model.parameters()[0].dtype;
 
     public TrainingEngine Engine => TrainingEngine.Autograd;
 
     public void Run(Batch batch)
     {
-        var logits = model.Forward(batch.X);
-        if (statistics.Full) logits.RetainGrad();
-        var targets = head.Targets(batch.Y, logits.Size(1), dtype);
+        var logits = model.forward(batch.X);
+        if (statistics.Full) logits.retain_grad();
+        var targets = head.Targets(batch.Y, logits.size(1), dtype);
         var loss = head.Loss(logits, targets);
-        optimizer.ZeroGrad();
-        loss.Backward();
+        optimizer.zero_grad();
+        loss.backward();
         statistics.Record(head, loss, logits, targets, batch.Y, parameters);
-        optimizer.Step();
+        optimizer.step();
     }
 
     public SplitScore? Score(TensorSplit split) => Evaluation.Score(model, head, split, dtype);

@@ -1,6 +1,4 @@
 using TorchLoss.Reporting;
-using TorchLoss.Torch.NN;
-using TorchLoss.Torch.Optim;
 
 namespace TorchLoss.Training;
 

@@ -2,9 +2,8 @@ using System.Diagnostics;
 using TorchLoss.Data;
 using TorchLoss.Heads;
 using TorchLoss.Reporting;
-using TorchLoss.Torch;
-using TorchLoss.Torch.NN;
-using TorchLoss.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Training;
 
@@ -27,7 +26,7 @@ internal sealed class EpochLoop(TrainConfig config, TrainingEngine engine, Class
         var stepsPerEpoch = batches.Count;
         for (var i = 0; i < batches.Count; i++)
         {
-            using (DisposeScope.Enter()) trainingStep.Run(batches[i]);
+            using (torch.NewDisposeScope()) trainingStep.Run(batches[i]);
             step++;
             stepInEpoch++;
             observer.StepCompleted(epoch, stepInEpoch, stepsPerEpoch);

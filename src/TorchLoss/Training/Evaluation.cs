@@ -1,8 +1,7 @@
 using TorchLoss.Data;
 using TorchLoss.Heads;
-using TorchLoss.Torch;
-using TorchLoss.Torch.Fused;
-using TorchLoss.Torch.NN;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Training;
 
@@ -18,34 +17,34 @@ public static class Evaluation
 
     /// <summary>Forward passes without gradients; sums stay on the device until the single read at the end.
     /// Null for an empty split.</summary>
-    public static SplitScore? Score(Module model, OutputHead head, TensorSplit split, DType dtype)
+    public static SplitScore? Score(Module model, OutputHead head, TensorSplit split, ScalarType dtype)
     {
         if (split.Count == 0) return null;
-        using var noGrad = Autograd.NoGrad();
-        using var scope = DisposeScope.Enter();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
         Tensor? lossSum = null, correct = null;
         using var batches = split.Batches(BatchSize);
         for (var i = 0; i < batches.Count; i++)
         {
-            using var step = DisposeScope.Enter();
+            using var step = torch.NewDisposeScope();
             var batch = batches[i];
-            var logits = model.Forward(batch.X);
-            var targets = head.Targets(batch.Y, logits.Size(1), dtype);
-            var batchLoss = head.ExampleLoss(logits, targets).Sum().To(DType.Float64);
-            var batchCorrect = head.Predict(logits).Eq(batch.Y).Sum();
+            var logits = model.forward(batch.X);
+            var targets = head.Targets(batch.Y, logits.size(1), dtype);
+            var batchLoss = head.ExampleLoss(logits, targets).Sum().To(ScalarType.Float64);
+            var batchCorrect = head.Predict(logits).eq(batch.Y).Sum();
             if (lossSum is null)
             {
-                lossSum = batchLoss.MoveToOuterScope();
-                correct = batchCorrect.MoveToOuterScope();
+                lossSum = batchLoss.MoveToOuterDisposeScope();
+                correct = batchCorrect.MoveToOuterDisposeScope();
             }
             else
             {
-                lossSum.Add_(batchLoss);
-                correct!.Add_(batchCorrect);
+                lossSum.add_(batchLoss);
+                correct!.add_(batchCorrect);
             }
         }
         // One read of both sums: a single device synchronisation.
-        using var both = Tensor.Stack([lossSum!, correct!.To(DType.Float64)]);
+        using var both = Tensor.Stack([lossSum!, correct!.To(ScalarType.Float64)]);
         var values = both.ToArray<double>();
         return new SplitScore(values[0] / split.Count, values[1] / split.Count);
     }
@@ -58,7 +57,7 @@ public static class Evaluation
         using var batches = split.Batches(BatchSize);
         for (var i = 0; i < batches.Count; i++)
         {
-            using var step = DisposeScope.Enter();
+            using var step = torch.NewDisposeScope();
             var batch = batches[i];
             var (loss, right) = mlp.Evaluate(batch.X, batch.Y);
             lossSum += loss;

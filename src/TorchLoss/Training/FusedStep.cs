@@ -1,8 +1,5 @@
 using TorchLoss.Data;
 using TorchLoss.Heads;
-using TorchLoss.Torch.Fused;
-using TorchLoss.Torch.NN;
-using TorchLoss.Torch.Optim;
 
 namespace TorchLoss.Training;
 
@@ -34,7 +31,7 @@ public sealed class FusedStep : ITrainingStep
         var sgd = new FusedSgd(optimizer.LearningRate, optimizer.Momentum, optimizer.Dampening, optimizer.WeightDecay, optimizer.Nesterov);
         mlp.Step(batch.X, batch.Y, momentum?.Buffers, momentum?.Fresh ?? false, sgd, statistics.Full, output);
         optimizer.CountExternalStep();
-        var batchSize = batch.Y.Size(0);
+        var batchSize = batch.Y.size(0);
         statistics.Record(output, batchSize, batchSize * outputs);
     }
 

@@ -1,5 +1,6 @@
 using TorchLoss.Heads;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Training;
 
@@ -39,38 +40,38 @@ public sealed class StepStatistics : IDisposable
     public void Record(OutputHead head, Tensor loss, Tensor logits, Tensor targets, Tensor labels, IReadOnlyList<Tensor> parameters)
     {
         if (hostSums is not null) throw new InvalidOperationException("device and host records cannot be mixed in one interval");
-        using var noGrad = Autograd.NoGrad();
-        using var scope = DisposeScope.Enter();
-        var batch = logits.Size(0);
-        var z = logits.Detach();
-        var dtype = z.DType;
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var batch = logits.size(0);
+        var z = logits.detach();
+        var dtype = z.dtype;
         // Counts are converted to the logits' dtype so that one stack and one conversion to float64 suffice.
-        var values = new List<Tensor>(Fixed + parameters.Count) { loss.Detach() * batch, head.Predict(z).Eq(labels).Sum().To(dtype) };
+        var values = new List<Tensor>(Fixed + parameters.Count) { loss.detach() * batch, head.Predict(z).eq(labels).Sum().To(dtype) };
         if (full)
         {
             var probabilities = head.Probabilities(z);
             var dz = logits.Grad ?? throw new InvalidOperationException("the logits' gradient was not retained");
             // The loss is the batch mean, so each row of dL/dz is an example's own gradient divided by the batch size.
-            values.Add(dz.Norm(2, [1]).Sum() * batch);
-            values.Add((probabilities < SaturationMargin).LogicalOr(probabilities > 1 - SaturationMargin).Sum().To(dtype));
+            values.Add(dz.Norm(2, [1]).sum() * batch);
+            values.Add((probabilities < SaturationMargin).logical_or(probabilities > 1 - SaturationMargin).Sum().To(dtype));
             values.Add(TrueClassProbabilitySum(probabilities, targets));
         }
         var vector = full
-            ? Tensor.Cat([Tensor.Stack(values), Autograd.GradNorms(parameters).To(dtype)]).To(DType.Float64)
-            : Tensor.Stack(values).To(DType.Float64);
+            ? Tensor.Cat([Tensor.Stack(values), Autograd.GradNorms(parameters).To(dtype)]).To(ScalarType.Float64)
+            : Tensor.Stack(values).To(ScalarType.Float64);
         if (sums is null)
         {
-            sums = vector.Clone().DetachFromScope();
-            maxima = vector.Clone().DetachFromScope();
+            sums = vector.clone().DetachFromDisposeScope();
+            maxima = vector.clone().DetachFromDisposeScope();
         }
         else
         {
-            sums.Add_(vector);
-            maxima!.Copy_(maxima.Maximum(vector));
+            sums.add_(vector);
+            maxima!.copy_(maxima.maximum(vector));
         }
         steps++;
         examples += batch;
-        outputs += logits.NumEl;
+        outputs += logits.numel();
     }
 
     /// <summary>Records one step whose values were computed on the host, laid out as the recorded vector above
@@ -99,8 +100,8 @@ public sealed class StepStatistics : IDisposable
     }
 
     static Tensor TrueClassProbabilitySum(Tensor probabilities, Tensor targets) =>
-        probabilities.Size(1) == 1
-            ? (targets * probabilities + (1 - targets) * (1 - probabilities)).Sum()
+        probabilities.size(1) == 1
+            ? (targets * probabilities + (1 - targets) * (1 - probabilities)).sum()
             : (targets * probabilities).Sum();
 
     public long Steps => steps;

@@ -55,7 +55,7 @@ public sealed record TrainConfig
     /// <summary>Throws FormatException or ArgumentOutOfRangeException with a message fit for a user.</summary>
     public void Validate()
     {
-        HeadRegistry.Create(Head, HeadOptions);
+        HeadCatalog.Create(Head, HeadOptions);
         ModelSpec.Parse(Model, HiddenActivation);
         LearningRateSchedule.Parse(Schedule, LearningRate);
         TorchLoss.Torch.Device.Parse(Device);

@@ -3,9 +3,8 @@ using TorchLoss.Data;
 using TorchLoss.Heads;
 using TorchLoss.Models;
 using TorchLoss.Reporting;
-using TorchLoss.Torch;
-using TorchLoss.Torch.NN;
-using TorchLoss.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Training;
 
@@ -29,7 +28,7 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         config.Validate();
         var device = Device.Parse(config.Device);
         device.EnsureAvailable();
-        var head = HeadRegistry.Create(config.Head, config.HeadOptions);
+        var head = HeadCatalog.Create(config.Head, config.HeadOptions);
         var spec = ModelSpec.Parse(config.Model, config.HiddenActivation);
         CheckCompatibility(head, spec);
 
@@ -106,8 +105,8 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
     }
 
     Optimizer CreateOptimizer(Module model) => config.Optimizer == "adam"
-        ? new Adam(model.Parameters(), config.LearningRate, weightDecay: config.WeightDecay)
-        : new Sgd(model.Parameters(), config.LearningRate, config.Momentum, weightDecay: config.WeightDecay, nesterov: config.Nesterov);
+        ? new Adam(model.parameters(), config.LearningRate, weightDecay: config.WeightDecay)
+        : new Sgd(model.parameters(), config.LearningRate, config.Momentum, weightDecay: config.WeightDecay, nesterov: config.Nesterov);
 
     /// <summary>"layer1.weight", "layer1.bias", ... numbering the linear layers from the input.</summary>
     public static IReadOnlyList<string> ParameterNames(Sequential model)

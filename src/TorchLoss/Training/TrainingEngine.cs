@@ -1,7 +1,4 @@
 using TorchLoss.Heads;
-using TorchLoss.Torch.Fused;
-using TorchLoss.Torch.NN;
-using TorchLoss.Torch.Optim;
 
 namespace TorchLoss.Training;
 

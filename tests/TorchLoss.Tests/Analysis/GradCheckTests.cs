@@ -1,7 +1,7 @@
 using TorchLoss.Gradients;
 using TorchLoss.Heads;
-using TorchLoss.Torch;
-using TorchLoss.Torch.Fused;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Analysis;
 
@@ -14,7 +14,7 @@ public class GradCheckTests
     {
         var report = GradCheck.Run(new GradCheckSettings());
         Assert.True(report.Passed, string.Join("\n", report.Rows.Where(r => !r.Passed)));
-        Assert.Equal(HeadRegistry.Names.Order(), report.Rows.Select(r => r.Head).Distinct().Order());
+        Assert.Equal(HeadCatalog.Names.Order(), report.Rows.Select(r => r.Head).Distinct().Order());
         Assert.Equal(["linear", "logits", "mlp"], report.Rows.Select(r => r.Model).Distinct().Order());
         Assert.Contains(report.Rows, r => r.Batch == 1);
         Assert.Contains(report.Rows, r => r.Batch == 16);
@@ -82,7 +82,7 @@ public class GradCheckTests
     [Fact]
     public void ErrorsUseTheFloorForElementsNearZero()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var a = Tensor.FromArray(new[] { 1.0, 1e-20, 2 });
         var b = Tensor.FromArray(new[] { 1.0 + 1e-9, 2e-20, 2 });
         var error = GradientError.Between(a, b, floor: 1e-7);

@@ -1,6 +1,7 @@
 using TorchLoss.Gradients;
 using TorchLoss.Models;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Analysis;
 
@@ -11,16 +12,16 @@ public class HandBackpropTests
     [Fact]
     public void LinearLayerGradientsMatchAutograd()
     {
-        using var scope = DisposeScope.Enter();
-        var x = Tensor.Randn([6, 5], DType.Float64).RequiresGrad_();
-        var w = Tensor.Randn([3, 5], DType.Float64).RequiresGrad_();
-        var b = Tensor.Randn([3], DType.Float64).RequiresGrad_();
-        var delta = Tensor.Randn([6, 3], DType.Float64);
+        using var scope = torch.NewDisposeScope();
+        var x = Tensor.Randn([6, 5], ScalarType.Float64).requires_grad_();
+        var w = Tensor.Randn([3, 5], ScalarType.Float64).requires_grad_();
+        var b = Tensor.Randn([3], ScalarType.Float64).requires_grad_();
+        var delta = Tensor.Randn([6, 3], ScalarType.Float64);
         // L = sum(z * delta) has dL/dz = delta.
-        var grads = Autograd.Grad([(Tensor.Linear(x, w, b) * delta).Sum()], [w, b, x]);
-        AssertClose(grads[0]!, LinearLayerGradients.Weight(delta, x.Detach()));
+        var grads = Autograd.Grad([(Tensor.Linear(x, w, b) * delta).sum()], [w, b, x]);
+        AssertClose(grads[0]!, LinearLayerGradients.Weight(delta, x.detach()));
         AssertClose(grads[1]!, LinearLayerGradients.Bias(delta));
-        AssertClose(grads[2]!, LinearLayerGradients.Input(delta, w.Detach()));
+        AssertClose(grads[2]!, LinearLayerGradients.Input(delta, w.detach()));
     }
 
     [Theory]
@@ -29,13 +30,13 @@ public class HandBackpropTests
     [InlineData(HiddenActivation.Relu)]
     public void OneHiddenLayerBackpropMatchesAutograd(HiddenActivation activation)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var model = new OneHiddenLayerModel(7, activation);
-        var x = Tensor.Randn([4, 5], DType.Float64) * 3;
-        var variables = model.Initial(4, 5, 3).Select(v => v.RequiresGrad_()).ToList();
-        var delta = Tensor.Randn([4, 3], DType.Float64);
-        var autograd = Autograd.Grad([(model.Logits(x, variables) * delta).Sum()], variables);
-        var byHand = model.Backward(x, variables.Select(v => v.Detach()).ToList(), delta);
+        var x = Tensor.Randn([4, 5], ScalarType.Float64) * 3;
+        var variables = model.Initial(4, 5, 3).Select(v => v.requires_grad_()).ToList();
+        var delta = Tensor.Randn([4, 3], ScalarType.Float64);
+        var autograd = Autograd.Grad([(model.Logits(x, variables) * delta).sum()], variables);
+        var byHand = model.backward(x, variables.Select(v => v.detach()).ToList(), delta);
         Assert.Equal(model.VariableNames.Count, byHand.Count);
         for (var i = 0; i < byHand.Count; i++) AssertClose(autograd[i]!, byHand[i]);
     }
@@ -43,8 +44,8 @@ public class HandBackpropTests
     [Fact]
     public void ScalingTheOutputLayerScalesTheLogits()
     {
-        using var scope = DisposeScope.Enter();
-        var x = Tensor.Randn([3, 5], DType.Float64);
+        using var scope = torch.NewDisposeScope();
+        var x = Tensor.Randn([3, 5], ScalarType.Float64);
         foreach (var model in new GradientModel[] { new DirectLogitsModel(), new LinearClassifierModel(), new OneHiddenLayerModel(4, HiddenActivation.Tanh) })
         {
             var variables = model.Initial(3, 5, 2);
@@ -55,23 +56,23 @@ public class HandBackpropTests
     [Fact]
     public void CentralDifferencesRecoverAKnownGradient()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var v = Tensor.FromArray(new[] { -3.0, -0.5, 0, 0.25, 2, 4 }, [2, 3]);
         var other = Tensor.FromArray(new[] { 2.0 });
         // f = sum(c * v^3) with c = 2 held fixed: df/dv = 6 v^2.
-        var estimate = FiniteDifferences.Gradient(args => (args[1] * args[0].Pow(3)).Sum().Item(), [v, other], 0);
-        var exact = v.Square() * 6;
+        var estimate = FiniteDifferences.Gradient(args => (args[1] * args[0].pow(3)).Sum().ToDouble(), [v, other], 0);
+        var exact = v.square() * 6;
         // f is about 90, so rounding alone allows eps |f| / h ~ 2e-8.
         Assert.True(GradientError.Between(estimate, exact, 1).MaxAbsolute < 1e-7, estimate.ToString());
-        Assert.Equal(v.Shape, estimate.Shape);
+        Assert.Equal(v.shape, estimate.shape);
     }
 
     /// <summary>Equal up to rounding: sums that cancel make element-wise relative errors meaningless, so errors are
     /// measured against the largest element.</summary>
     static void AssertClose(Tensor expected, Tensor actual)
     {
-        Assert.Equal(expected.Shape, actual.Shape);
-        var scale = Math.Max(1, expected.Abs().Max().Item());
+        Assert.Equal(expected.shape, actual.shape);
+        var scale = Math.Max(1, expected.abs().Max().ToDouble());
         var error = GradientError.Between(actual, expected, scale);
         Assert.True(error.MaxRelative < 1e-13, $"error {error.MaxAbsolute} relative to the largest element {scale}");
     }

@@ -1,5 +1,6 @@
 using TorchLoss.Analysis;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Analysis;
 
@@ -48,13 +49,13 @@ public class LandscapeTests
     [Fact]
     public void TheSeedsSquaredErrorExpressionIsTheSecondDerivativeOfTheHalfConvention()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         const double x = 1.7, y = 1, w0 = -0.9;
-        var w = Tensor.FromArray(new[] { w0 }).RequiresGrad_();
-        var h = (w * x).Sigmoid();
-        var full = (h - y).Square().Sum();
+        var w = Tensor.FromArray(new[] { w0 }).requires_grad_();
+        var h = (w * x).sigmoid();
+        var full = (h - y).square().Sum();
         var slope = Autograd.Grad(full, w, createGraph: true);
-        var fullCurvature = Autograd.Grad(slope.Sum(), w).Item();
+        var fullCurvature = Autograd.Grad(slope.Sum(), w).ToDouble();
 
         var hv = 1 / (1 + Math.Exp(-w0 * x));
         var seeds = -(3 * hv * hv - 2 * hv - 2 * y * hv + y) * hv * (1 - hv) * x * x;

@@ -6,7 +6,7 @@ namespace TorchLoss.Tests.Analysis;
 public class SaturationTests
 {
     static IReadOnlyList<SaturationCurve> Sweep(int classes = 10) =>
-        SaturationSweep.Run(HeadRegistry.Names.Select(n => HeadRegistry.Create(n)).ToList(), classes, -30, 30, 121);
+        SaturationSweep.Run(HeadCatalog.Names.Select(n => HeadCatalog.Create(n)).ToList(), classes, -30, 30, 121);
 
     [Fact]
     public void SquaredErrorThroughSoftmaxOrSigmoidVanishesAtBothEndsCrossEntropyOnlyWhenRight()

@@ -1,5 +1,6 @@
 using TorchLoss.Analysis;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Analysis;
 
@@ -26,7 +27,7 @@ public class WorkedExamplesTests
     public void SoftmaxWorkedByHand()
     {
         double[] exp = [Math.Exp(0.2), Math.Exp(5), Math.Exp(0.3)];
-        var p = WorkedExamples.Softmax([0.2, 5, 0.3]);
+        var p = WorkedExamples.softmax([0.2, 5, 0.3]);
         for (var i = 0; i < 3; i++) Assert.Equal(exp[i] / exp.Sum(), p[i], 15);
         Assert.Equal(0.0080896, p[0], 6);
         Assert.Equal(0.9829700, p[1], 6);
@@ -49,7 +50,7 @@ public class WorkedExamplesTests
     [Fact]
     public void AddingOneVectorToEveryClassLeavesProbabilitiesUnchanged()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var x = Tensor.FromArray(new[] { 1.0, -2, 0.5, 3, 0, 1 }, [2, 3]);
         var w = Tensor.FromArray(new[] { 0.1, 0.2, -0.3, 0.5, -0.1, 0.0 }, [2, 3]);
         var b = Tensor.FromArray(new[] { 0.0, 1 });
@@ -63,11 +64,11 @@ public class WorkedExamplesTests
     [Fact]
     public void TwoClassSoftmaxRegressionTrainsExactlyAsLogisticRegressionAtTwiceTheRate()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         // Two overlapping clusters in 6 dimensions, labels by a fixed rule so the classes are learnable.
         var x = Tensor.FromArray(Enumerable.Range(0, 60 * 6).Select(i => Math.Sin(i * 0.37) + (i % 6 == 0 ? 0.5 : 0)).ToArray(), [60, 6]);
         var labels = Tensor.FromArray(Enumerable.Range(0, 60).Select(i => (long)(Math.Sin(i * 0.37 * 6) > 0 ? 1 : 0)).ToArray());
-        var result = TwoClassEquivalence.Train(x.Narrow(0, 0, 40), labels.Narrow(0, 0, 40), x.Narrow(0, 40, 20), labels.Narrow(0, 40, 20), 50, 0.3);
+        var result = TwoClassEquivalence.Train(x.narrow(0, 0, 40), labels.narrow(0, 0, 40), x.narrow(0, 40, 20), labels.narrow(0, 40, 20), 50, 0.3);
         Assert.Equal(40, result.TrainExamples);
         Assert.Equal(20, result.TestExamples);
         Assert.True(result.MaxProbabilityDifference < 1e-13, $"{result.MaxProbabilityDifference}");

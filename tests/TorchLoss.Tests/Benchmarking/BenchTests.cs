@@ -2,7 +2,8 @@ using System.CommandLine;
 using TorchLoss.Benchmarking;
 using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using TorchLoss.Training;
 
 namespace TorchLoss.Tests.Benchmarking;
@@ -17,7 +18,7 @@ public class BenchTests
         const double b = 128;
         var forward = 2 * b * (784 * 256 + 256 * 256 + 256 * 10);
         var inputGradients = 2 * b * (256 * 256 + 256 * 10);
-        Assert.Equal(forward, StepFlops.Forward([784, 256, 256, 10], 128));
+        Assert.Equal(forward, StepFlops.forward([784, 256, 256, 10], 128));
         Assert.Equal(2 * forward + inputGradients, StepFlops.TrainingStep([784, 256, 256, 10], 128));
         Assert.Equal(155_058_176, StepFlops.TrainingStep([784, 256, 256, 10], 128));
     }

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Cli;
 

@@ -1,5 +1,6 @@
 using TorchLoss.Data;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Data;
 
@@ -17,7 +18,7 @@ public sealed class ClassificationDataTests
 
     static float[] Row(Tensor x, int row)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         return x.Select(0, row).ToArray<float>();
     }
 
@@ -25,10 +26,10 @@ public sealed class ClassificationDataTests
     public void Images_become_flat_float32_rows_in_the_unit_interval_and_labels_int64()
     {
         using var data = Create(new DataOptions { ValidationSize = 10 });
-        Assert.Equal([30, Features], data.Train.X.Shape);
-        Assert.Equal(DType.Float32, data.Train.X.DType);
-        Assert.Equal([30], data.Train.Y.Shape);
-        Assert.Equal(DType.Int64, data.Train.Y.DType);
+        Assert.Equal([30, Features], data.Train.X.shape);
+        Assert.Equal(ScalarType.Float32, data.Train.X.dtype);
+        Assert.Equal([30], data.Train.Y.shape);
+        Assert.Equal(ScalarType.Int64, data.Train.Y.dtype);
         Assert.Equal((Height, Width, Features, 10), (data.ImageHeight, data.ImageWidth, data.Features, data.ClassCount));
         Assert.Equal(Enumerable.Range(5, Features).Select(v => v / 255f), Row(data.Train.X, 5));
         Assert.Equal(TinyDataset.CyclicLabels(30).Select(l => (long)l), data.Train.Y.ToArray<long>());
@@ -47,7 +48,7 @@ public sealed class ClassificationDataTests
     {
         using var data = Create(new DataOptions { ValidationSize = 0 });
         Assert.Equal(40, data.Train.Count);
-        Assert.Equal([0, Features], data.Validation.X.Shape);
+        Assert.Equal([0, Features], data.Validation.X.shape);
         Assert.Empty(data.Validation.Batches(8));
         Assert.Empty(data.Validation.ShuffledBatches(8, seed: 1, epoch: 0));
     }
@@ -108,7 +109,7 @@ public sealed class ClassificationDataTests
     public void Resident_tensors_outlive_the_scope_they_were_made_in_until_disposed()
     {
         ClassificationData data;
-        using (DisposeScope.Enter()) data = Create(new DataOptions { ValidationSize = 10 });
+        using (torch.NewDisposeScope()) data = Create(new DataOptions { ValidationSize = 10 });
         Assert.False(data.Train.X.IsDisposed);
         Assert.Equal(30, data.Train.Y.ToArray<long>().Length);
         data.Dispose();

@@ -1,5 +1,6 @@
 using TorchLoss.Data;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Data;
 
@@ -30,10 +31,10 @@ public sealed class RealMnistTests
     {
         using var data = Store.Ensure("mnist").Load(new DataOptions { Standardize = true }, Device.Cpu);
         Assert.Equal((50000, 10000, 10000), (data.Train.Count, data.Validation.Count, data.Test.Count));
-        Assert.Equal([50000, 784], data.Train.X.Shape);
+        Assert.Equal([50000, 784], data.Train.X.shape);
         Assert.Equal(10, data.ClassCount);
-        using var scope = DisposeScope.Enter();
-        Assert.Equal(0, data.Train.X.Mean().Item(), 4);
-        Assert.Equal(10000, data.Test.Y.Eq(10L).LogicalNot().Sum().Item());
+        using var scope = torch.NewDisposeScope();
+        Assert.Equal(0, data.Train.X.mean().ToDouble(), 4);
+        Assert.Equal(10000, data.Test.Y.eq(10L).logical_not().Sum().ToDouble());
     }
 }

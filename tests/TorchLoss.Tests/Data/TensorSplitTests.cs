@@ -1,5 +1,6 @@
 using TorchLoss.Data;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Data;
 
@@ -15,11 +16,11 @@ public sealed class TensorSplitTests : IDisposable
 
     TensorSplit Train => data.Train;
 
-    static long[] Examples(Batch batch) => (batch.X.Select(1, 0) * 255.0).Round().To(DType.Int64).ToArray<long>();
+    static long[] Examples(Batch batch) => (batch.X.Select(1, 0) * 255.0).round().To(ScalarType.Int64).ToArray<long>();
 
     List<long[]> Epoch(int batchSize, ulong seed, int epoch)
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         using var batches = Train.ShuffledBatches(batchSize, seed, epoch);
         return batches.Select(Examples).ToList();
     }
@@ -44,7 +45,7 @@ public sealed class TensorSplitTests : IDisposable
     [Fact]
     public void Shuffled_batches_follow_the_epoch_order_and_keep_labels_with_their_images()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var order = EpochOrder.Permutation(Count, 11, 2);
         using var batches = Train.ShuffledBatches(Count, 11, 2);
         var batch = Assert.Single(batches);
@@ -55,7 +56,7 @@ public sealed class TensorSplitTests : IDisposable
     [Fact]
     public void Ordered_batches_cover_the_split_in_file_order()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         using var batches = Train.Batches(10);
         Assert.Equal(3, batches.Count);
         Assert.Equal([10, 10, 3], batches.Select(b => b.Size));
@@ -69,7 +70,7 @@ public sealed class TensorSplitTests : IDisposable
         var taken = new List<Batch>();
         for (var i = 0; i < batches.Count; i++)
         {
-            using var step = DisposeScope.Enter();
+            using var step = torch.NewDisposeScope();
             taken.Add(batches[i]);
             Assert.Equal(2, step.Count);
         }
@@ -82,8 +83,8 @@ public sealed class TensorSplitTests : IDisposable
     public void The_shuffled_order_lives_until_the_epoch_is_disposed()
     {
         var batches = Train.ShuffledBatches(8, seed: 1, epoch: 0);
-        using (DisposeScope.Enter()) Assert.Equal(8, batches[0].Size);
-        using (DisposeScope.Enter()) Assert.Equal(7, batches[2].Size);
+        using (torch.NewDisposeScope()) Assert.Equal(8, batches[0].Size);
+        using (torch.NewDisposeScope()) Assert.Equal(7, batches[2].Size);
         batches.Dispose();
         Assert.Throws<ObjectDisposedException>(() => batches[0]);
         Assert.Throws<ArgumentOutOfRangeException>(() => Train.Batches(8)[3]);

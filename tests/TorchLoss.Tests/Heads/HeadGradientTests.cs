@@ -1,5 +1,6 @@
 using TorchLoss.Heads;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Heads;
 
@@ -9,7 +10,7 @@ public class HeadGradientTests
     public static TheoryData<string, SquaredErrorReduction> AllHeads()
     {
         var data = new TheoryData<string, SquaredErrorReduction>();
-        foreach (var name in HeadRegistry.Names)
+        foreach (var name in HeadCatalog.Names)
         {
             data.Add(name, SquaredErrorReduction.HalfSum);
             data.Add(name, SquaredErrorReduction.MeanOverClasses);
@@ -21,17 +22,17 @@ public class HeadGradientTests
     [MemberData(nameof(AllHeads))]
     public void ClosedFormMatchesAutograd(string name, SquaredErrorReduction reduction)
     {
-        var head = HeadRegistry.Create(name, new HeadOptions(reduction, TrueClassWeight: 3, TrueClassTarget: 2));
+        var head = HeadCatalog.Create(name, new HeadOptions(reduction, TrueClassWeight: 3, TrueClassTarget: 2));
         foreach (var scale in new[] { 1.0, 30.0 })
         {
-            using var scope = DisposeScope.Enter();
-            var z = (Tensor.Randn([7, 5], DType.Float64) * scale).Detach().RequiresGrad_();
-            var y = head.Targets(Tensor.Randint(0, 5, [7]), 5, DType.Float64);
+            using var scope = torch.NewDisposeScope();
+            var z = (Tensor.Randn([7, 5], ScalarType.Float64) * scale).detach().requires_grad_();
+            var y = head.Targets(Tensor.Randint(0, 5, [7]), 5, ScalarType.Float64);
             // The per-example loss summed gives each example's own gradient (no 1/B).
             var autograd = Autograd.Grad(head.ExampleLoss(z, y).Sum(), z);
-            var closed = head.LogitGradient(z.Detach(), y);
-            var error = (closed - autograd).Abs().Max().Item();
-            var size = autograd.Abs().Max().Item();
+            var closed = head.LogitGradient(z.detach(), y);
+            var error = (closed - autograd).abs().Max().ToDouble();
+            var size = autograd.abs().Max().ToDouble();
             Assert.True(error <= 1e-12 * Math.Max(1, size), $"{name} at logit scale {scale}: max error {error}");
         }
     }
@@ -41,36 +42,36 @@ public class HeadGradientTests
     public void AutogradMatchesTheClosedFormAtExactlyZeroLogits(string name, SquaredErrorReduction reduction)
     {
         // Kinks of max(z, 0) and |z| sit at 0, where autograd picks one one-sided derivative: a zero init hits them.
-        var head = HeadRegistry.Create(name, new HeadOptions(reduction));
-        using var scope = DisposeScope.Enter();
-        var z = Tensor.Zeros([3, 4], DType.Float64).RequiresGrad_();
-        var y = head.Targets(Tensor.FromArray(new long[] { 0, 2, 3 }), 4, DType.Float64);
+        var head = HeadCatalog.Create(name, new HeadOptions(reduction));
+        using var scope = torch.NewDisposeScope();
+        var z = Tensor.Zeros([3, 4], ScalarType.Float64).requires_grad_();
+        var y = head.Targets(Tensor.FromArray(new long[] { 0, 2, 3 }), 4, ScalarType.Float64);
         var autograd = Autograd.Grad(head.ExampleLoss(z, y).Sum(), z, createGraph: true);
-        var error = (head.LogitGradient(z.Detach(), y) - autograd).Abs().Max().Item();
+        var error = (head.LogitGradient(z.detach(), y) - autograd).abs().Max().ToDouble();
         Assert.True(error <= 1e-15, $"{name} at z = 0: max error {error}");
     }
 
     [Fact]
     public void BinaryCrossEntropysSecondDerivativeAtZeroIsAQuarter()
     {
-        using var scope = DisposeScope.Enter();
-        var z = Tensor.Zeros([1, 1], DType.Float64).RequiresGrad_();
-        var y = Tensor.Ones([1, 1], DType.Float64);
+        using var scope = torch.NewDisposeScope();
+        var z = Tensor.Zeros([1, 1], ScalarType.Float64).requires_grad_();
+        var y = Tensor.Ones([1, 1], ScalarType.Float64);
         var slope = Autograd.Grad(new SigmoidBinaryCrossEntropyHead().ExampleLoss(z, y).Sum(), z, createGraph: true);
-        Assert.Equal(-0.5, slope.Item(), 15);
-        Assert.Equal(0.25, Autograd.Grad(slope.Sum(), z).Item(), 15);
+        Assert.Equal(-0.5, slope.ToDouble(), 15);
+        Assert.Equal(0.25, Autograd.Grad(slope.Sum(), z).ToDouble(), 15);
     }
 
     [Fact]
     public void SquaredErrorGradientsVanishWhenTheOutputSaturatesButCrossEntropysDoNot()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         // Confidently wrong: the true class is 0 but class 1 has a logit 30 above the rest.
         var z = Tensor.FromArray(new[] { 0.0, 30, 0 }, [1, 3]);
         var y = Tensor.FromArray(new[] { 1.0, 0, 0 }, [1, 3]);
-        var ce = new SoftmaxCrossEntropyHead().LogitGradient(z, y).Norm().Item();
-        var softmaxMse = new SoftmaxSquaredErrorHead().LogitGradient(z, y).Norm().Item();
-        var sigmoidMse = new SigmoidSquaredErrorHead().LogitGradient(Tensor.FromArray(new[] { -30.0, 30, -30 }, [1, 3]), y).Norm().Item();
+        var ce = new SoftmaxCrossEntropyHead().LogitGradient(z, y).Norm().ToDouble();
+        var softmaxMse = new SoftmaxSquaredErrorHead().LogitGradient(z, y).Norm().ToDouble();
+        var sigmoidMse = new SigmoidSquaredErrorHead().LogitGradient(Tensor.FromArray(new[] { -30.0, 30, -30 }, [1, 3]), y).Norm().ToDouble();
         Assert.True(ce > 1.4, $"CE gradient norm {ce}");
         Assert.True(softmaxMse < 1e-10, $"softmax-MSE gradient norm {softmaxMse}");
         Assert.True(sigmoidMse < 1e-10, $"sigmoid-MSE gradient norm {sigmoidMse}");

@@ -1,6 +1,7 @@
 using TorchLoss.Heads;
 using TorchLoss.Tests.Torch;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Heads;
 
@@ -12,8 +13,8 @@ public class HeadLossTests
 
     static double Loss(OutputHead head, double[] logits, double[] target)
     {
-        using var scope = DisposeScope.Enter();
-        return head.Loss(Tensor.FromArray(logits, [1, logits.Length]), Tensor.FromArray(target, [1, target.Length])).Item();
+        using var scope = torch.NewDisposeScope();
+        return head.Loss(Tensor.FromArray(logits, [1, logits.Length]), Tensor.FromArray(target, [1, target.Length])).ToDouble();
     }
 
     static double[] SoftmaxLogits => Prediction.Select(p => Math.Log(p)).ToArray();
@@ -51,11 +52,11 @@ public class HeadLossTests
     [Fact]
     public void TheLossIsTheMeanOverTheBatch()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var head = new SoftmaxCrossEntropyHead();
         var z = Tensor.FromArray(new[] { 0.0, 0, Math.Log(3), 0 }, [2, 2]);
         var y = Tensor.FromArray(new[] { 1.0, 0, 1, 0 }, [2, 2]);
-        TensorAssert.Close((Math.Log(2) + Math.Log(4.0 / 3)) / 2, head.Loss(z, y).Item(), 1e-12);
+        TensorAssert.Close((Math.Log(2) + Math.Log(4.0 / 3)) / 2, head.Loss(z, y).ToDouble(), 1e-12);
     }
 
     [Fact]
@@ -69,12 +70,12 @@ public class HeadLossTests
     [Fact]
     public void TargetsArgOneHotRowsOrTheLabelForOneOutput()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var head = new SigmoidBinaryCrossEntropyHead();
         var labels = Tensor.FromArray(new[] { 2L, 0L });
-        Assert.Equal([0.0, 0, 1, 1, 0, 0], head.Targets(labels, 3, DType.Float64).Reshape(-1).ToArray<double>());
+        Assert.Equal([0.0, 0, 1, 1, 0, 0], head.Targets(labels, 3, ScalarType.Float64).Reshape(-1).ToArray<double>());
         var binary = Tensor.FromArray(new[] { 1L, 0L });
-        TensorAssert.Shape([2, 1], head.Targets(binary, 1, DType.Float32));
+        TensorAssert.shape([2, 1], head.Targets(binary, 1, ScalarType.Float32));
         Assert.Equal([1L, 0L], head.Predict(Tensor.FromArray(new[] { 0.3f, -2f }, [2, 1])).ToArray<long>());
         Assert.Equal([1L, 0L], head.Predict(Tensor.FromArray(new[] { 0f, 1f, 5f, 2f }, [2, 2])).ToArray<long>());
     }
@@ -82,12 +83,12 @@ public class HeadLossTests
     [Fact]
     public void RegistryCreatesEveryHeadByNameAndRejectsOthers()
     {
-        foreach (var name in HeadRegistry.Names) Assert.Equal(name, HeadRegistry.Create(name).Name);
-        Assert.Equal(["softmax-ce", "softmax-mse", "sigmoid-mse", "sigmoid-bce", "logit-mse"], HeadRegistry.Names);
-        var e = Assert.Throws<FormatException>(() => HeadRegistry.Create("hinge"));
+        foreach (var name in HeadCatalog.Names) Assert.Equal(name, HeadCatalog.Create(name).Name);
+        Assert.Equal(["softmax-ce", "softmax-mse", "sigmoid-mse", "sigmoid-bce", "logit-mse"], HeadCatalog.Names);
+        var e = Assert.Throws<FormatException>(() => HeadCatalog.Create("hinge"));
         Assert.Contains("unknown head 'hinge'", e.Message);
         Assert.Contains("softmax-ce", e.Message);
-        var reduced = (SoftmaxSquaredErrorHead)HeadRegistry.Create("softmax-mse", new HeadOptions(SquaredErrorReduction.MeanOverClasses));
+        var reduced = (SoftmaxSquaredErrorHead)HeadCatalog.Create("softmax-mse", new HeadOptions(SquaredErrorReduction.MeanOverClasses));
         Assert.Equal(SquaredErrorReduction.MeanOverClasses, reduced.Reduction);
     }
 }
@@ -97,7 +98,7 @@ public class LogitSquaredErrorBinaryTests
     [Fact]
     public void WithOneOutputTheBoundaryIsHalfTheTarget()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var head = new LogitSquaredErrorHead(trueClassTarget: 4);
         var z = Tensor.FromArray(new[] { 1.5, 2.5, -1, 6 }, [4, 1]);
         Assert.Equal([0L, 1, 0, 1], head.Predict(z).ToArray<long>());

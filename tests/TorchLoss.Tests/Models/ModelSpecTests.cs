@@ -1,6 +1,6 @@
 using TorchLoss.Models;
-using TorchLoss.Torch;
-using TorchLoss.Torch.NN;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Models;
 
@@ -51,7 +51,7 @@ public class ModelSpecTests
         foreach (var ((name, a), (_, b)) in plain.NamedParameters().Zip(scaled.NamedParameters()))
         {
             var factor = name.EndsWith("weight") ? 4f : 1f;
-            Assert.Equal(a.Detach().ToArray<float>().Select(v => v * factor), b.Detach().ToArray<float>());
+            Assert.Equal(a.detach().ToArray<float>().Select(v => v * factor), b.detach().ToArray<float>());
         }
         Assert.IsType<Tanh>(scaled.Layers[1]);
         Assert.Throws<ArgumentOutOfRangeException>(() => spec.Build(8, 3, Device.Cpu, initScale: 0));

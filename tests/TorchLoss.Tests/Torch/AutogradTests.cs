@@ -1,28 +1,29 @@
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Torch;
 
 public class AutogradTests
 {
-    static Tensor Leaf(params double[] values) => Tensor.FromArray(values).RequiresGrad_();
+    static Tensor Leaf(params double[] values) => Tensor.FromArray(values).requires_grad_();
 
     [Fact]
     public void BackwardOfAScalarMatchesTheDerivativeWorkedByHand()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         // f(x) = sum(x^3 + 2x) => df/dx = 3x^2 + 2
         var x = Leaf(1, -2, 0.5);
-        (x.Pow(3) + 2 * x).Sum().Backward();
+        (x.pow(3) + 2 * x).Sum().backward();
         TensorAssert.Close([5, 14, 2.75], x.Grad!, 1e-12);
     }
 
     [Fact]
     public void GradientsAccumulateUntilCleared()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var x = Leaf(3);
-        (x * x).Sum().Backward();
-        (x * x).Sum().Backward();
+        (x * x).Sum().backward();
+        (x * x).Sum().backward();
         TensorAssert.Close([12], x.Grad!);
         x.ClearGrad();
         Assert.Null(x.Grad);
@@ -31,11 +32,11 @@ public class AutogradTests
     [Fact]
     public void BackwardWithAnExplicitGradientComputesAVectorJacobianProduct()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         // y = sigmoid(x); vector-Jacobian product with v is v * s(1 - s)
         var x = Leaf(0, 2);
-        var y = x.Sigmoid();
-        y.Backward(Tensor.FromArray(new[] { 1.0, 10.0 }));
+        var y = x.sigmoid();
+        y.backward(Tensor.FromArray(new[] { 1.0, 10.0 }));
         var s = 1 / (1 + Math.Exp(-2));
         TensorAssert.Close([0.25, 10 * s * (1 - s)], x.Grad!, 1e-12);
     }
@@ -43,13 +44,13 @@ public class AutogradTests
     [Fact]
     public void RetainGradKeepsTheGradientOfAnIntermediateTensor()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         // L = 1/2 * sum (softmax(z) - y)^2 is not needed here; CE: L = -log softmax(z)_0 => dL/dz = p - y
         var w = Leaf(0.5, -1, 2);
-        var z = (w * 2).RetainGrad();
-        var loss = -z.LogSoftmax(0)[0];
-        loss.Backward();
-        var p = z.Detach().Softmax(0).ToArray<double>();
+        var z = (w * 2).retain_grad();
+        var loss = -z.log_softmax(0)[0];
+        loss.backward();
+        var p = z.detach().softmax(0).ToArray<double>();
         TensorAssert.Close([p[0] - 1, p[1], p[2]], z.Grad!, 1e-12);
         Assert.False(z.IsLeaf);
         Assert.True(w.IsLeaf);
@@ -58,14 +59,14 @@ public class AutogradTests
     [Fact]
     public void NoGradScopeStopsRecordingAndRestoresTheMode()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var x = Leaf(1);
         Assert.True(Autograd.IsGradEnabled);
-        using (Autograd.NoGrad())
+        using (torch.no_grad())
         {
             Assert.False(Autograd.IsGradEnabled);
             Assert.False((x * 2).RequiresGrad);
-            using (Autograd.EnableGrad()) Assert.True((x * 2).RequiresGrad);
+            using (torch.enable_grad()) Assert.True((x * 2).RequiresGrad);
             Assert.False(Autograd.IsGradEnabled);
         }
         Assert.True(Autograd.IsGradEnabled);
@@ -75,22 +76,22 @@ public class AutogradTests
     [Fact]
     public void DetachCutsTheGraph()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var x = Leaf(2);
         var y = x * x;
         Assert.True(y.RequiresGrad);
-        Assert.False(y.Detach().RequiresGrad);
-        var e = Assert.Throws<TorchException>(() => (y.Detach() * 3).Sum().Backward());
+        Assert.False(y.detach().RequiresGrad);
+        var e = Assert.Throws<TorchException>(() => (y.detach() * 3).Sum().backward());
         Assert.Contains("does not require grad", e.Message);
     }
 
     [Fact]
     public void AutogradGradGivesFirstAndSecondDerivatives()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         // f(x) = x^3 => f' = 3x^2, f'' = 6x
         var x = Leaf(2, -1);
-        var f = x.Pow(3).Sum();
+        var f = x.pow(3).Sum();
         var first = Autograd.Grad(f, x, createGraph: true);
         TensorAssert.Close([12, 3], first, 1e-12);
         var second = Autograd.Grad(first.Sum(), x);
@@ -100,12 +101,12 @@ public class AutogradTests
     [Fact]
     public void SecondDerivativeOfTheLogisticCrossEntropyMatchesItsClosedForm()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         // L(w) = -[y log h + (1-y) log(1-h)], h = sigmoid(w x): L'' = h(1-h) x^2
         const double xValue = 1.5, yValue = 1;
         var w = Leaf(0.3);
-        var h = (w * xValue).Sigmoid();
-        var loss = -(yValue * h.Log() + (1 - yValue) * (1 - h).Log()).Sum();
+        var h = (w * xValue).sigmoid();
+        var loss = -(yValue * h.log() + (1 - yValue) * (1 - h).log()).Sum();
         var dw = Autograd.Grad(loss, w, createGraph: true);
         var d2w = Autograd.Grad(dw.Sum(), w);
         var hv = 1 / (1 + Math.Exp(-0.3 * xValue));
@@ -116,7 +117,7 @@ public class AutogradTests
     [Fact]
     public void UnusedInputsAreNullOnlyWhenAllowed()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var x = Leaf(1);
         var unused = Leaf(1);
         var y = (x * 3).Sum();
@@ -132,11 +133,11 @@ public class GradNormsTests
     [Fact]
     public void GradNormsAreEachParametersGradientNormAndZeroWithoutOne()
     {
-        using var scope = DisposeScope.Enter();
-        var a = Tensor.FromArray(new[] { 1.0, 2.0 }).RequiresGrad_();
-        var b = Tensor.FromArray(new[] { 3.0 }).RequiresGrad_();
-        var unused = Tensor.FromArray(new[] { 5.0 }).RequiresGrad_();
-        (a * a).Sum().Add(b * 4).Sum().Backward();
+        using var scope = torch.NewDisposeScope();
+        var a = Tensor.FromArray(new[] { 1.0, 2.0 }).requires_grad_();
+        var b = Tensor.FromArray(new[] { 3.0 }).requires_grad_();
+        var unused = Tensor.FromArray(new[] { 5.0 }).requires_grad_();
+        (a * a).Sum().Add(b * 4).Sum().backward();
         TensorAssert.Close([Math.Sqrt(4 + 16), 4, 0], Autograd.GradNorms([a, b, unused]), 1e-12);
     }
 }

@@ -1,4 +1,5 @@
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Torch;
 
@@ -11,7 +12,7 @@ public class ErrorAndLifetimeTests
         t.Dispose();
         Assert.True(t.IsDisposed);
         Assert.Throws<ObjectDisposedException>(() => t.Sum());
-        Assert.Throws<ObjectDisposedException>(() => t.Shape);
+        Assert.Throws<ObjectDisposedException>(() => t.shape);
         using var other = Tensor.Ones([2]);
         Assert.Throws<ObjectDisposedException>(() => other + t);
         t.Dispose();
@@ -48,18 +49,18 @@ public class ErrorAndLifetimeTests
     public void ADisposeScopeFreesWhatWasCreatedInsideItButNotWhatWasMovedOut()
     {
         Tensor inner, kept, detached;
-        using (var outer = DisposeScope.Enter())
+        using (var outer = torch.NewDisposeScope())
         {
-            using (var scope = DisposeScope.Enter())
+            using (var scope = torch.NewDisposeScope())
             {
                 inner = Tensor.Ones([3]);
-                kept = (inner * 2).MoveToOuterScope();
-                detached = (inner * 3).DetachFromScope();
+                kept = (inner * 2).MoveToOuterDisposeScope();
+                detached = (inner * 3).DetachFromDisposeScope();
                 Assert.Equal(1, scope.Count);
             }
             Assert.True(inner.IsDisposed);
             Assert.False(kept.IsDisposed);
-            Assert.Equal(6, kept.Sum().Item());
+            Assert.Equal(6, kept.Sum().ToDouble());
         }
         Assert.True(kept.IsDisposed);
         Assert.False(detached.IsDisposed);
@@ -69,8 +70,8 @@ public class ErrorAndLifetimeTests
     [Fact]
     public void ScopesMustBeDisposedInOrder()
     {
-        var outer = DisposeScope.Enter();
-        var inner = DisposeScope.Enter();
+        var outer = torch.NewDisposeScope();
+        var inner = torch.NewDisposeScope();
         Assert.Throws<InvalidOperationException>(() => outer.Dispose());
         inner.Dispose();
         outer.Dispose();
@@ -81,10 +82,10 @@ public class ErrorAndLifetimeTests
     {
         // Views share storage with their base; freeing the base handle must not free the view's data.
         Tensor view;
-        using (var scope = DisposeScope.Enter())
+        using (var scope = torch.NewDisposeScope())
         {
-            var full = Tensor.Arange(0, 6, dtype: DType.Float32);
-            view = full.Narrow(0, 2, 2).DetachFromScope();
+            var full = Tensor.Arange(0, 6, dtype: ScalarType.Float32);
+            view = full.narrow(0, 2, 2).DetachFromDisposeScope();
         }
         Assert.Equal([2f, 3f], view.ToArray<float>());
         view.Dispose();

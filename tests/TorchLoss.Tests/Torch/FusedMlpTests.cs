@@ -1,7 +1,6 @@
 using TorchLoss.Models;
-using TorchLoss.Torch;
-using TorchLoss.Torch.Fused;
-using TorchLoss.Torch.NN;
+using TorchSharp;
+using static TorchSharp.torch;
 using static TorchLoss.Tests.Training.FusedFixtures;
 
 namespace TorchLoss.Tests.Torch;
@@ -12,7 +11,7 @@ public class FusedMlpTests
 {
     static readonly FusedSgd Sgd = new(0.1, 0, 0, 0, false);
 
-    static Sequential Model(params int[] widths) => Mlp(widths, HiddenActivation.Sigmoid, DType.Float64, seed: 1);
+    static Sequential Model(params int[] widths) => Mlp(widths, HiddenActivation.Sigmoid, ScalarType.Float64, seed: 1);
 
     static double[] Step(FusedMlp mlp, Tensor x, Tensor labels, IReadOnlyList<Tensor>? momentum = null, bool statistics = true)
     {
@@ -32,8 +31,8 @@ public class FusedMlpTests
         Assert.DoesNotContain("Exception raised from", e.Message);
         AssertSameParameters(before, Values(model), 0, "after a refused step");
         var inputs = model.Layers.OfType<Linear>().First().InFeatures;
-        using var scope = DisposeScope.Enter();
-        var ok = MakeBatch(5, (int)inputs, 2, DType.Float64, seed: 9);
+        using var scope = torch.NewDisposeScope();
+        var ok = MakeBatch(5, (int)inputs, 2, ScalarType.Float64, seed: 9);
         Step(mlp, ok.X, ok.Y);
         Assert.True(Values(model).Zip(before).Any(p => !p.First.SequenceEqual(p.Second)), "a valid step after the refused one changed nothing");
     }
@@ -43,8 +42,8 @@ public class FusedMlpTests
     {
         using var model = Model(6, 3, 4);
         var mlp = FusedMlp.Create(model, new FusedHead(FusedLoss.SoftmaxCrossEntropy));
-        using var scope = DisposeScope.Enter();
-        var batch = MakeBatch(5, 6, 4, DType.Float64, seed: 3);
+        using var scope = torch.NewDisposeScope();
+        var batch = MakeBatch(5, 6, 4, ScalarType.Float64, seed: 3);
         mlp.Dispose();
         Assert.Throws<ObjectDisposedException>(() => Step(mlp, batch.X, batch.Y));
         Assert.Throws<ObjectDisposedException>(() => mlp.Evaluate(batch.X, batch.Y));
@@ -53,11 +52,11 @@ public class FusedMlpTests
     [Fact]
     public void ReluPassesNaNThroughAsLibtorchDoesSoADivergedUnitShowsInTheLoss()
     {
-        using var model = Mlp([6, 3, 4], HiddenActivation.Relu, DType.Float64, seed: 1);
-        using var scope = DisposeScope.Enter();
-        using (Autograd.NoGrad()) model.Parameters()[1].Fill_(double.NaN);
+        using var model = Mlp([6, 3, 4], HiddenActivation.Relu, ScalarType.Float64, seed: 1);
+        using var scope = torch.NewDisposeScope();
+        using (torch.no_grad()) model.parameters()[1].fill_(double.NaN);
         using var mlp = FusedMlp.Create(model, new FusedHead(FusedLoss.SoftmaxCrossEntropy));
-        var batch = MakeBatch(5, 6, 4, DType.Float64, seed: 3);
+        var batch = MakeBatch(5, 6, 4, ScalarType.Float64, seed: 3);
         Assert.True(double.IsNaN(mlp.Evaluate(batch.X, batch.Y).LossSum));
         Assert.True(double.IsNaN(Step(mlp, batch.X, batch.Y)[FusedMlp.LossSum]));
     }
@@ -67,10 +66,10 @@ public class FusedMlpTests
     {
         using var model = Model(6, 3, 4);
         using var mlp = FusedMlp.Create(model, new FusedHead(FusedLoss.SoftmaxCrossEntropy));
-        using var scope = DisposeScope.Enter();
-        var batch = MakeBatch(5, 6, 4, DType.Float64, seed: 3);
+        using var scope = torch.NewDisposeScope();
+        var batch = MakeBatch(5, 6, 4, ScalarType.Float64, seed: 3);
         var output = new double[mlp.OutputLength];
-        var buffers = model.Parameters().Select(p => Tensor.Zeros(p.Shape, p.DType)).ToList();
+        var buffers = model.parameters().Select(p => Tensor.Zeros(p.shape, p.dtype)).ToList();
         var e = Assert.Throws<TorchException>(() => mlp.Step(batch.X, batch.Y, buffers, true, Sgd with { Momentum = 0 }, true, output));
         Assert.Contains("momentum buffers are needed exactly when the momentum is not 0", e.Message);
         e = Assert.Throws<TorchException>(() => mlp.Step(batch.X, batch.Y, null, true, Sgd with { Momentum = 0.9 }, true, output));
@@ -83,8 +82,8 @@ public class FusedMlpTests
         using var model = Model(6, 3, 4);
         using var mlp = FusedMlp.Create(model, new FusedHead(FusedLoss.SoftmaxCrossEntropy));
         Assert.Equal(FusedMlp.Fixed + 4, mlp.OutputLength);
-        using var scope = DisposeScope.Enter();
-        var batch = MakeBatch(5, 6, 4, DType.Float64, seed: 2);
+        using var scope = torch.NewDisposeScope();
+        var batch = MakeBatch(5, 6, 4, ScalarType.Float64, seed: 2);
         var full = Step(mlp, batch.X, batch.Y);
         Assert.All(full, v => Assert.True(double.IsFinite(v)));
         Assert.True(full[FusedMlp.LossSum] > 0);
@@ -109,8 +108,8 @@ public class FusedMlpTests
     {
         using var model = Model(6, 3, outputs);
         using var mlp = FusedMlp.Create(model, new FusedHead(outputs == 1 ? FusedLoss.SigmoidBinaryCrossEntropy : FusedLoss.SoftmaxCrossEntropy));
-        using var scope = DisposeScope.Enter();
-        var x = MakeBatch(3, 6, 2, DType.Float64, seed: 4).X;
+        using var scope = torch.NewDisposeScope();
+        var x = MakeBatch(3, 6, 2, ScalarType.Float64, seed: 4).X;
         var labels = Tensor.FromArray(new[] { 0, label, 1 });
         var limit = outputs == 1 ? 2 : outputs;
         AssertRefused(model, mlp, () => Step(mlp, x, labels), $"label {label} is outside [0, {limit})");
@@ -121,16 +120,16 @@ public class FusedMlpTests
     {
         using var model = Model(6, 3, 2);
         using var mlp = FusedMlp.Create(model, new FusedHead(FusedLoss.SoftmaxSquaredError));
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var labels = Tensor.FromArray(new long[] { 0, 1, 1, 0, 1 });
-        var good = MakeBatch(5, 6, 2, DType.Float64, seed: 4).X;
-        AssertRefused(model, mlp, () => Step(mlp, MakeBatch(5, 7, 2, DType.Float64, seed: 4).X, labels), "the input batch must be [batch, 6]");
-        AssertRefused(model, mlp, () => Step(mlp, good.To(DType.Float32), labels), "the input batch has dtype Float, expected Double");
-        AssertRefused(model, mlp, () => Step(mlp, MakeBatch(6, 5, 2, DType.Float64, seed: 4).X.T, labels), "the input batch must be contiguous");
-        AssertRefused(model, mlp, () => Step(mlp, good, labels.To(DType.Float64)), "the labels has dtype Double");
+        var good = MakeBatch(5, 6, 2, ScalarType.Float64, seed: 4).X;
+        AssertRefused(model, mlp, () => Step(mlp, MakeBatch(5, 7, 2, ScalarType.Float64, seed: 4).X, labels), "the input batch must be [batch, 6]");
+        AssertRefused(model, mlp, () => Step(mlp, good.To(ScalarType.Float32), labels), "the input batch has dtype Float, expected Double");
+        AssertRefused(model, mlp, () => Step(mlp, MakeBatch(6, 5, 2, ScalarType.Float64, seed: 4).X.T, labels), "the input batch must be contiguous");
+        AssertRefused(model, mlp, () => Step(mlp, good, labels.To(ScalarType.Float64)), "the labels has dtype Double");
         AssertRefused(model, mlp, () => Step(mlp, good, Tensor.FromArray(new long[] { 0, 1 })), "the labels must be [batch]");
-        AssertRefused(model, mlp, () => Step(mlp, Tensor.Zeros([0, 6], DType.Float64), Tensor.Zeros([0], DType.Int64)), "empty batch");
-        var wrongShape = model.Parameters().Select(p => Tensor.Zeros(p.Shape[..1], DType.Float64)).ToList();
+        AssertRefused(model, mlp, () => Step(mlp, Tensor.Zeros([0, 6], ScalarType.Float64), Tensor.Zeros([0], ScalarType.Int64)), "empty batch");
+        var wrongShape = model.parameters().Select(p => Tensor.Zeros(p.shape[..1], ScalarType.Float64)).ToList();
         AssertRefused(model, mlp, () => Step(mlp, good, labels, wrongShape), "a momentum buffer's shape differs from its parameter's");
         Assert.Throws<ArgumentException>(() => Step(mlp, good, labels, wrongShape.Take(2).ToList()));
     }
@@ -142,11 +141,11 @@ public class FusedMlpTests
         var e = Assert.Throws<TorchException>(() => FusedMlp.Create(binary, new FusedHead(FusedLoss.SoftmaxCrossEntropy)));
         Assert.Contains("softmax heads need at least 2 outputs", e.Message);
 
-        using var mixed = new Sequential(new Linear(6, 3, dtype: DType.Float64), new Sigmoid(), new Linear(3, 2, dtype: DType.Float32));
+        using var mixed = new Sequential(new Linear(6, 3, dtype: ScalarType.Float64), new Sigmoid(), new Linear(3, 2, dtype: ScalarType.Float32));
         var refused = Assert.Throws<NotSupportedException>(() => FusedMlp.Create(mixed, new FusedHead(FusedLoss.SoftmaxCrossEntropy)));
         Assert.Equal(FusedMlp.Unsupported(mixed), refused.Message);
         // Raw layers skip that check; the native side refuses them itself.
-        e = Assert.Throws<TorchException>(() => FusedMlp.Create(mixed.Parameters(), FusedActivation.Sigmoid, new FusedHead(FusedLoss.SoftmaxCrossEntropy)));
+        e = Assert.Throws<TorchException>(() => FusedMlp.Create(mixed.parameters(), FusedActivation.Sigmoid, new FusedHead(FusedLoss.SoftmaxCrossEntropy)));
         Assert.Contains("a weight has dtype Float, expected Double", e.Message);
 
         using var twoActivations = new Sequential(new Linear(6, 3), new Sigmoid(), new Linear(3, 3), new Tanh(), new Linear(3, 2));
@@ -158,19 +157,19 @@ public class FusedMlpTests
     public void TheStepUpdatesTheModelsCurrentParameterTensors()
     {
         // Module.To replaces every parameter tensor (here with a copy); the step must update the new ones.
-        using var model = Mlp([6, 3, 2], HiddenActivation.Relu, DType.Float32, seed: 6);
+        using var model = Mlp([6, 3, 2], HiddenActivation.Relu, ScalarType.Float32, seed: 6);
         using var mlp = FusedMlp.Create(model, new FusedHead(FusedLoss.SigmoidBinaryCrossEntropy));
-        var old = model.Parameters();
+        var old = model.parameters();
         model.To(Device.Cpu);
-        Assert.All(model.Parameters().Zip(old), p => Assert.NotSame(p.First, p.Second));
+        Assert.All(model.parameters().Zip(old), p => Assert.NotSame(p.First, p.Second));
         var before = Values(model);
-        using var scope = DisposeScope.Enter();
-        var batch = MakeBatch(5, 6, 2, DType.Float32, seed: 7);
+        using var scope = torch.NewDisposeScope();
+        var batch = MakeBatch(5, 6, 2, ScalarType.Float32, seed: 7);
         Step(mlp, batch.X, batch.Y);
         Assert.All(Values(model).Zip(before), p => Assert.NotEqual(p.Second, p.First));
 
-        model.To(Device.Cpu, DType.Float64);
-        var e = Assert.Throws<TorchException>(() => Step(mlp, batch.X.To(DType.Float64), batch.Y));
+        model.To(Device.Cpu, ScalarType.Float64);
+        var e = Assert.Throws<TorchException>(() => Step(mlp, batch.X.To(ScalarType.Float64), batch.Y));
         Assert.Contains("layer 0 no longer matches the fused step's layout", e.Message);
     }
 
@@ -193,7 +192,7 @@ public class FusedMlpTests
         "starts with an activation" => new Sequential(new Sigmoid(), new Linear(6, 2)),
         "two linear layers in a row" => new Sequential(new Linear(6, 3), new Linear(3, 2)),
         "empty" => new Sequential(),
-        "mixed dtypes" => new Sequential(new Linear(6, 3), new ReLU(), new Linear(3, 2, dtype: DType.Float64)),
+        "mixed dtypes" => new Sequential(new Linear(6, 3), new ReLU(), new Linear(3, 2, dtype: ScalarType.Float64)),
         _ => throw new ArgumentException(name),
     };
 
@@ -212,7 +211,7 @@ public class FusedMlpTests
     public void SupportedStructuresHaveNoReason(string widths)
     {
         foreach (var activation in Enum.GetValues<HiddenActivation>())
-            foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+            foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
             {
                 using var model = Mlp(Widths(widths), activation, dtype, seed: 1);
                 Assert.Null(FusedMlp.Unsupported(model));

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using TorchLoss.Heads;
 using TorchLoss.Models;
-using TorchLoss.Torch;
-using TorchLoss.Torch.NN;
-using TorchLoss.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 using TorchLoss.Training;
 using static TorchLoss.Tests.Training.FusedFixtures;
 
@@ -24,23 +23,23 @@ public class MemoryStabilityTests
     {
         const long boundBytes = 16L << 20;
         TorchRuntime.ManualSeed(3);
-        using var data = DisposeScope.Enter();
+        using var data = torch.NewDisposeScope();
         var x = Tensor.Randn([32, 32]);
         var y = Tensor.Randint(0, 10, [32]);
         using var model = new Sequential(new Linear(32, 64), new Sigmoid(), new Linear(64, 64), new Sigmoid(), new Linear(64, 10));
-        using var optimizer = new Sgd(model.Parameters(), 0.1, momentum: 0.9);
+        using var optimizer = new Sgd(model.parameters(), 0.1, momentum: 0.9);
 
         void Steps(int n)
         {
             for (var i = 0; i < n; i++)
             {
-                using var scope = DisposeScope.Enter();
-                var z = model.Forward(x).RetainGrad();
-                var loss = -z.LogSoftmax(1).Gather(1, y.Unsqueeze(1)).Mean();
-                optimizer.ZeroGrad();
-                loss.Backward();
-                _ = z.Grad!.Norm().Item();
-                optimizer.Step();
+                using var scope = torch.NewDisposeScope();
+                var z = model.forward(x).retain_grad();
+                var loss = -z.log_softmax(1).gather(1, y.unsqueeze(1)).mean();
+                optimizer.zero_grad();
+                loss.backward();
+                _ = z.Grad!.Norm().ToDouble();
+                optimizer.step();
             }
         }
 
@@ -61,18 +60,18 @@ public class MemoryStabilityTests
     public void FusedTrainingLoopMemoryDoesNotGrowAfterWarmUp()
     {
         const long boundBytes = 16L << 20;
-        using var data = DisposeScope.Enter();
-        var batches = new[] { MakeBatch(32, 32, 10, DType.Float32, seed: 1), MakeBatch(31, 32, 10, DType.Float32, seed: 2) };
-        using var model = Mlp([32, 64, 64, 10], HiddenActivation.Sigmoid, DType.Float32, seed: 3);
-        using var optimizer = new Sgd(model.Parameters(), 0.01, momentum: 0.9);
+        using var data = torch.NewDisposeScope();
+        var batches = new[] { MakeBatch(32, 32, 10, ScalarType.Float32, seed: 1), MakeBatch(31, 32, 10, ScalarType.Float32, seed: 2) };
+        using var model = Mlp([32, 64, 64, 10], HiddenActivation.Sigmoid, ScalarType.Float32, seed: 3);
+        using var optimizer = new Sgd(model.parameters(), 0.01, momentum: 0.9);
         using var statistics = new StepStatistics(Trainer.ParameterNames(model));
-        using var step = new FusedStep(model, HeadRegistry.Create("softmax-ce"), optimizer, statistics);
+        using var step = new FusedStep(model, HeadCatalog.Create("softmax-ce"), optimizer, statistics);
 
         void Steps(int n)
         {
             for (var i = 0; i < n; i++)
             {
-                using (DisposeScope.Enter()) step.Run(batches[i % 2]);
+                using (torch.NewDisposeScope()) step.Run(batches[i % 2]);
                 if (i % 100 == 99) statistics.Flush();
             }
         }

@@ -1,5 +1,5 @@
-using TorchLoss.Torch;
-using TorchLoss.Torch.NN;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Torch;
 
@@ -17,8 +17,8 @@ public class ModuleTests : IDisposable
     {
         TorchRuntime.ManualSeed(1);
         using var layer = new Linear(100, 200);
-        var w = layer.Weight.Detach().ToArray<float>();
-        var b = layer.Bias!.Detach().ToArray<float>();
+        var w = layer.Weight.detach().ToArray<float>();
+        var b = layer.Bias!.detach().ToArray<float>();
         Assert.All(w, v => Assert.InRange(v, -0.1f, 0.1f));
         Assert.All(b, v => Assert.InRange(v, -0.1f, 0.1f));
         Assert.True(w.Max() > 0.099 && w.Min() < -0.099, "weights should fill the whole interval");
@@ -29,11 +29,11 @@ public class ModuleTests : IDisposable
     [Fact]
     public void LinearComputesXWTransposePlusB()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         using var layer = new Linear(3, 2);
         var x = Tensor.Randn([5, 3]);
-        var expected = x.Matmul(layer.Weight.T) + layer.Bias!;
-        Assert.True(layer.Forward(x).AllClose(expected));
+        var expected = x.matmul(layer.Weight.T) + layer.Bias!;
+        Assert.True(layer.forward(x).allclose(expected));
     }
 
     [Fact]
@@ -54,8 +54,8 @@ public class ModuleTests : IDisposable
         TorchRuntime.ManualSeed(2);
         using var b = Mlp();
         b.Load(path);
-        foreach (var (pa, pb) in a.Parameters().Zip(b.Parameters()))
-            Assert.Equal(pa.Detach().ToArray<float>(), pb.Detach().ToArray<float>());
+        foreach (var (pa, pb) in a.parameters().Zip(b.parameters()))
+            Assert.Equal(pa.detach().ToArray<float>(), pb.detach().ToArray<float>());
         Assert.Empty(Directory.GetFiles(dir, "*.tmp-*"));
     }
 
@@ -67,7 +67,7 @@ public class ModuleTests : IDisposable
         model.Save(path);
         var bytes = File.ReadAllBytes(path);
 
-        var flipped = (byte[])bytes.Clone();
+        var flipped = (byte[])bytes.clone();
         flipped[bytes.Length / 2] ^= 0xFF;
         File.WriteAllBytes(path, flipped);
         Assert.Contains("checksum mismatch", Assert.Throws<InvalidDataException>(() => model.Load(path)).Message);
@@ -97,16 +97,16 @@ public class ModuleTests : IDisposable
     public void ToConvertsParametersAndKeepsThemTrainable()
     {
         using var model = Mlp();
-        model.To(Device.Cpu, DType.Float64);
-        Assert.All(model.Parameters(), p =>
+        model.To(Device.Cpu, ScalarType.Float64);
+        Assert.All(model.parameters(), p =>
         {
-            Assert.Equal(DType.Float64, p.DType);
+            Assert.Equal(ScalarType.Float64, p.dtype);
             Assert.True(p.RequiresGrad && p.IsLeaf);
         });
-        using var scope = DisposeScope.Enter();
-        model.Forward(Tensor.Randn([2, 4], DType.Float64)).Sum().Backward();
-        Assert.All(model.Parameters(), p => Assert.NotNull(p.Grad));
-        model.ZeroGrad();
-        Assert.All(model.Parameters(), p => Assert.Null(p.Grad));
+        using var scope = torch.NewDisposeScope();
+        model.forward(Tensor.Randn([2, 4], ScalarType.Float64)).Sum().backward();
+        Assert.All(model.parameters(), p => Assert.NotNull(p.Grad));
+        model.zero_grad();
+        Assert.All(model.parameters(), p => Assert.Null(p.Grad));
     }
 }

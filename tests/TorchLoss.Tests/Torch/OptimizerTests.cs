@@ -1,5 +1,5 @@
-using TorchLoss.Torch;
-using TorchLoss.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Torch;
 
@@ -11,18 +11,18 @@ public class OptimizerTests
 
     static double[] Run(Func<Tensor, Optimizer> create, int steps)
     {
-        using var scope = DisposeScope.Enter();
-        var p = Tensor.FromArray(new[] { 1.0, 2.0 }).RequiresGrad_();
+        using var scope = torch.NewDisposeScope();
+        var p = Tensor.FromArray(new[] { 1.0, 2.0 }).requires_grad_();
         var c = Tensor.FromArray(C);
         using var optimizer = create(p);
         for (var i = 0; i < steps; i++)
         {
-            optimizer.ZeroGrad();
-            (p * c).Sum().Backward();
-            optimizer.Step();
+            optimizer.zero_grad();
+            (p * c).Sum().backward();
+            optimizer.step();
         }
         Assert.Equal(steps, optimizer.StepCount);
-        return p.Detach().ToArray<double>();
+        return p.detach().ToArray<double>();
     }
 
     [Fact]
@@ -74,29 +74,29 @@ public class OptimizerTests
     [Fact]
     public void StateRoundTripsSoAResumedRunContinuesIdentically()
     {
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var c = Tensor.FromArray(C);
-        var p = Tensor.FromArray(new[] { 1.0, 2.0 }).RequiresGrad_();
+        var p = Tensor.FromArray(new[] { 1.0, 2.0 }).requires_grad_();
         using var first = new Adam([p], 0.1);
         void StepWith(Optimizer o, Tensor q)
         {
-            o.ZeroGrad();
-            (q * c).Sum().Backward();
+            o.zero_grad();
+            (q * c).Sum().backward();
             o.Step();
         }
         StepWith(first, p);
-        var q = p.Detach().Clone().RequiresGrad_();
+        var q = p.detach().clone().requires_grad_();
         using var resumed = new Adam([q], 0.1);
         resumed.LoadState(first.State().ToDictionary(s => s.Name, s => s.Value), first.StepCount);
         StepWith(first, p);
         StepWith(resumed, q);
-        TensorAssert.Close(p.Detach().ToArray<double>(), q, 0);
+        TensorAssert.Close(p.detach().ToArray<double>(), q, 0);
     }
 
     [Fact]
     public void InvalidSettingsAreRejected()
     {
-        using var p = Tensor.Zeros([1]).RequiresGrad_();
+        using var p = Tensor.Zeros([1]).requires_grad_();
         Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd([p], 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd([p], -1));
         Assert.Throws<ArgumentException>(() => new Sgd([p], 0.1, nesterov: true));

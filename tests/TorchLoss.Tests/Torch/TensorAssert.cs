@@ -1,4 +1,5 @@
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Torch;
 
@@ -6,7 +7,7 @@ internal static class TensorAssert
 {
     public static void Close(double[] expected, Tensor actual, double tolerance = 1e-6)
     {
-        using var asDouble = actual.To(DType.Float64);
+        using var asDouble = actual.To(ScalarType.Float64);
         var values = asDouble.ToArray<double>();
         Assert.Equal(expected.Length, values.Length);
         for (var i = 0; i < expected.Length; i++)
@@ -17,5 +18,5 @@ internal static class TensorAssert
     public static void Close(double expected, double actual, double tolerance = 1e-6) =>
         Assert.True(Math.Abs(expected - actual) <= tolerance, $"expected {expected}, got {actual} (tolerance {tolerance})");
 
-    public static void Shape(long[] expected, Tensor actual) => Assert.Equal(expected, actual.Shape);
+    public static void Shape(long[] expected, Tensor actual) => Assert.Equal(expected, actual.shape);
 }

@@ -1,4 +1,5 @@
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Torch;
 
@@ -8,10 +9,10 @@ public class TensorCreationTests
     public void ZerosOnesFullHaveShapeDtypeAndValues()
     {
         using var z = Tensor.Zeros([2, 3]);
-        using var o = Tensor.Ones([4], DType.Float64);
-        using var f = Tensor.Full([2, 2], 7, DType.Int64);
-        TensorAssert.Shape([2, 3], z);
-        Assert.Equal(DType.Float32, z.DType);
+        using var o = Tensor.Ones([4], ScalarType.Float64);
+        using var f = Tensor.Full([2, 2], 7, ScalarType.Int64);
+        TensorAssert.shape([2, 3], z);
+        Assert.Equal(ScalarType.Float32, z.dtype);
         Assert.Equal(Device.Cpu, z.Device);
         Assert.All(z.ToArray<float>(), v => Assert.Equal(0f, v));
         Assert.Equal([1.0, 1, 1, 1], o.ToArray<double>());
@@ -22,7 +23,7 @@ public class TensorCreationTests
     public void ArangeFollowsTorchSemantics()
     {
         using var a = Tensor.Arange(0, 5);
-        using var b = Tensor.Arange(1, 2, 0.25, DType.Float64);
+        using var b = Tensor.Arange(1, 2, 0.25, ScalarType.Float64);
         Assert.Equal([0L, 1, 2, 3, 4], a.ToArray<long>());
         Assert.Equal([1.0, 1.25, 1.5, 1.75], b.ToArray<double>());
     }
@@ -36,15 +37,15 @@ public class TensorCreationTests
         using var u = Tensor.FromArray(new byte[] { 0, 255 });
         using var b = Tensor.FromArray(new[] { true, false, true });
         using var i = Tensor.FromArray(new[] { int.MinValue, 9 });
-        TensorAssert.Shape([2, 3], f);
+        TensorAssert.shape([2, 3], f);
         Assert.Equal([1.5f, -2f, 3f, 4f, 5f, 6f], f.ToArray<float>());
         Assert.Equal([Math.PI, -1e300], d.ToArray<double>());
         Assert.Equal([long.MaxValue, -3L], l.ToArray<long>());
         Assert.Equal(new byte[] { 0, 255 }, u.ToArray<byte>());
         Assert.Equal([true, false, true], b.ToArray<bool>());
         Assert.Equal([int.MinValue, 9], i.ToArray<int>());
-        Assert.Equal([DType.Float32, DType.Float64, DType.Int64, DType.UInt8, DType.Bool, DType.Int32],
-            new[] { f, d, l, u, b, i }.Select(t => t.DType));
+        Assert.Equal([ScalarType.Float32, ScalarType.Float64, ScalarType.Int64, ScalarType.Byte, ScalarType.Bool, ScalarType.Int32],
+            new[] { f, d, l, u, b, i }.Select(t => t.dtype));
     }
 
     [Fact]
@@ -64,16 +65,16 @@ public class TensorCreationTests
     [Fact]
     public void ScalarTensorHasNoDimensionsAndOneItem()
     {
-        using var s = Tensor.Scalar(2.5, DType.Float64);
+        using var s = Tensor.Scalar(2.5, ScalarType.Float64);
         Assert.Equal(0, s.Dim);
-        Assert.Equal(2.5, s.Item());
+        Assert.Equal(2.5, s.ToDouble());
     }
 
     [Fact]
     public void ConversionBetweenDtypes()
     {
         using var f = Tensor.FromArray(new[] { 1.7f, -1.7f });
-        using var l = f.To(DType.Int64);
+        using var l = f.To(ScalarType.Int64);
         Assert.Equal([1L, -1L], l.ToArray<long>());
     }
 }
@@ -101,8 +102,8 @@ public class RandomTensorTests
     public void DistributionsHaveTheirRangesAndMoments()
     {
         TorchRuntime.ManualSeed(7);
-        using var u = Tensor.Rand([20000], DType.Float64);
-        using var n = Tensor.Randn([20000], DType.Float64);
+        using var u = Tensor.Rand([20000], ScalarType.Float64);
+        using var n = Tensor.Randn([20000], ScalarType.Float64);
         using var r = Tensor.Randint(-3, 3, [20000]);
         using var p = Tensor.Randperm(1000);
         var uv = u.ToArray<double>();

@@ -1,9 +1,8 @@
 using TorchLoss.Data;
 using TorchLoss.Heads;
 using TorchLoss.Models;
-using TorchLoss.Torch;
-using TorchLoss.Torch.NN;
-using TorchLoss.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 using TorchLoss.Training;
 
 namespace TorchLoss.Tests.Training;
@@ -39,7 +38,7 @@ internal static class FusedFixtures
 
     /// <summary>Linear layers of <paramref name="widths"/> with <paramref name="activation"/> between them, weights uniform on
     /// ±scale/sqrt(in), biases on ±1/sqrt(in), the last layer's biases shifted by <paramref name="outputBias"/>.</summary>
-    public static Sequential Mlp(IReadOnlyList<int> widths, HiddenActivation activation, DType dtype, int seed, double weightScale = 1,
+    public static Sequential Mlp(IReadOnlyList<int> widths, HiddenActivation activation, ScalarType dtype, int seed, double weightScale = 1,
         double outputBias = 0)
     {
         var model = new Sequential();
@@ -50,24 +49,24 @@ internal static class FusedFixtures
         }
         var random = new Random(seed);
         var named = model.NamedParameters().ToList();
-        using var scope = DisposeScope.Enter();
+        using var scope = torch.NewDisposeScope();
         var values = new Dictionary<string, Tensor>();
         for (var i = 0; i < named.Count; i++)
         {
             var (name, p) = named[i];
             var isWeight = p.Dim == 2;
-            var fanIn = isWeight ? p.Size(1) : named[i - 1].Value.Size(1);
+            var fanIn = isWeight ? p.size(1) : named[i - 1].Value.size(1);
             var bound = (isWeight ? weightScale : 1) / Math.Sqrt(fanIn);
             var shift = i == named.Count - 1 ? outputBias : 0;
-            var data = Enumerable.Range(0, (int)p.NumEl).Select(_ => (random.NextDouble() * 2 - 1) * bound + shift).ToArray();
-            values[name] = Tensor.FromArray(data, p.Shape);
+            var data = Enumerable.Range(0, (int)p.numel()).Select(_ => (random.NextDouble() * 2 - 1) * bound + shift).ToArray();
+            values[name] = Tensor.FromArray(data, p.shape);
         }
         model.LoadParameters(values);
         return model;
     }
 
     /// <summary>Inputs uniform on [-1, 1] and labels uniform on [0, labelLimit).</summary>
-    public static Batch MakeBatch(int size, int inputs, int labelLimit, DType dtype, int seed)
+    public static Batch MakeBatch(int size, int inputs, int labelLimit, ScalarType dtype, int seed)
     {
         var random = new Random(seed);
         var x = Enumerable.Range(0, size * inputs).Select(_ => random.NextDouble() * 2 - 1).ToArray();
@@ -85,25 +84,25 @@ internal static class FusedFixtures
         Func<int, Batch> batch, int steps, bool fullStatistics = true)
     {
         using var model = build();
-        using var optimizer = sgd.Create(model.Parameters(), learningRate);
+        using var optimizer = sgd.Create(model.parameters(), learningRate);
         using var statistics = new StepStatistics(Trainer.ParameterNames(model), fullStatistics);
         using (var step = TrainingEngines.Create(engine, model, head, optimizer, statistics))
         {
             Assert.Equal(engine, step.Engine);
             for (var s = 0; s < steps; s++)
-                using (DisposeScope.Enter())
+                using (torch.NewDisposeScope())
                     step.Run(batch(s));
         }
         Assert.Equal(steps, optimizer.StepCount);
         return new TrainedState(Values(model), statistics.Flush());
     }
 
-    public static double[][] Values(Module model) => model.Parameters().Select(Values).ToArray();
+    public static double[][] Values(Module model) => model.parameters().Select(Values).ToArray();
 
     public static double[] Values(Tensor t)
     {
-        using var detached = t.Detach();
-        using var asDouble = detached.To(DType.Float64);
+        using var detached = t.detach();
+        using var asDouble = detached.To(ScalarType.Float64);
         return asDouble.ToArray<double>();
     }
 

@@ -1,9 +1,8 @@
 using TorchLoss.Data;
 using TorchLoss.Heads;
 using TorchLoss.Models;
-using TorchLoss.Torch;
-using TorchLoss.Torch.NN;
-using TorchLoss.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 using TorchLoss.Training;
 using static TorchLoss.Tests.Training.FusedFixtures;
 
@@ -16,14 +15,14 @@ namespace TorchLoss.Tests.Training;
 public class FusedMomentumTests
 {
     static readonly int[] Widths = [6, 4, 3];
-    static readonly OutputHead Head = HeadRegistry.Create("softmax-mse");
+    static readonly OutputHead Head = HeadCatalog.Create("softmax-mse");
     const double LearningRate = 0.4;
 
-    static Sequential Build() => Mlp(Widths, HiddenActivation.Tanh, DType.Float64, seed: 21);
+    static Sequential Build() => Mlp(Widths, HiddenActivation.Tanh, ScalarType.Float64, seed: 21);
 
-    static Sgd Optimizer(Sequential model) => new(model.Parameters(), LearningRate, momentum: 0.9, dampening: 0.3, weightDecay: 0.02);
+    static Sgd Optimizer(Sequential model) => new(model.parameters(), LearningRate, momentum: 0.9, dampening: 0.3, weightDecay: 0.02);
 
-    static Batch BatchAt(int step) => MakeBatch(8, Widths[0], Widths[^1], DType.Float64, seed: 300 + step);
+    static Batch BatchAt(int step) => MakeBatch(8, Widths[0], Widths[^1], ScalarType.Float64, seed: 300 + step);
 
     /// <summary>A model and optimizer trained by one engine, step by step.</summary>
     sealed class Run : IDisposable
@@ -47,7 +46,7 @@ public class FusedMomentumTests
         public void Steps(int first, int count)
         {
             for (var s = first; s < first + count; s++)
-                using (DisposeScope.Enter())
+                using (torch.NewDisposeScope())
                     step.Run(BatchAt(s));
         }
 
@@ -144,7 +143,7 @@ public class FusedMomentumTests
     {
         using var reference = Start(TrainingEngine.Autograd);
         using var fused = Start(TrainingEngine.Fused);
-        using (DisposeScope.Enter())
+        using (torch.NewDisposeScope())
         {
             var bad = BatchAt(0);
             var labels = Tensor.FromArray(new long[] { 0, 1, 2, 3, 0, 1, 2, 0 });
@@ -163,7 +162,7 @@ public class FusedMomentumTests
     public void MomentumForSomeParametersOnlyIsRefused()
     {
         using var fused = Start(TrainingEngine.Fused);
-        using (var buffer = Tensor.Zeros(fused.Model.Parameters()[0].Shape, DType.Float64))
+        using (var buffer = Tensor.Zeros(fused.Model.parameters()[0].shape, ScalarType.Float64))
             fused.Sgd.LoadState(new Dictionary<string, Tensor> { ["momentum.0"] = buffer }, 1);
         var e = Assert.Throws<InvalidOperationException>(() => fused.Steps(0, 1));
         Assert.Contains("some parameters have momentum and some do not", e.Message);

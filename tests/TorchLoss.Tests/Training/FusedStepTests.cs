@@ -1,9 +1,9 @@
 using TorchLoss.Data;
 using TorchLoss.Heads;
 using TorchLoss.Models;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using TorchLoss.Tests.Torch;
-using TorchLoss.Torch.NN;
 using TorchLoss.Training;
 using static TorchLoss.Tests.Training.FusedFixtures;
 
@@ -21,16 +21,16 @@ public class FusedStepTests
     /// <summary>Every head in the registry, with both squared-error reductions where the head has them.</summary>
     internal static IEnumerable<(string Head, SquaredErrorReduction Reduction)> Heads()
     {
-        foreach (var name in HeadRegistry.Names)
+        foreach (var name in HeadCatalog.Names)
         {
             yield return (name, SquaredErrorReduction.HalfSum);
-            if (HeadRegistry.Create(name) is SoftmaxSquaredErrorHead or SigmoidSquaredErrorHead or LogitSquaredErrorHead)
+            if (HeadCatalog.Create(name) is SoftmaxSquaredErrorHead or SigmoidSquaredErrorHead or LogitSquaredErrorHead)
                 yield return (name, SquaredErrorReduction.MeanOverClasses);
         }
     }
 
     static OutputHead Head(string name, SquaredErrorReduction reduction) =>
-        HeadRegistry.Create(name, new HeadOptions(reduction, TrueClassWeight: 3, TrueClassTarget: 2));
+        HeadCatalog.Create(name, new HeadOptions(reduction, TrueClassWeight: 3, TrueClassTarget: 2));
 
     public static TheoryData<string, SquaredErrorReduction, HiddenActivation, string> OneHiddenLayer()
     {
@@ -110,8 +110,8 @@ public class FusedStepTests
         // Binary logit-mse predicts 1 above M/2 = 1: centre the logits there so that both predictions occur.
         var outputBias = outputs == 1 && head is LogitSquaredErrorHead ? 1.0 : 0;
         var sgd = SgdCase.All[sgdName];
-        Sequential Build() => Mlp(widths, activation, DType.Float64, seed: 17, weightScale, outputBias);
-        Batch BatchAt(int step) => MakeBatch(7 + step, widths[0], LabelLimit(outputs), DType.Float64, seed: 100 + step);
+        Sequential Build() => Mlp(widths, activation, ScalarType.Float64, seed: 17, weightScale, outputBias);
+        Batch BatchAt(int step) => MakeBatch(7 + step, widths[0], LabelLimit(outputs), ScalarType.Float64, seed: 100 + step);
 
         var autograd = Train(TrainingEngine.Autograd, Build, head, sgd, LearningRate, BatchAt, Steps);
         var fused = Train(TrainingEngine.Fused, Build, head, sgd, LearningRate, BatchAt, Steps);
@@ -133,8 +133,8 @@ public class FusedStepTests
     public void ABinaryLogitSquaredErrorModelPredictsOneAboveHalfTheTarget()
     {
         // z = x exactly (weight 1, bias 0) with M = 2: z > 1 predicts 1.
-        using var scope = DisposeScope.Enter();
-        using var model = new Sequential(new Linear(1, 1, dtype: DType.Float64));
+        using var scope = torch.NewDisposeScope();
+        using var model = new Sequential(new Linear(1, 1, dtype: ScalarType.Float64));
         model.LoadParameters(new Dictionary<string, Tensor>
         {
             ["0.weight"] = Tensor.FromArray(new[] { 1.0 }, [1, 1]), ["0.bias"] = Tensor.FromArray(new[] { 0.0 }),
@@ -143,7 +143,7 @@ public class FusedStepTests
         // Predictions 0, 0, 1, 1, 1, 0: right for all but example 4 (a boundary at 0 would get examples 0, 1 and 4 wrong).
         foreach (var engine in new[] { TrainingEngine.Autograd, TrainingEngine.Fused })
         {
-            using var optimizer = new TorchLoss.Torch.Optim.Sgd(model.Parameters(), 1e-9);
+            using var optimizer = new TorchLoss.Torch.Optim.Sgd(model.parameters(), 1e-9);
             using var statistics = new StepStatistics(Trainer.ParameterNames(model));
             using var step = TrainingEngines.Create(engine, model, Head("logit-mse", SquaredErrorReduction.HalfSum), optimizer, statistics);
             step.Run(batch);
@@ -164,8 +164,8 @@ public class FusedStepTests
         var head = Head(headName, SquaredErrorReduction.HalfSum);
         int[] widths = [20, 16, 16, 10];
         var sgd = SgdCase.All["momentum"];
-        Sequential Build() => Mlp(widths, activation, DType.Float32, seed: 5);
-        Batch BatchAt(int step) => MakeBatch(32, widths[0], 10, DType.Float32, seed: 200 + step);
+        Sequential Build() => Mlp(widths, activation, ScalarType.Float32, seed: 5);
+        Batch BatchAt(int step) => MakeBatch(32, widths[0], 10, ScalarType.Float32, seed: 200 + step);
         var autograd = Train(TrainingEngine.Autograd, Build, head, sgd, 0.1, BatchAt, steps: 5);
         var fused = Train(TrainingEngine.Fused, Build, head, sgd, 0.1, BatchAt, steps: 5);
         using (var initial = Build()) AssertMoved(Values(initial), autograd.Parameters, headName);
@@ -180,8 +180,8 @@ public class FusedStepTests
     {
         var head = Head("softmax-ce", SquaredErrorReduction.HalfSum);
         int[] widths = [6, 3, 4];
-        Sequential Build() => Mlp(widths, HiddenActivation.Tanh, DType.Float64, seed: 3);
-        Batch BatchAt(int step) => MakeBatch(9, 6, 4, DType.Float64, seed: step);
+        Sequential Build() => Mlp(widths, HiddenActivation.Tanh, ScalarType.Float64, seed: 3);
+        Batch BatchAt(int step) => MakeBatch(9, 6, 4, ScalarType.Float64, seed: step);
         var full = Train(TrainingEngine.Autograd, Build, head, SgdCase.All["momentum"], LearningRate, BatchAt, Steps);
         var light = Train(TrainingEngine.Fused, Build, head, SgdCase.All["momentum"], LearningRate, BatchAt, Steps, fullStatistics: false);
         AssertSameParameters(full.Parameters, light.Parameters, 1e-10, "without statistics");
@@ -207,7 +207,7 @@ public class FusedStepThreadTests
             {
                 // Two output units: with 3 threads one thread's block of output units is empty; one output: two are.
                 data.Add(head, reduction, activation, 2, 9);
-                if (HeadRegistry.Create(head).MinOutputs == 1) data.Add(head, reduction, activation, 1, 9);
+                if (HeadCatalog.Create(head).MinOutputs == 1) data.Add(head, reduction, activation, 1, 9);
             }
         // Fewer examples than threads.
         data.Add("softmax-ce", SquaredErrorReduction.HalfSum, HiddenActivation.Sigmoid, 2, 2);
@@ -220,9 +220,9 @@ public class FusedStepThreadTests
         int outputs, int batchSize)
     {
         int[] widths = [6, 5, 3, outputs];
-        var head = HeadRegistry.Create(headName, new HeadOptions(reduction, TrueClassWeight: 3, TrueClassTarget: 2));
-        Sequential Build() => Mlp(widths, activation, DType.Float64, seed: 8);
-        Batch BatchAt(int step) => MakeBatch(batchSize, 6, 2, DType.Float64, seed: 50 + step);
+        var head = HeadCatalog.Create(headName, new HeadOptions(reduction, TrueClassWeight: 3, TrueClassTarget: 2));
+        Sequential Build() => Mlp(widths, activation, ScalarType.Float64, seed: 8);
+        Batch BatchAt(int step) => MakeBatch(batchSize, 6, 2, ScalarType.Float64, seed: 50 + step);
         var sgd = SgdCase.All["dampening+decay"];
         var before = TorchRuntime.Threads;
         try

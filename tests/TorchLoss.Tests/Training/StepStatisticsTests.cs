@@ -1,8 +1,7 @@
 using TorchLoss.Heads;
 using TorchLoss.Models;
-using TorchLoss.Torch;
-using TorchLoss.Torch.NN;
-using TorchLoss.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 using TorchLoss.Training;
 using static TorchLoss.Tests.Training.FusedFixtures;
 
@@ -66,14 +65,14 @@ public class StepStatisticsTests
     [InlineData(TrainingEngine.Fused, TrainingEngine.Autograd)]
     public void DeviceAndHostRecordsCannotBeMixedInOneInterval(TrainingEngine first, TrainingEngine second)
     {
-        using var model = Mlp([6, 3, 4], HiddenActivation.Sigmoid, DType.Float64, seed: 4);
-        var head = HeadRegistry.Create("softmax-ce");
-        using var sgd = new Sgd(model.Parameters(), 0.1);
+        using var model = Mlp([6, 3, 4], HiddenActivation.Sigmoid, ScalarType.Float64, seed: 4);
+        var head = HeadCatalog.Create("softmax-ce");
+        using var sgd = new Sgd(model.parameters(), 0.1);
         using var statistics = new StepStatistics(Trainer.ParameterNames(model));
         using var a = TrainingEngines.Create(first, model, head, sgd, statistics);
         using var b = TrainingEngines.Create(second, model, head, sgd, statistics);
-        using var scope = DisposeScope.Enter();
-        var batch = MakeBatch(5, 6, 4, DType.Float64, seed: 1);
+        using var scope = torch.NewDisposeScope();
+        var batch = MakeBatch(5, 6, 4, ScalarType.Float64, seed: 1);
         a.Run(batch);
         var e = Assert.Throws<InvalidOperationException>(() => b.Run(batch));
         Assert.Contains("cannot be mixed", e.Message);

@@ -1,5 +1,6 @@
 using TorchLoss.Data;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Training;
 

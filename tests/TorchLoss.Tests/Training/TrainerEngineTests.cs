@@ -1,5 +1,6 @@
 using TorchLoss.Reporting;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using TorchLoss.Training;
 
 namespace TorchLoss.Tests.Training;

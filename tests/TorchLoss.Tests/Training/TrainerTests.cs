@@ -1,5 +1,6 @@
 using TorchLoss.Reporting;
-using TorchLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using TorchLoss.Training;
 
 namespace TorchLoss.Tests.Training;
@@ -59,7 +60,7 @@ public class TrainerTests : IDisposable
         Assert.Equal(11UL, config.Config.Seed);
         Assert.Equal(TorchRuntime.Version, config.Environment.LibtorchVersion);
         Assert.Equal("cpu", config.Environment.Device);
-        Assert.Equal(TorchLoss.Heads.HeadRegistry.Create("softmax-ce").Convention, config.Environment.LossConvention);
+        Assert.Equal(TorchLoss.Heads.HeadCatalog.Create("softmax-ce").Convention, config.Environment.LossConvention);
 
         var records = MetricsLog.Read(run.Path);
         var epochs = records.Where(r => r.Kind == MetricRecord.EpochKind).ToList();
@@ -82,19 +83,19 @@ public class TrainerTests : IDisposable
 
         TorchRuntime.ManualSeed(config.Seed);
         using var model = TorchLoss.Models.ModelSpec.Parse(config.Model).Build(data.Features, data.ClassCount, Device.Cpu);
-        using var scope = DisposeScope.Enter();
-        var head = TorchLoss.Heads.HeadRegistry.Create(config.Head);
-        var logits = model.Forward(data.Train.X).RetainGrad();
-        var targets = head.Targets(data.Train.Y, logits.Size(1), DType.Float32);
-        head.Loss(logits, targets).Backward();
+        using var scope = torch.NewDisposeScope();
+        var head = TorchLoss.Heads.HeadCatalog.Create(config.Head);
+        var logits = model.forward(data.Train.X).retain_grad();
+        var targets = head.Targets(data.Train.Y, logits.size(1), ScalarType.Float32);
+        head.Loss(logits, targets).backward();
         var names = Trainer.ParameterNames(model);
-        foreach (var (name, parameter) in names.Zip(model.Parameters()))
+        foreach (var (name, parameter) in names.Zip(model.parameters()))
         {
-            var expected = parameter.Grad!.Norm().Item();
+            var expected = parameter.Grad!.Norm().ToDouble();
             Assert.Equal(expected, logged[$"grad_norm_mean/{name}"], 5);
             Assert.Equal(expected, logged[$"grad_norm_max/{name}"], 5);
         }
-        var perExample = (logits.Grad! * 100).Norm(2, [1]).Mean().Item();
+        var perExample = (logits.Grad! * 100).Norm(2, [1]).mean().ToDouble();
         Assert.Equal(perExample, logged["output_grad_norm"], 5);
     }
 

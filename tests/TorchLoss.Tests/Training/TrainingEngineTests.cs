@@ -1,9 +1,8 @@
 using TorchLoss.Heads;
 using TorchLoss.Models;
 using TorchLoss.Tests.Torch;
-using TorchLoss.Torch;
-using TorchLoss.Torch.NN;
-using TorchLoss.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 using TorchLoss.Training;
 using static TorchLoss.Tests.Training.FusedFixtures;
 
@@ -13,7 +12,7 @@ namespace TorchLoss.Tests.Training;
 /// fused step where it cannot run is a FormatException that says why.</summary>
 public class TrainingEngineTests
 {
-    static readonly OutputHead Head = HeadRegistry.Create("softmax-ce");
+    static readonly OutputHead Head = HeadCatalog.Create("softmax-ce");
 
     [Theory]
     [InlineData("auto", TrainingEngine.Auto)]
@@ -35,8 +34,8 @@ public class TrainingEngineTests
     [Fact]
     public void SgdOnASupportedModelRunsFusedUnlessAutogradIsAsked()
     {
-        using var model = Mlp([6, 3, 4], HiddenActivation.Relu, DType.Float32, seed: 1);
-        using var sgd = new Sgd(model.Parameters(), 0.1, momentum: 0.9);
+        using var model = Mlp([6, 3, 4], HiddenActivation.Relu, ScalarType.Float32, seed: 1);
+        using var sgd = new Sgd(model.parameters(), 0.1, momentum: 0.9);
         Assert.Equal((TrainingEngine.Fused, (string?)null), TrainingEngines.Resolve(TrainingEngine.Auto, model, Head, sgd));
         Assert.Equal((TrainingEngine.Fused, (string?)null), TrainingEngines.Resolve(TrainingEngine.Fused, model, Head, sgd));
         Assert.Equal((TrainingEngine.Autograd, (string?)null), TrainingEngines.Resolve(TrainingEngine.Autograd, model, Head, sgd));
@@ -49,8 +48,8 @@ public class TrainingEngineTests
     [Fact]
     public void AdamFallsBackToAutogradUnderAutoAndIsRefusedUnderFused()
     {
-        using var model = Mlp([6, 3, 4], HiddenActivation.Sigmoid, DType.Float32, seed: 1);
-        using var adam = new Adam(model.Parameters(), 0.01);
+        using var model = Mlp([6, 3, 4], HiddenActivation.Sigmoid, ScalarType.Float32, seed: 1);
+        using var adam = new Adam(model.parameters(), 0.01);
         var (engine, reason) = TrainingEngines.Resolve(TrainingEngine.Auto, model, Head, adam);
         Assert.Equal(TrainingEngine.Autograd, engine);
         Assert.Equal("the fused step implements SGD only", reason);
@@ -64,7 +63,7 @@ public class TrainingEngineTests
     public void AnUnsupportedModelFallsBackUnderAutoAndIsRefusedNamingTheReasonUnderFused(string name, string reason)
     {
         using var model = FusedMlpTests.Unsupported(name);
-        using var sgd = new Sgd(model.Parameters().DefaultIfEmpty(Tensor.Zeros([1]).RequiresGrad_()).ToList(), 0.1);
+        using var sgd = new Sgd(model.parameters().DefaultIfEmpty(Tensor.Zeros([1]).requires_grad_()).ToList(), 0.1);
         var (engine, fallback) = TrainingEngines.Resolve(TrainingEngine.Auto, model, Head, sgd);
         Assert.Equal(TrainingEngine.Autograd, engine);
         Assert.Contains(reason, fallback);
@@ -76,8 +75,8 @@ public class TrainingEngineTests
     [Fact]
     public void AHeadWithoutAFusedFormFallsBack()
     {
-        using var model = Mlp([6, 3, 4], HiddenActivation.Sigmoid, DType.Float32, seed: 1);
-        using var sgd = new Sgd(model.Parameters(), 0.1);
+        using var model = Mlp([6, 3, 4], HiddenActivation.Sigmoid, ScalarType.Float32, seed: 1);
+        using var sgd = new Sgd(model.parameters(), 0.1);
         var head = new IdentitySquaredErrorHead();
         Assert.Equal((TrainingEngine.Autograd, "head identity-test has no fused form"), TrainingEngines.Resolve(TrainingEngine.Auto, model, head, sgd));
         var e = Assert.Throws<FormatException>(() => TrainingEngines.Resolve(TrainingEngine.Fused, model, head, sgd));
@@ -89,20 +88,20 @@ public class TrainingEngineTests
     [Fact]
     public void EveryRegisteredHeadHasAFusedForm()
     {
-        foreach (var name in HeadRegistry.Names)
+        foreach (var name in HeadCatalog.Names)
         {
-            Assert.NotNull(HeadRegistry.Create(name).Fused(4));
-            if (HeadRegistry.Create(name).MinOutputs == 1) Assert.NotNull(HeadRegistry.Create(name).Fused(1));
+            Assert.NotNull(HeadCatalog.Create(name).Fused(4));
+            if (HeadCatalog.Create(name).MinOutputs == 1) Assert.NotNull(HeadCatalog.Create(name).Fused(1));
         }
     }
 
     [Fact]
     public void FusedHeadsCarryTheReductionAndTheLogitTargets()
     {
-        var mean = HeadRegistry.Create("logit-mse", new HeadOptions(SquaredErrorReduction.MeanOverClasses, TrueClassWeight: 3, TrueClassTarget: 2)).Fused(4)!;
+        var mean = HeadCatalog.Create("logit-mse", new HeadOptions(SquaredErrorReduction.MeanOverClasses, TrueClassWeight: 3, TrueClassTarget: 2)).Fused(4)!;
         Assert.Equal((0.25, 3.0, 2.0), (mean.SquaredErrorScale, mean.TrueClassWeight, mean.TrueClassTarget));
-        Assert.Equal(0.5, HeadRegistry.Create("sigmoid-mse").Fused(4)!.SquaredErrorScale);
-        Assert.Equal(0.2, HeadRegistry.Create("softmax-mse", new HeadOptions(SquaredErrorReduction.MeanOverClasses)).Fused(5)!.SquaredErrorScale, 15);
+        Assert.Equal(0.5, HeadCatalog.Create("sigmoid-mse").Fused(4)!.SquaredErrorScale);
+        Assert.Equal(0.2, HeadCatalog.Create("softmax-mse", new HeadOptions(SquaredErrorReduction.MeanOverClasses)).Fused(5)!.SquaredErrorScale, 15);
     }
 
     [Fact]
@@ -133,7 +132,7 @@ public class TrainingEngineTests
         public override string Name => "identity-test";
         public override string Description => "test head";
         public override Tensor Activate(Tensor logits) => logits.Alias();
-        public override Tensor ExampleLoss(Tensor logits, Tensor targets) => (logits - targets).Square().Sum(1);
+        public override Tensor ExampleLoss(Tensor logits, Tensor targets) => (logits - targets).square().sum(1);
         public override Tensor LogitGradient(Tensor logits, Tensor targets) => (logits - targets) * 2;
     }
 }

@@ -1,0 +1,44 @@
+using System.Runtime.InteropServices;
+
+namespace TorchLoss.Runtime;
+
+/// <summary>
+/// The BLAS inside TorchSharp's libtorch: libtorch_cpu embeds oneMKL and exports the Fortran sgemm_/dgemm_.
+/// Those symbols are not visible through dlsym(RTLD_DEFAULT) inside .NET, so they are looked up in libtorch_cpu itself.
+/// </summary>
+public static class Blas
+{
+    static readonly Lazy<nint> LibTorchCpu = new(() =>
+    {
+        TorchRuntime.Initialize();
+        _ = TorchSharp.torch.get_num_threads(); // loads libtorch
+        foreach (var name in new[] { "libtorch_cpu.so", "libtorch_cpu.dylib", "torch_cpu.dll" })
+            if (NativeLibrary.TryLoad(name, typeof(TorchSharp.torch).Assembly, DllImportSearchPath.SafeDirectories | DllImportSearchPath.AssemblyDirectory, out var h))
+                return h;
+        return 0;
+    });
+
+    /// <summary>The address of an exported libtorch_cpu symbol, or 0.</summary>
+    public static nint Export(string symbol) =>
+        LibTorchCpu.Value != 0 && NativeLibrary.TryGetExport(LibTorchCpu.Value, symbol, out var p) ? p : 0;
+
+    /// <summary>Fortran sgemm_ (column-major), or 0 when libtorch does not export it.</summary>
+    public static nint Sgemm => Export("sgemm_");
+
+    /// <summary>Fortran dgemm_ (column-major), or 0 when libtorch does not export it.</summary>
+    public static nint Dgemm => Export("dgemm_");
+
+    /// <summary>"oneMKL 2024.2 (in libtorch_cpu)" or what is known.</summary>
+    public static unsafe string Describe()
+    {
+        var version = Export("mkl_get_version_string");
+        if (version != 0)
+        {
+            var buffer = new byte[256];
+            fixed (byte* b = buffer) ((delegate* unmanaged<byte*, int, void>)version)(b, buffer.Length);
+            var text = System.Text.Encoding.ASCII.GetString(buffer).TrimEnd('\0', ' ');
+            return $"{text} (in libtorch_cpu)";
+        }
+        return Sgemm != 0 ? "sgemm_ exported by libtorch_cpu" : "libtorch's internal BLAS (no exported sgemm_)";
+    }
+}

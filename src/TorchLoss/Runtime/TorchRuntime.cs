@@ -1,0 +1,135 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TorchLoss.Runtime;
+
+/// <summary>
+/// Process-wide TorchSharp settings: what native code must see before libtorch starts, versions, seeding, threads and
+/// CUDA. Call <see cref="Initialize"/> before the first TorchSharp call (the CLI does so first thing); the library's
+/// entry points call it too, which is harmless when TorchSharp is already running.
+/// </summary>
+public static class TorchRuntime
+{
+    static readonly object Gate = new();
+    static bool initialized;
+    static int? interopThreads;
+
+    /// <summary>
+    /// Sets OMP_WAIT_POLICY=PASSIVE through libc unless the user set it: libtorch's OpenMP threads otherwise spin
+    /// between parallel regions, and on a loaded 2-core machine two spinning threads ran 5-20x slower than one.
+    /// .NET's Environment.SetEnvironmentVariable does not reach native getenv, so this goes through setenv, and it
+    /// only takes effect if it happens before libtorch's OpenMP runtime starts.
+    /// </summary>
+    public static void Initialize()
+    {
+        lock (Gate)
+        {
+            if (initialized) return;
+            initialized = true;
+            if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
+            {
+                if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null) SetNativeEnvironment("OMP_WAIT_POLICY", "PASSIVE");
+            }
+        }
+    }
+
+    /// <summary>The value native code sees for an environment variable (libc getenv).</summary>
+    public static string? NativeEnvironment(string name)
+    {
+        if (!(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())) return Environment.GetEnvironmentVariable(name);
+        var p = getenv(name);
+        return p == 0 ? null : Marshal.PtrToStringUTF8(p);
+    }
+
+    static void SetNativeEnvironment(string name, string value)
+    {
+        if (setenv(name, value, 0) != 0) throw new InvalidOperationException($"setenv({name}) failed");
+    }
+
+    [DllImport("libc", EntryPoint = "setenv", CharSet = CharSet.Ansi)]
+    static extern int setenv(string name, string value, int overwrite);
+
+    [DllImport("libc", EntryPoint = "getenv", CharSet = CharSet.Ansi)]
+    static extern nint getenv(string name);
+
+    /// <summary>TorchSharp's version, e.g. "0.107.0".</summary>
+    public static string TorchSharpVersion =>
+        typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? typeof(torch).Assembly.GetName().Version?.ToString(3) ?? "unknown";
+
+    /// <summary>The libtorch version TorchSharp runs on, e.g. "2.10.0".</summary>
+    public static string LibTorchVersion
+    {
+        get
+        {
+            Initialize();
+            var v = torch.__version__;
+            return Version.TryParse(v, out var parsed) ? parsed.ToString(3) : v;
+        }
+    }
+
+    /// <summary>"TorchSharp 0.107.0 (libtorch 2.10.0)".</summary>
+    public static string Version => $"TorchSharp {TorchSharpVersion} (libtorch {LibTorchVersion})";
+
+    /// <summary>The BLAS libtorch's CPU kernels call.</summary>
+    public static string BlasName => Blas.Describe();
+
+    /// <summary>Whether this TorchSharp backend sees a CUDA device (false with TorchSharp-cpu).</summary>
+    public static bool CudaIsAvailable
+    {
+        get { Initialize(); return torch.cuda.is_available(); }
+    }
+
+    public static int CudaDeviceCount
+    {
+        get { Initialize(); return CudaIsAvailable ? torch.cuda.device_count() : 0; }
+    }
+
+    /// <summary>Waits for all queued work on the CUDA devices (nothing without CUDA).</summary>
+    public static void CudaSynchronize()
+    {
+        if (CudaIsAvailable) torch.cuda.synchronize();
+    }
+
+    /// <summary>Seeds libtorch's generators (CPU and every CUDA device): same seed, same numbers as PyTorch on CPU.</summary>
+    public static void ManualSeed(ulong seed)
+    {
+        Initialize();
+        torch.manual_seed(unchecked((long)seed));
+    }
+
+    /// <summary>libtorch's intra-op thread count (OpenMP threads, which also drive MKL's BLAS).</summary>
+    public static int Threads
+    {
+        get { Initialize(); return torch.get_num_threads(); }
+        set
+        {
+            if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), value, "thread count must be at least 1");
+            Initialize();
+            torch.set_num_threads(value);
+        }
+    }
+
+    /// <summary>libtorch's inter-op thread count, or null when this process has not set it. libtorch accepts one
+    /// setting per process and aborts the process on a second: a different second value is refused here instead.</summary>
+    public static int? InteropThreads
+    {
+        get { lock (Gate) return interopThreads; }
+        set
+        {
+            if (value is not { } n) return;
+            if (n < 1) throw new ArgumentOutOfRangeException(nameof(value), n, "thread count must be at least 1");
+            lock (Gate)
+            {
+                if (interopThreads == n) return;
+                if (interopThreads is { } set)
+                    throw new InvalidOperationException($"the inter-op thread count is already {set}: libtorch allows setting it once per process");
+                Initialize();
+                torch.set_num_interop_threads(n);
+                interopThreads = n;
+            }
+        }
+    }
+}
