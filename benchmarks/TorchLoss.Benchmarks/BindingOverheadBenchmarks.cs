@@ -16,8 +16,8 @@ public class BindingOverheadBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        a = Tensor.Ones([1]);
-        b = Tensor.Ones([1]);
+        a = torch.ones([1]);
+        b = torch.ones([1]);
     }
 
     [GlobalCleanup]
@@ -44,5 +44,5 @@ public class BindingOverheadBenchmarks
     public void AddInPlace() => a.add_(b);
 
     [Benchmark(Description = "shape query")]
-    public long ShapeQuery() => a.Dim;
+    public long ShapeQuery() => a.dim();
 }

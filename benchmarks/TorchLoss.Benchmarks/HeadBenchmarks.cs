@@ -48,8 +48,8 @@ public class HeadBenchmarks
         var resolved = TrainingEngines.Resolve(engine, model, head, optimizer).Engine;
         step = TrainingEngines.Create(resolved, model, head, optimizer, statistics);
         if (resolved == TrainingEngine.Fused) fusedForward = FusedMlp.Create(model, head.Fused(10)!);
-        x = Tensor.Rand([Batch, 784], device: device).DetachFromDisposeScope();
-        y = Tensor.Randint(0, 10, [Batch], device: device).DetachFromDisposeScope();
+        x = torch.rand([Batch, 784], device: device).DetachFromDisposeScope();
+        y = torch.randint(0, 10, [Batch], device: device).DetachFromDisposeScope();
     }
 
     [GlobalCleanup]
@@ -69,7 +69,7 @@ public class HeadBenchmarks
     {
         using (torch.NewDisposeScope()) step.Run(new Batch(x, y));
         if (optimizer.StepCount % 100 == 0) statistics.Flush();
-        if (x.Device.IsCuda) TorchRuntime.CudaSynchronize();
+        if (x.Device.is_cuda) TorchRuntime.CudaSynchronize();
     }
 
     /// <summary>The forward pass as the setting's engine scores a split: natively for fused, through tensor ops otherwise.</summary>

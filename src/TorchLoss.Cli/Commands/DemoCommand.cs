@@ -38,7 +38,7 @@ public static class DemoCommand
         using var data = torch.NewDisposeScope();
         var (x, y) = Blobs(600, device);
         using var model = new Sequential(new Linear(2, 32), new Tanh(), new Linear(32, 3));
-        model.To(device);
+        model.to(device);
         using var optimizer = new Sgd(model.parameters(), learningRate, momentum: 0.9);
         Console.WriteLine($"demo: 2-32-3 tanh MLP, softmax + cross-entropy, SGD lr {learningRate} momentum 0.9, {device}");
         for (var step = 1; step <= steps; step++)
@@ -51,7 +51,7 @@ public static class DemoCommand
             optimizer.step();
             if (step == 1 || step % Math.Max(1, steps / 10) == 0 || step == steps)
             {
-                var accuracy = logits.argmax(1).eq(y).To(ScalarType.Float32).mean().ToDouble();
+                var accuracy = logits.argmax(1).eq(y).to_type(ScalarType.Float32).mean().ToDouble();
                 Console.WriteLine($"step {step,5}  loss {loss.ToDouble():F4}  accuracy {accuracy:P1}");
             }
         }
@@ -61,9 +61,9 @@ public static class DemoCommand
     /// <summary>Three Gaussian blobs around (2,0), (-1,1.7), (-1,-1.7), unit variance, labels 0..2.</summary>
     static (Tensor X, Tensor Y) Blobs(int perClass, Device device)
     {
-        var centres = Tensor.FromArray(new float[] { 2f, 0f, -1f, 1.7f, -1f, -1.7f }, [3, 2]);
-        var labels = Tensor.Arange(0, 3).unsqueeze(1).Expand(3, perClass).Reshape(-1);
-        var x = centres.index_select(0, labels) + Tensor.Randn([3 * perClass, 2]) * 0.6;
-        return (x.To(device), labels.To(device));
+        var centres = torch.tensor(new float[] { 2f, 0f, -1f, 1.7f, -1f, -1.7f }, [3, 2]);
+        var labels = torch.arange(0, 3).unsqueeze(1).Expand(3, perClass).Reshape(-1);
+        var x = centres.index_select(0, labels) + torch.randn([3 * perClass, 2]) * 0.6;
+        return (x.to(device), labels.to(device));
     }
 }

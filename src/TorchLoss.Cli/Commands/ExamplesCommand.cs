@@ -103,8 +103,8 @@ public static class ExamplesCommand
     {
         TorchRuntime.ManualSeed(seed);
         using var scope = torch.NewDisposeScope();
-        var result = WorkedExamples.ShiftEveryClass(Tensor.Randn([8, 5], ScalarType.Float64), Tensor.Randn([4, 5], ScalarType.Float64),
-            Tensor.Randn([4], ScalarType.Float64), Tensor.Randn([5], ScalarType.Float64) * 3, 2.5);
+        var result = WorkedExamples.ShiftEveryClass(torch.randn([8, 5], ScalarType.Float64), torch.randn([4, 5], ScalarType.Float64),
+            torch.randn([4], ScalarType.Float64), torch.randn([5], ScalarType.Float64) * 3, 2.5);
         output.WriteLine("4. Over-parameterisation: softmax regression with 4 classes on 8 random inputs; the same random vector v " +
                          "added to every class's weights (and 2.5 to every bias)");
         output.WriteLine($"   logits change by up to {Numbers.General(result.MaxLogitChange, 4)}, probabilities by at most " +

@@ -57,9 +57,9 @@ public sealed record Landscape(IReadOnlyList<LabelledPoint> Samples, IReadOnlyLi
 
         using var scope = torch.NewDisposeScope();
         var weights = Enumerable.Range(0, points).Select(i => from + (to - from) * i / (points - 1)).ToArray();
-        var w = Tensor.FromArray(weights, [points, 1]).requires_grad_();
-        var x = Tensor.FromArray(samples.Select(s => s.X).ToArray(), [1, samples.Count]);
-        var y = Tensor.FromArray(samples.Select(s => s.Y).ToArray(), [1, samples.Count]).Expand(points, samples.Count);
+        var w = torch.tensor(weights, [points, 1]).requires_grad_();
+        var x = torch.tensor(samples.Select(s => s.X).ToArray(), [1, samples.Count]);
+        var y = torch.tensor(samples.Select(s => s.Y).ToArray(), [1, samples.Count]).Expand(points, samples.Count);
         // Row i holds every sample's logit at weight i, so a head's per-example loss is that weight's loss summed over samples.
         var logits = w * x;
         var ce = Derivatives(new SigmoidBinaryCrossEntropyHead().ExampleLoss(logits, y), w);
@@ -68,8 +68,8 @@ public sealed record Landscape(IReadOnlyList<LabelledPoint> Samples, IReadOnlyLi
         var h = logits.detach().sigmoid();
         var h1 = h * (1 - h);
         var x2 = x.square();
-        var ceCurvature = (h1 * x2).sum(1).ToArray<double>();
-        var mseCurvature = (-(3 * h.square() - 2 * h - 2 * y * h + y) * h1 * x2).sum(1).ToArray<double>();
+        var ceCurvature = (h1 * x2).sum(1).data<double>().ToArray();
+        var mseCurvature = (-(3 * h.square() - 2 * h - 2 * y * h + y) * h1 * x2).sum(1).data<double>().ToArray();
 
         var rows = weights.Select((wi, i) => new LandscapeRow(wi,
             ce.Loss[i], ce.Slope[i], ceCurvature[i], ce.Curvature[i],
@@ -81,17 +81,17 @@ public sealed record Landscape(IReadOnlyList<LabelledPoint> Samples, IReadOnlyLi
     static (double[] Loss, double[] Slope, double[] Curvature) Derivatives(Tensor loss, Tensor w)
     {
         using var scope = torch.NewDisposeScope();
-        var slope = Autograd.Grad(loss.Sum(), w, createGraph: true);
+        var slope = torch.autograd.grad(loss.Sum(), w, createGraph: true);
         // The graph up to the logits is shared by both losses: keep it for the second.
-        var curvature = Autograd.Grad(slope.Sum(), w, retainGraph: true);
-        return (loss.detach().ToArray<double>(), slope.detach().ToArray<double>(), curvature.ToArray<double>());
+        var curvature = torch.autograd.grad(slope.Sum(), w, retainGraph: true);
+        return (loss.detach().data<double>().ToArray(), slope.detach().data<double>().ToArray(), curvature.data<double>().ToArray());
     }
 
     GradientError Compare(Func<LandscapeRow, double> closed, Func<LandscapeRow, double> autograd)
     {
         using var scope = torch.NewDisposeScope();
-        var a = Tensor.FromArray(Rows.Select(closed).ToArray());
-        var b = Tensor.FromArray(Rows.Select(autograd).ToArray());
+        var a = torch.tensor(Rows.Select(closed).ToArray());
+        var b = torch.tensor(Rows.Select(autograd).ToArray());
         return GradientError.Between(a, b, GradCheck.ClosedFormVsAutograd.FloorFor(Rows.Max(r => Math.Abs(autograd(r)))));
     }
 

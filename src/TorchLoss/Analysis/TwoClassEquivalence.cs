@@ -27,14 +27,14 @@ public static class TwoClassEquivalence
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be at least 1");
         if (!(learningRate > 0)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "the learning rate must be positive");
         using var scope = torch.NewDisposeScope();
-        var x = trainX.To(ScalarType.Float64);
-        var test = testX.To(ScalarType.Float64);
+        var x = trainX.to_type(ScalarType.Float64);
+        var test = testX.to_type(ScalarType.Float64);
         var features = x.size(1);
         var softmax = new SoftmaxCrossEntropyHead();
         var logistic = new SigmoidBinaryCrossEntropyHead();
-        var (softmaxW, softmaxB) = (Tensor.Zeros([2, features], ScalarType.Float64), Tensor.Zeros([2], ScalarType.Float64));
-        var (logisticW, logisticB) = (Tensor.Zeros([1, features], ScalarType.Float64), Tensor.Zeros([1], ScalarType.Float64));
-        var (sameRateW, sameRateB) = (Tensor.Zeros([1, features], ScalarType.Float64), Tensor.Zeros([1], ScalarType.Float64));
+        var (softmaxW, softmaxB) = (torch.zeros([2, features], ScalarType.Float64), torch.zeros([2], ScalarType.Float64));
+        var (logisticW, logisticB) = (torch.zeros([1, features], ScalarType.Float64), torch.zeros([1], ScalarType.Float64));
+        var (sameRateW, sameRateB) = (torch.zeros([1, features], ScalarType.Float64), torch.zeros([1], ScalarType.Float64));
         var softmaxTargets = softmax.Targets(trainLabels, 2, ScalarType.Float64);
         var logisticTargets = logistic.Targets(trainLabels, 1, ScalarType.Float64);
         for (var step = 0; step < steps; step++)
@@ -66,6 +66,6 @@ public static class TwoClassEquivalence
     static double Accuracy(Tensor positiveProbability, Tensor labels)
     {
         using var scope = torch.NewDisposeScope();
-        return (positiveProbability > 0.5).To(ScalarType.Int64).eq(labels).To(ScalarType.Float64).mean().ToDouble();
+        return (positiveProbability > 0.5).to_type(ScalarType.Int64).eq(labels).to_type(ScalarType.Float64).mean().ToDouble();
     }
 }

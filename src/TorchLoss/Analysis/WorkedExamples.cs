@@ -34,8 +34,8 @@ public static class WorkedExamples
         if (Math.Abs(prediction.sum() - 1) > 1e-12 || prediction.Any(p => !(p > 0)))
             throw new ArgumentException("a prediction must be positive probabilities summing to 1");
         using var scope = torch.NewDisposeScope();
-        var logits = Tensor.FromArray(prediction.ToArray(), [1, prediction.Count]).log();
-        var y = Tensor.FromArray(target.ToArray(), [1, target.Count]);
+        var logits = torch.tensor(prediction.ToArray(), [1, prediction.Count]).log();
+        var y = torch.tensor(target.ToArray(), [1, target.Count]);
         double Loss(OutputHead head) => head.ExampleLoss(logits, y).ToDouble();
         var halfSum = Loss(new SoftmaxSquaredErrorHead(SquaredErrorReduction.HalfSum));
         return new PredictionLosses(prediction, Loss(new SoftmaxCrossEntropyHead()), halfSum,
@@ -45,19 +45,19 @@ public static class WorkedExamples
     public static IReadOnlyList<double> Softmax(IReadOnlyList<double> logits)
     {
         using var scope = torch.NewDisposeScope();
-        return Tensor.FromArray(logits.ToArray(), [1, logits.Count]).softmax(1).ToArray<double>();
+        return torch.tensor(logits.ToArray(), [1, logits.Count]).softmax(1).data<double>().ToArray();
     }
 
     public static SoftmaxOverflow Overflow(IReadOnlyList<double> logits)
     {
         using var scope = torch.NewDisposeScope();
-        var z = Tensor.FromArray(logits.ToArray(), [1, logits.Count]);
+        var z = torch.tensor(logits.ToArray(), [1, logits.Count]);
         var exp = z.exp();
         var naive = exp / exp.sum(1, keepdim: true);
         var (max, _) = z.Max(1, keepdim: true);
         var shifted = (z - max).exp();
         var stable = shifted / shifted.sum(1, keepdim: true);
-        return new SoftmaxOverflow(logits, naive.ToArray<double>(), stable.ToArray<double>(), z.softmax(1).ToArray<double>());
+        return new SoftmaxOverflow(logits, naive.data<double>().ToArray(), stable.data<double>().ToArray(), z.softmax(1).data<double>().ToArray());
     }
 
     /// <summary>z = x W^T + b against x (W + 1 v^T)^T + (b + c): every logit of an example moves by the same x.v + c.</summary>

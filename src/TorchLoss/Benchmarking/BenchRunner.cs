@@ -27,7 +27,7 @@ public static class BenchRunner
         foreach (var name in settings.Devices)
         {
             var device = Device.Parse(name);
-            if (device.IsCuda && !TorchRuntime.CudaIsAvailable)
+            if (device.is_cuda && !TorchRuntime.CudaIsAvailable)
             {
                 skipped.Add(new SkippedSetting(name, $"CUDA is not available (libtorch {TorchRuntime.Version} sees no CUDA device)"));
                 continue;
@@ -38,7 +38,7 @@ public static class BenchRunner
                 var label = (setting with { Blas = applied.Blas }).ToString();
                 progress?.Invoke($"{label}: sgemm");
                 var sgemm = Roofline(device, setting, applied, settings);
-                var isDefault = device.IsCuda || (setting.Engine == DefaultCpuEngine && setting.IntraOp == defaults.IntraOp && setting.Blas == defaults.Blas);
+                var isDefault = device.is_cuda || (setting.Engine == DefaultCpuEngine && setting.IntraOp == defaults.IntraOp && setting.Blas == defaults.Blas);
                 var throughput = new List<ThroughputResult>();
                 var diagnostics = new List<DiagnosticsCostResult>();
                 foreach (var head in settings.Heads)
@@ -56,7 +56,7 @@ public static class BenchRunner
                         throughput.Add(new ThroughputResult(label, head, batch, rate, StepFlops.TrainingStep(settings.Widths, batch), sgemm.Median));
                     }
                 results.Add(new SettingResult(label, isDefault, sgemm, throughput, diagnostics));
-                if (isDefault && !device.IsCuda && pytorch is not null && settings.Heads.Contains("softmax-ce"))
+                if (isDefault && !device.is_cuda && pytorch is not null && settings.Heads.Contains("softmax-ce"))
                     foreach (var batch in settings.Batches)
                         if (AgainstPyTorch(device, setting.Engine, batch, settings, pytorch, progress) is { } comparison) baseline.Add(comparison);
             }
@@ -72,7 +72,7 @@ public static class BenchRunner
     // intra-op thread, so its ceiling is a BLAS with intra-op x BLAS threads.
     static Rate Roofline(Device device, ThreadSetting setting, ThreadSettings applied, BenchSettings settings)
     {
-        if (device.IsCuda) return SgemmBenchmark.GigaflopsPerSecond(device, 4096, settings.Repetitions);
+        if (device.is_cuda) return SgemmBenchmark.GigaflopsPerSecond(device, 4096, settings.Repetitions);
         if (setting.Engine != TrainingEngine.Fused || applied.Blas is not { } blas)
             return SgemmBenchmark.GigaflopsPerSecond(device, 1024, settings.Repetitions);
         new ThreadSettings(1, setting.IntraOp * blas).Apply();
@@ -88,7 +88,7 @@ public static class BenchRunner
 
     static List<ThreadSetting> Settings(Device device, BenchSettings settings, List<SkippedSetting> skipped)
     {
-        if (device.IsCuda)
+        if (device.is_cuda)
         {
             if (settings.Engines.Contains(TrainingEngine.Fused)) skipped.Add(new SkippedSetting($"{device}, fused", "the fused step runs on the CPU only"));
             var d = ThreadSettings.For(TrainingEngine.Autograd);

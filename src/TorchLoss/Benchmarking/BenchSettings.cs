@@ -7,7 +7,7 @@ namespace TorchLoss.Benchmarking;
 /// <summary>One way to run: a device, the training engine and, on the CPU, libtorch's intra-op threads and OpenBLAS's threads.</summary>
 public sealed record ThreadSetting(Device Device, TrainingEngine Engine, int IntraOp, int? Blas)
 {
-    public override string ToString() => Device.IsCuda
+    public override string ToString() => Device.is_cuda
         ? $"{Device}, {Engine.Name()}"
         : $"cpu, {Engine.Name()}, {IntraOp} intra-op, {(Blas is { } b ? $"{b} BLAS" : "default BLAS")}";
 }

@@ -10,8 +10,8 @@ public static class SgemmBenchmark
     public static Rate GigaflopsPerSecond(Device device, int size, int repetitions)
     {
         using var scope = torch.NewDisposeScope();
-        var a = Tensor.Rand([size, size], device: device);
-        var b = Tensor.Rand([size, size], device: device);
+        var a = torch.rand([size, size], device: device);
+        var b = torch.rand([size, size], device: device);
         void Product()
         {
             using var inner = torch.NewDisposeScope();
@@ -19,7 +19,7 @@ public static class SgemmBenchmark
         }
         Timing.Seconds(device, 2, Product);
         var flops = 2.0 * size * size * size;
-        var timesPerSample = device.IsCuda ? 20 : 3;
+        var timesPerSample = device.is_cuda ? 20 : 3;
         var samples = Enumerable.Range(0, repetitions)
             .Select(_ => flops * timesPerSample / Timing.Seconds(device, timesPerSample, Product) / 1e9).ToList();
         return Rate.Of(samples);

@@ -33,6 +33,6 @@ internal static class Timing
 
     static void Synchronize(Device device)
     {
-        if (device.IsCuda) TorchRuntime.CudaSynchronize(device.Index);
+        if (device.is_cuda) TorchRuntime.CudaSynchronize(device.Index);
     }
 }

@@ -19,7 +19,7 @@ public static class FiniteDifferences
         var original = variables[index];
         if (original.dtype != ScalarType.Float64) throw new ArgumentException("finite differences need float64 variables", nameof(variables));
         var shape = original.shape;
-        var values = original.ToArray<double>();
+        var values = original.data<double>().ToArray();
         var gradient = new double[values.Length];
         var arguments = variables.ToArray();
         for (var i = 0; i < values.Length; i++)
@@ -34,10 +34,10 @@ public static class FiniteDifferences
             {
                 values[i] = value;
                 using var scope = torch.NewDisposeScope();
-                arguments[index] = Tensor.FromArray(values, shape);
+                arguments[index] = torch.tensor(values, shape);
                 return f(arguments);
             }
         }
-        return Tensor.FromArray(gradient, shape);
+        return torch.tensor(gradient, shape);
     }
 }

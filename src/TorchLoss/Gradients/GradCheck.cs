@@ -41,8 +41,8 @@ public static class GradCheck
     static IEnumerable<GradCheckRow> Check(OutputHead head, GradientModel model, LogitRegime regime, int batch, GradCheckSettings s)
     {
         using var scope = torch.NewDisposeScope();
-        var x = Tensor.Randn([batch, s.Features], ScalarType.Float64);
-        var labels = Tensor.Randint(0, s.Classes, [batch]);
+        var x = torch.randn([batch, s.Features], ScalarType.Float64);
+        var labels = torch.randint(0, s.Classes, [batch]);
         var targets = head.Targets(labels, s.Classes, ScalarType.Float64);
         var variables = model.Initial(batch, s.Features, s.Classes);
         var maxLogit = model.Logits(x, variables).abs().Max().ToDouble();
@@ -56,9 +56,9 @@ public static class GradCheck
         var closed = ClosedForm(head, model, x, targets, variables);
         var autograd = WithAutograd(head, model, x, targets, variables);
         var fused = WithFusedStep(head, model, x, labels, variables, s.Classes);
-        var x32 = x.To(ScalarType.Float32);
-        var targets32 = targets.To(ScalarType.Float32);
-        var variables32 = variables.Select(v => v.To(ScalarType.Float32)).ToList();
+        var x32 = x.to_type(ScalarType.Float32);
+        var targets32 = targets.to_type(ScalarType.Float32);
+        var variables32 = variables.Select(v => v.to_type(ScalarType.Float32)).ToList();
         var closed32 = ClosedForm(head, model, x32, targets32, variables32);
         var autograd32 = WithAutograd(head, model, x32, targets32, variables32);
 
@@ -117,7 +117,7 @@ public static class GradCheck
     {
         using var scope = torch.NewDisposeScope();
         var leaves = variables.Select(v => v.detach().requires_grad_()).ToList();
-        var gradients = Autograd.Grad([Loss(head, model, x, targets, leaves)], leaves).Select(g => g!).ToList();
+        var gradients = torch.autograd.grad([Loss(head, model, x, targets, leaves)], leaves).Select(g => g!).ToList();
         foreach (var g in gradients) g.MoveToOuterDisposeScope();
         return gradients;
     }

@@ -14,8 +14,8 @@ public sealed record GradientError(double MaxAbsolute, double MaxRelative)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var a64 = a.To(ScalarType.Float64);
-        var b64 = b.To(ScalarType.Float64);
+        var a64 = a.to_type(ScalarType.Float64);
+        var b64 = b.to_type(ScalarType.Float64);
         var difference = (a64 - b64).abs();
         var scale = a64.abs().maximum(b64.abs()).clamp(min: floor);
         return new GradientError(difference.Max().ToDouble(), (difference / scale).Max().ToDouble());

@@ -35,7 +35,7 @@ public abstract class GradientModel
     /// <summary>Normal entries with standard deviation 1/sqrt(fanIn).</summary>
     protected static Tensor Normal(long[] shape, long fanIn)
     {
-        using var unit = Tensor.Randn(shape, ScalarType.Float64);
+        using var unit = torch.randn(shape, ScalarType.Float64);
         return unit / Math.Sqrt(fanIn);
     }
 }
@@ -46,7 +46,7 @@ public sealed class DirectLogitsModel : GradientModel
     public override string Name => "logits";
     public override IReadOnlyList<string> VariableNames => ["z"];
 
-    public override IReadOnlyList<Tensor> Initial(int batch, int features, int classes) => [Tensor.Randn([batch, classes], ScalarType.Float64)];
+    public override IReadOnlyList<Tensor> Initial(int batch, int features, int classes) => [torch.randn([batch, classes], ScalarType.Float64)];
 
     public override Tensor Logits(Tensor inputs, IReadOnlyList<Tensor> variables) => variables[0].Alias();
 

@@ -9,7 +9,7 @@ public static class LinearLayerGradients
 {
     public static Tensor Weight(Tensor delta, Tensor input)
     {
-        using var transposed = delta.T;
+        using var transposed = delta.t();
         return transposed.matmul(input);
     }
 

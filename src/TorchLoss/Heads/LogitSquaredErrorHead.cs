@@ -47,7 +47,7 @@ public sealed class LogitSquaredErrorHead : OutputHead
     {
         if (logits.size(1) > 1) return base.Predict(logits);
         using var positive = logits.squeeze(1) > TrueClassTarget / 2;
-        return positive.To(ScalarType.Int64);
+        return positive.to_type(ScalarType.Int64);
     }
 
     public override Tensor ExampleLoss(Tensor logits, Tensor targets)

@@ -30,7 +30,7 @@ public static class Evaluation
             var batch = batches[i];
             var logits = model.forward(batch.X);
             var targets = head.Targets(batch.Y, logits.size(1), dtype);
-            var batchLoss = head.ExampleLoss(logits, targets).Sum().To(ScalarType.Float64);
+            var batchLoss = head.ExampleLoss(logits, targets).Sum().to_type(ScalarType.Float64);
             var batchCorrect = head.Predict(logits).eq(batch.Y).Sum();
             if (lossSum is null)
             {
@@ -44,8 +44,8 @@ public static class Evaluation
             }
         }
         // One read of both sums: a single device synchronisation.
-        using var both = Tensor.Stack([lossSum!, correct!.To(ScalarType.Float64)]);
-        var values = both.ToArray<double>();
+        using var both = torch.stack([lossSum!, correct!.to_type(ScalarType.Float64)]);
+        var values = both.data<double>().ToArray();
         return new SplitScore(values[0] / split.Count, values[1] / split.Count);
     }
 

@@ -46,19 +46,19 @@ public sealed class StepStatistics : IDisposable
         var z = logits.detach();
         var dtype = z.dtype;
         // Counts are converted to the logits' dtype so that one stack and one conversion to float64 suffice.
-        var values = new List<Tensor>(Fixed + parameters.Count) { loss.detach() * batch, head.Predict(z).eq(labels).Sum().To(dtype) };
+        var values = new List<Tensor>(Fixed + parameters.Count) { loss.detach() * batch, head.Predict(z).eq(labels).Sum().to_type(dtype) };
         if (full)
         {
             var probabilities = head.Probabilities(z);
-            var dz = logits.Grad ?? throw new InvalidOperationException("the logits' gradient was not retained");
+            var dz = logits.grad ?? throw new InvalidOperationException("the logits' gradient was not retained");
             // The loss is the batch mean, so each row of dL/dz is an example's own gradient divided by the batch size.
             values.Add(dz.Norm(2, [1]).sum() * batch);
-            values.Add((probabilities < SaturationMargin).logical_or(probabilities > 1 - SaturationMargin).Sum().To(dtype));
+            values.Add((probabilities < SaturationMargin).logical_or(probabilities > 1 - SaturationMargin).Sum().to_type(dtype));
             values.Add(TrueClassProbabilitySum(probabilities, targets));
         }
         var vector = full
-            ? Tensor.Cat([Tensor.Stack(values), Autograd.GradNorms(parameters).To(dtype)]).To(ScalarType.Float64)
-            : Tensor.Stack(values).To(ScalarType.Float64);
+            ? torch.cat([torch.stack(values), GradientNorms.Of(parameters).to_type(dtype)]).to_type(ScalarType.Float64)
+            : torch.stack(values).to_type(ScalarType.Float64);
         if (sums is null)
         {
             sums = vector.clone().DetachFromDisposeScope();
@@ -118,8 +118,8 @@ public sealed class StepStatistics : IDisposable
         }
         else
         {
-            using var both = Tensor.Stack([sums!, maxima!]);
-            var values = both.ToArray<double>();
+            using var both = torch.stack([sums!, maxima!]);
+            var values = both.data<double>().ToArray();
             s = values[..(values.Length / 2)];
             m = values[(values.Length / 2)..];
         }

@@ -83,8 +83,8 @@ public class GradCheckTests
     public void ErrorsUseTheFloorForElementsNearZero()
     {
         using var scope = torch.NewDisposeScope();
-        var a = Tensor.FromArray(new[] { 1.0, 1e-20, 2 });
-        var b = Tensor.FromArray(new[] { 1.0 + 1e-9, 2e-20, 2 });
+        var a = torch.tensor(new[] { 1.0, 1e-20, 2 });
+        var b = torch.tensor(new[] { 1.0 + 1e-9, 2e-20, 2 });
         var error = GradientError.Between(a, b, floor: 1e-7);
         Assert.Equal(1e-9, error.MaxAbsolute, 1e-15);
         Assert.Equal(1e-9, error.MaxRelative, 1e-15);

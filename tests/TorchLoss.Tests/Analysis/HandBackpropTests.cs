@@ -13,12 +13,12 @@ public class HandBackpropTests
     public void LinearLayerGradientsMatchAutograd()
     {
         using var scope = torch.NewDisposeScope();
-        var x = Tensor.Randn([6, 5], ScalarType.Float64).requires_grad_();
-        var w = Tensor.Randn([3, 5], ScalarType.Float64).requires_grad_();
-        var b = Tensor.Randn([3], ScalarType.Float64).requires_grad_();
-        var delta = Tensor.Randn([6, 3], ScalarType.Float64);
+        var x = torch.randn([6, 5], ScalarType.Float64).requires_grad_();
+        var w = torch.randn([3, 5], ScalarType.Float64).requires_grad_();
+        var b = torch.randn([3], ScalarType.Float64).requires_grad_();
+        var delta = torch.randn([6, 3], ScalarType.Float64);
         // L = sum(z * delta) has dL/dz = delta.
-        var grads = Autograd.Grad([(Tensor.Linear(x, w, b) * delta).sum()], [w, b, x]);
+        var grads = torch.autograd.grad([(Tensor.Linear(x, w, b) * delta).sum()], [w, b, x]);
         AssertClose(grads[0]!, LinearLayerGradients.Weight(delta, x.detach()));
         AssertClose(grads[1]!, LinearLayerGradients.Bias(delta));
         AssertClose(grads[2]!, LinearLayerGradients.Input(delta, w.detach()));
@@ -32,10 +32,10 @@ public class HandBackpropTests
     {
         using var scope = torch.NewDisposeScope();
         var model = new OneHiddenLayerModel(7, activation);
-        var x = Tensor.Randn([4, 5], ScalarType.Float64) * 3;
+        var x = torch.randn([4, 5], ScalarType.Float64) * 3;
         var variables = model.Initial(4, 5, 3).Select(v => v.requires_grad_()).ToList();
-        var delta = Tensor.Randn([4, 3], ScalarType.Float64);
-        var autograd = Autograd.Grad([(model.Logits(x, variables) * delta).sum()], variables);
+        var delta = torch.randn([4, 3], ScalarType.Float64);
+        var autograd = torch.autograd.grad([(model.Logits(x, variables) * delta).sum()], variables);
         var byHand = model.backward(x, variables.Select(v => v.detach()).ToList(), delta);
         Assert.Equal(model.VariableNames.Count, byHand.Count);
         for (var i = 0; i < byHand.Count; i++) AssertClose(autograd[i]!, byHand[i]);
@@ -45,7 +45,7 @@ public class HandBackpropTests
     public void ScalingTheOutputLayerScalesTheLogits()
     {
         using var scope = torch.NewDisposeScope();
-        var x = Tensor.Randn([3, 5], ScalarType.Float64);
+        var x = torch.randn([3, 5], ScalarType.Float64);
         foreach (var model in new GradientModel[] { new DirectLogitsModel(), new LinearClassifierModel(), new OneHiddenLayerModel(4, HiddenActivation.Tanh) })
         {
             var variables = model.Initial(3, 5, 2);
@@ -57,8 +57,8 @@ public class HandBackpropTests
     public void CentralDifferencesRecoverAKnownGradient()
     {
         using var scope = torch.NewDisposeScope();
-        var v = Tensor.FromArray(new[] { -3.0, -0.5, 0, 0.25, 2, 4 }, [2, 3]);
-        var other = Tensor.FromArray(new[] { 2.0 });
+        var v = torch.tensor(new[] { -3.0, -0.5, 0, 0.25, 2, 4 }, [2, 3]);
+        var other = torch.tensor(new[] { 2.0 });
         // f = sum(c * v^3) with c = 2 held fixed: df/dv = 6 v^2.
         var estimate = FiniteDifferences.Gradient(args => (args[1] * args[0].pow(3)).Sum().ToDouble(), [v, other], 0);
         var exact = v.square() * 6;

@@ -51,11 +51,11 @@ public class LandscapeTests
     {
         using var scope = torch.NewDisposeScope();
         const double x = 1.7, y = 1, w0 = -0.9;
-        var w = Tensor.FromArray(new[] { w0 }).requires_grad_();
+        var w = torch.tensor(new[] { w0 }).requires_grad_();
         var h = (w * x).sigmoid();
         var full = (h - y).square().Sum();
-        var slope = Autograd.Grad(full, w, createGraph: true);
-        var fullCurvature = Autograd.Grad(slope.Sum(), w).ToDouble();
+        var slope = torch.autograd.grad(full, w, createGraph: true);
+        var fullCurvature = torch.autograd.grad(slope.Sum(), w).ToDouble();
 
         var hv = 1 / (1 + Math.Exp(-w0 * x));
         var seeds = -(3 * hv * hv - 2 * hv - 2 * y * hv + y) * hv * (1 - hv) * x * x;

@@ -51,10 +51,10 @@ public class WorkedExamplesTests
     public void AddingOneVectorToEveryClassLeavesProbabilitiesUnchanged()
     {
         using var scope = torch.NewDisposeScope();
-        var x = Tensor.FromArray(new[] { 1.0, -2, 0.5, 3, 0, 1 }, [2, 3]);
-        var w = Tensor.FromArray(new[] { 0.1, 0.2, -0.3, 0.5, -0.1, 0.0 }, [2, 3]);
-        var b = Tensor.FromArray(new[] { 0.0, 1 });
-        var v = Tensor.FromArray(new[] { 4.0, 1, -2 });
+        var x = torch.tensor(new[] { 1.0, -2, 0.5, 3, 0, 1 }, [2, 3]);
+        var w = torch.tensor(new[] { 0.1, 0.2, -0.3, 0.5, -0.1, 0.0 }, [2, 3]);
+        var b = torch.tensor(new[] { 0.0, 1 });
+        var v = torch.tensor(new[] { 4.0, 1, -2 });
         var result = WorkedExamples.ShiftEveryClass(x, w, b, v, c: 0.5);
         // Logits move by x.v + c: 1*4 - 2*1 + 0.5*(-2) + 0.5 = 1.5 and 3*4 + 0 - 2 + 0.5 = 10.5.
         Assert.Equal(10.5, result.MaxLogitChange, 12);
@@ -66,8 +66,8 @@ public class WorkedExamplesTests
     {
         using var scope = torch.NewDisposeScope();
         // Two overlapping clusters in 6 dimensions, labels by a fixed rule so the classes are learnable.
-        var x = Tensor.FromArray(Enumerable.Range(0, 60 * 6).Select(i => Math.Sin(i * 0.37) + (i % 6 == 0 ? 0.5 : 0)).ToArray(), [60, 6]);
-        var labels = Tensor.FromArray(Enumerable.Range(0, 60).Select(i => (long)(Math.Sin(i * 0.37 * 6) > 0 ? 1 : 0)).ToArray());
+        var x = torch.tensor(Enumerable.Range(0, 60 * 6).Select(i => Math.Sin(i * 0.37) + (i % 6 == 0 ? 0.5 : 0)).ToArray(), [60, 6]);
+        var labels = torch.tensor(Enumerable.Range(0, 60).Select(i => (long)(Math.Sin(i * 0.37 * 6) > 0 ? 1 : 0)).ToArray());
         var result = TwoClassEquivalence.Train(x.narrow(0, 0, 40), labels.narrow(0, 0, 40), x.narrow(0, 40, 20), labels.narrow(0, 40, 20), 50, 0.3);
         Assert.Equal(40, result.TrainExamples);
         Assert.Equal(20, result.TestExamples);

@@ -19,7 +19,7 @@ public sealed class ClassificationDataTests
     static float[] Row(Tensor x, int row)
     {
         using var scope = torch.NewDisposeScope();
-        return x.Select(0, row).ToArray<float>();
+        return x.Select(0, row).data<float>().ToArray();
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class ClassificationDataTests
         Assert.Equal(ScalarType.Int64, data.Train.Y.dtype);
         Assert.Equal((Height, Width, Features, 10), (data.ImageHeight, data.ImageWidth, data.Features, data.ClassCount));
         Assert.Equal(Enumerable.Range(5, Features).Select(v => v / 255f), Row(data.Train.X, 5));
-        Assert.Equal(TinyDataset.CyclicLabels(30).Select(l => (long)l), data.Train.Y.ToArray<long>());
+        Assert.Equal(TinyDataset.CyclicLabels(30).Select(l => (long)l), data.Train.Y.data<long>().ToArray());
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class ClassificationDataTests
     {
         using var data = Create(new DataOptions { ValidationSize = 10, TrainLimit = 7 });
         Assert.Equal((7, 10), (data.Train.Count, data.Validation.Count));
-        Assert.Equal(TinyDataset.CyclicLabels(7).Select(l => (long)l), data.Train.Y.ToArray<long>());
+        Assert.Equal(TinyDataset.CyclicLabels(7).Select(l => (long)l), data.Train.Y.data<long>().ToArray());
         Assert.Throws<ArgumentOutOfRangeException>(() => Create(new DataOptions { TrainLimit = 0, ValidationSize = 0 }));
     }
 
@@ -75,7 +75,7 @@ public sealed class ClassificationDataTests
     public void Standardising_uses_the_training_splits_statistics_in_every_split()
     {
         using var data = Create(new DataOptions { ValidationSize = 10, Standardize = true });
-        var train = data.Train.X.ToArray<float>();
+        var train = data.Train.X.data<float>().ToArray();
         Assert.Equal(0, train.Average(), 5);
         Assert.Equal(1, Math.Sqrt(train.Average(v => (double)v * v)), 5);
 
@@ -89,7 +89,7 @@ public sealed class ClassificationDataTests
     public void One_class_against_another_keeps_only_those_classes_labelled_one_and_zero()
     {
         using var data = Create(new DataOptions { ValidationSize = 10, Binary = new BinaryTask(3, 5) });
-        Assert.Equal([1, 0, 1, 0, 1, 0], data.Train.Y.ToArray<long>());
+        Assert.Equal([1, 0, 1, 0, 1, 0], data.Train.Y.data<long>().ToArray());
         Assert.Equal((3L + 0) / 255f, Row(data.Train.X, 0)[0]);
         Assert.Equal((2, 4), (data.Validation.Count, data.Test.Count));
         Assert.Equal(["c5", "c3"], ClassificationData.Create(Images(40), Images(20),
@@ -101,7 +101,7 @@ public sealed class ClassificationDataTests
     public void One_class_against_the_rest_keeps_everything()
     {
         using var data = Create(new DataOptions { ValidationSize = 10, Binary = new BinaryTask(3), TrainLimit = 12 });
-        Assert.Equal(Enumerable.Range(0, 12).Select(i => i % 10 == 3 ? 1L : 0L), data.Train.Y.ToArray<long>());
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => i % 10 == 3 ? 1L : 0L), data.Train.Y.data<long>().ToArray());
         Assert.Equal(["not 3", "3"], data.ClassNames);
     }
 
@@ -111,7 +111,7 @@ public sealed class ClassificationDataTests
         ClassificationData data;
         using (torch.NewDisposeScope()) data = Create(new DataOptions { ValidationSize = 10 });
         Assert.False(data.Train.X.IsDisposed);
-        Assert.Equal(30, data.Train.Y.ToArray<long>().Length);
+        Assert.Equal(30, data.Train.Y.data<long>().ToArray().Length);
         data.Dispose();
         Assert.True(data.Train.X.IsDisposed && data.Validation.Y.IsDisposed && data.Test.X.IsDisposed);
     }

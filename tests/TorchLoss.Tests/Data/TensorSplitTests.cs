@@ -16,7 +16,7 @@ public sealed class TensorSplitTests : IDisposable
 
     TensorSplit Train => data.Train;
 
-    static long[] Examples(Batch batch) => (batch.X.Select(1, 0) * 255.0).round().To(ScalarType.Int64).ToArray<long>();
+    static long[] Examples(Batch batch) => (batch.X.Select(1, 0) * 255.0).round().to_type(ScalarType.Int64).data<long>().ToArray();
 
     List<long[]> Epoch(int batchSize, ulong seed, int epoch)
     {
@@ -50,7 +50,7 @@ public sealed class TensorSplitTests : IDisposable
         using var batches = Train.ShuffledBatches(Count, 11, 2);
         var batch = Assert.Single(batches);
         Assert.Equal(order, Examples(batch));
-        Assert.Equal(order.Select(i => i % 10), batch.Y.ToArray<long>());
+        Assert.Equal(order.Select(i => i % 10), batch.Y.data<long>().ToArray());
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class TensorSplitTests : IDisposable
         }
         Assert.All(taken, b => Assert.True(b.X.IsDisposed && b.Y.IsDisposed));
         Assert.False(Train.X.IsDisposed);
-        Assert.Equal(Count, Train.Y.ToArray<long>().Length);
+        Assert.Equal(Count, Train.Y.data<long>().ToArray().Length);
     }
 
     [Fact]

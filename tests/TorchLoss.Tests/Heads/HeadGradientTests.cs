@@ -26,10 +26,10 @@ public class HeadGradientTests
         foreach (var scale in new[] { 1.0, 30.0 })
         {
             using var scope = torch.NewDisposeScope();
-            var z = (Tensor.Randn([7, 5], ScalarType.Float64) * scale).detach().requires_grad_();
-            var y = head.Targets(Tensor.Randint(0, 5, [7]), 5, ScalarType.Float64);
+            var z = (torch.randn([7, 5], ScalarType.Float64) * scale).detach().requires_grad_();
+            var y = head.Targets(torch.randint(0, 5, [7]), 5, ScalarType.Float64);
             // The per-example loss summed gives each example's own gradient (no 1/B).
-            var autograd = Autograd.Grad(head.ExampleLoss(z, y).Sum(), z);
+            var autograd = torch.autograd.grad(head.ExampleLoss(z, y).Sum(), z);
             var closed = head.LogitGradient(z.detach(), y);
             var error = (closed - autograd).abs().Max().ToDouble();
             var size = autograd.abs().Max().ToDouble();
@@ -44,9 +44,9 @@ public class HeadGradientTests
         // Kinks of max(z, 0) and |z| sit at 0, where autograd picks one one-sided derivative: a zero init hits them.
         var head = HeadCatalog.Create(name, new HeadOptions(reduction));
         using var scope = torch.NewDisposeScope();
-        var z = Tensor.Zeros([3, 4], ScalarType.Float64).requires_grad_();
-        var y = head.Targets(Tensor.FromArray(new long[] { 0, 2, 3 }), 4, ScalarType.Float64);
-        var autograd = Autograd.Grad(head.ExampleLoss(z, y).Sum(), z, createGraph: true);
+        var z = torch.zeros([3, 4], ScalarType.Float64).requires_grad_();
+        var y = head.Targets(torch.tensor(new long[] { 0, 2, 3 }), 4, ScalarType.Float64);
+        var autograd = torch.autograd.grad(head.ExampleLoss(z, y).Sum(), z, createGraph: true);
         var error = (head.LogitGradient(z.detach(), y) - autograd).abs().Max().ToDouble();
         Assert.True(error <= 1e-15, $"{name} at z = 0: max error {error}");
     }
@@ -55,11 +55,11 @@ public class HeadGradientTests
     public void BinaryCrossEntropysSecondDerivativeAtZeroIsAQuarter()
     {
         using var scope = torch.NewDisposeScope();
-        var z = Tensor.Zeros([1, 1], ScalarType.Float64).requires_grad_();
-        var y = Tensor.Ones([1, 1], ScalarType.Float64);
-        var slope = Autograd.Grad(new SigmoidBinaryCrossEntropyHead().ExampleLoss(z, y).Sum(), z, createGraph: true);
+        var z = torch.zeros([1, 1], ScalarType.Float64).requires_grad_();
+        var y = torch.ones([1, 1], ScalarType.Float64);
+        var slope = torch.autograd.grad(new SigmoidBinaryCrossEntropyHead().ExampleLoss(z, y).Sum(), z, createGraph: true);
         Assert.Equal(-0.5, slope.ToDouble(), 15);
-        Assert.Equal(0.25, Autograd.Grad(slope.Sum(), z).ToDouble(), 15);
+        Assert.Equal(0.25, torch.autograd.grad(slope.Sum(), z).ToDouble(), 15);
     }
 
     [Fact]
@@ -67,11 +67,11 @@ public class HeadGradientTests
     {
         using var scope = torch.NewDisposeScope();
         // Confidently wrong: the true class is 0 but class 1 has a logit 30 above the rest.
-        var z = Tensor.FromArray(new[] { 0.0, 30, 0 }, [1, 3]);
-        var y = Tensor.FromArray(new[] { 1.0, 0, 0 }, [1, 3]);
+        var z = torch.tensor(new[] { 0.0, 30, 0 }, [1, 3]);
+        var y = torch.tensor(new[] { 1.0, 0, 0 }, [1, 3]);
         var ce = new SoftmaxCrossEntropyHead().LogitGradient(z, y).Norm().ToDouble();
         var softmaxMse = new SoftmaxSquaredErrorHead().LogitGradient(z, y).Norm().ToDouble();
-        var sigmoidMse = new SigmoidSquaredErrorHead().LogitGradient(Tensor.FromArray(new[] { -30.0, 30, -30 }, [1, 3]), y).Norm().ToDouble();
+        var sigmoidMse = new SigmoidSquaredErrorHead().LogitGradient(torch.tensor(new[] { -30.0, 30, -30 }, [1, 3]), y).Norm().ToDouble();
         Assert.True(ce > 1.4, $"CE gradient norm {ce}");
         Assert.True(softmaxMse < 1e-10, $"softmax-MSE gradient norm {softmaxMse}");
         Assert.True(sigmoidMse < 1e-10, $"sigmoid-MSE gradient norm {sigmoidMse}");

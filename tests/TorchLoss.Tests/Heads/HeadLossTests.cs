@@ -14,7 +14,7 @@ public class HeadLossTests
     static double Loss(OutputHead head, double[] logits, double[] target)
     {
         using var scope = torch.NewDisposeScope();
-        return head.Loss(Tensor.FromArray(logits, [1, logits.Length]), Tensor.FromArray(target, [1, target.Length])).ToDouble();
+        return head.Loss(torch.tensor(logits, [1, logits.Length]), torch.tensor(target, [1, target.Length])).ToDouble();
     }
 
     static double[] SoftmaxLogits => Prediction.Select(p => Math.Log(p)).ToArray();
@@ -54,8 +54,8 @@ public class HeadLossTests
     {
         using var scope = torch.NewDisposeScope();
         var head = new SoftmaxCrossEntropyHead();
-        var z = Tensor.FromArray(new[] { 0.0, 0, Math.Log(3), 0 }, [2, 2]);
-        var y = Tensor.FromArray(new[] { 1.0, 0, 1, 0 }, [2, 2]);
+        var z = torch.tensor(new[] { 0.0, 0, Math.Log(3), 0 }, [2, 2]);
+        var y = torch.tensor(new[] { 1.0, 0, 1, 0 }, [2, 2]);
         TensorAssert.Close((Math.Log(2) + Math.Log(4.0 / 3)) / 2, head.Loss(z, y).ToDouble(), 1e-12);
     }
 
@@ -72,12 +72,12 @@ public class HeadLossTests
     {
         using var scope = torch.NewDisposeScope();
         var head = new SigmoidBinaryCrossEntropyHead();
-        var labels = Tensor.FromArray(new[] { 2L, 0L });
-        Assert.Equal([0.0, 0, 1, 1, 0, 0], head.Targets(labels, 3, ScalarType.Float64).Reshape(-1).ToArray<double>());
-        var binary = Tensor.FromArray(new[] { 1L, 0L });
+        var labels = torch.tensor(new[] { 2L, 0L });
+        Assert.Equal([0.0, 0, 1, 1, 0, 0], head.Targets(labels, 3, ScalarType.Float64).Reshape(-1).data<double>().ToArray());
+        var binary = torch.tensor(new[] { 1L, 0L });
         TensorAssert.shape([2, 1], head.Targets(binary, 1, ScalarType.Float32));
-        Assert.Equal([1L, 0L], head.Predict(Tensor.FromArray(new[] { 0.3f, -2f }, [2, 1])).ToArray<long>());
-        Assert.Equal([1L, 0L], head.Predict(Tensor.FromArray(new[] { 0f, 1f, 5f, 2f }, [2, 2])).ToArray<long>());
+        Assert.Equal([1L, 0L], head.Predict(torch.tensor(new[] { 0.3f, -2f }, [2, 1])).data<long>().ToArray());
+        Assert.Equal([1L, 0L], head.Predict(torch.tensor(new[] { 0f, 1f, 5f, 2f }, [2, 2])).data<long>().ToArray());
     }
 
     [Fact]
@@ -100,8 +100,8 @@ public class LogitSquaredErrorBinaryTests
     {
         using var scope = torch.NewDisposeScope();
         var head = new LogitSquaredErrorHead(trueClassTarget: 4);
-        var z = Tensor.FromArray(new[] { 1.5, 2.5, -1, 6 }, [4, 1]);
-        Assert.Equal([0L, 1, 0, 1], head.Predict(z).ToArray<long>());
+        var z = torch.tensor(new[] { 1.5, 2.5, -1, 6 }, [4, 1]);
+        Assert.Equal([0L, 1, 0, 1], head.Predict(z).data<long>().ToArray());
         TensorAssert.Close([0.375, 0.625, 0, 1], head.Probabilities(z));
     }
 }

@@ -51,7 +51,7 @@ public class ModelSpecTests
         foreach (var ((name, a), (_, b)) in plain.NamedParameters().Zip(scaled.NamedParameters()))
         {
             var factor = name.EndsWith("weight") ? 4f : 1f;
-            Assert.Equal(a.detach().ToArray<float>().Select(v => v * factor), b.detach().ToArray<float>());
+            Assert.Equal(a.detach().data<float>().ToArray().Select(v => v * factor), b.detach().data<float>().ToArray());
         }
         Assert.IsType<Tanh>(scaled.Layers[1]);
         Assert.Throws<ArgumentOutOfRangeException>(() => spec.Build(8, 3, Device.Cpu, initScale: 0));

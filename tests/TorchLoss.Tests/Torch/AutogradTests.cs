@@ -5,7 +5,7 @@ namespace TorchLoss.Tests.Torch;
 
 public class AutogradTests
 {
-    static Tensor Leaf(params double[] values) => Tensor.FromArray(values).requires_grad_();
+    static Tensor Leaf(params double[] values) => torch.tensor(values).requires_grad_();
 
     [Fact]
     public void BackwardOfAScalarMatchesTheDerivativeWorkedByHand()
@@ -14,7 +14,7 @@ public class AutogradTests
         // f(x) = sum(x^3 + 2x) => df/dx = 3x^2 + 2
         var x = Leaf(1, -2, 0.5);
         (x.pow(3) + 2 * x).Sum().backward();
-        TensorAssert.Close([5, 14, 2.75], x.Grad!, 1e-12);
+        TensorAssert.Close([5, 14, 2.75], x.grad!, 1e-12);
     }
 
     [Fact]
@@ -24,9 +24,9 @@ public class AutogradTests
         var x = Leaf(3);
         (x * x).Sum().backward();
         (x * x).Sum().backward();
-        TensorAssert.Close([12], x.Grad!);
+        TensorAssert.Close([12], x.grad!);
         x.ClearGrad();
-        Assert.Null(x.Grad);
+        Assert.Null(x.grad);
     }
 
     [Fact]
@@ -36,9 +36,9 @@ public class AutogradTests
         // y = sigmoid(x); vector-Jacobian product with v is v * s(1 - s)
         var x = Leaf(0, 2);
         var y = x.sigmoid();
-        y.backward(Tensor.FromArray(new[] { 1.0, 10.0 }));
+        y.backward(torch.tensor(new[] { 1.0, 10.0 }));
         var s = 1 / (1 + Math.Exp(-2));
-        TensorAssert.Close([0.25, 10 * s * (1 - s)], x.Grad!, 1e-12);
+        TensorAssert.Close([0.25, 10 * s * (1 - s)], x.grad!, 1e-12);
     }
 
     [Fact]
@@ -50,8 +50,8 @@ public class AutogradTests
         var z = (w * 2).retain_grad();
         var loss = -z.log_softmax(0)[0];
         loss.backward();
-        var p = z.detach().softmax(0).ToArray<double>();
-        TensorAssert.Close([p[0] - 1, p[1], p[2]], z.Grad!, 1e-12);
+        var p = z.detach().softmax(0).data<double>().ToArray();
+        TensorAssert.Close([p[0] - 1, p[1], p[2]], z.grad!, 1e-12);
         Assert.False(z.IsLeaf);
         Assert.True(w.IsLeaf);
     }
@@ -65,12 +65,12 @@ public class AutogradTests
         using (torch.no_grad())
         {
             Assert.False(Autograd.IsGradEnabled);
-            Assert.False((x * 2).RequiresGrad);
-            using (torch.enable_grad()) Assert.True((x * 2).RequiresGrad);
+            Assert.False((x * 2).requires_grad);
+            using (torch.enable_grad()) Assert.True((x * 2).requires_grad);
             Assert.False(Autograd.IsGradEnabled);
         }
         Assert.True(Autograd.IsGradEnabled);
-        Assert.True((x * 2).RequiresGrad);
+        Assert.True((x * 2).requires_grad);
     }
 
     [Fact]
@@ -79,8 +79,8 @@ public class AutogradTests
         using var scope = torch.NewDisposeScope();
         var x = Leaf(2);
         var y = x * x;
-        Assert.True(y.RequiresGrad);
-        Assert.False(y.detach().RequiresGrad);
+        Assert.True(y.requires_grad);
+        Assert.False(y.detach().requires_grad);
         var e = Assert.Throws<TorchException>(() => (y.detach() * 3).Sum().backward());
         Assert.Contains("does not require grad", e.Message);
     }
@@ -92,9 +92,9 @@ public class AutogradTests
         // f(x) = x^3 => f' = 3x^2, f'' = 6x
         var x = Leaf(2, -1);
         var f = x.pow(3).Sum();
-        var first = Autograd.Grad(f, x, createGraph: true);
+        var first = torch.autograd.grad(f, x, createGraph: true);
         TensorAssert.Close([12, 3], first, 1e-12);
-        var second = Autograd.Grad(first.Sum(), x);
+        var second = torch.autograd.grad(first.Sum(), x);
         TensorAssert.Close([12, -6], second, 1e-12);
     }
 
@@ -107,8 +107,8 @@ public class AutogradTests
         var w = Leaf(0.3);
         var h = (w * xValue).sigmoid();
         var loss = -(yValue * h.log() + (1 - yValue) * (1 - h).log()).Sum();
-        var dw = Autograd.Grad(loss, w, createGraph: true);
-        var d2w = Autograd.Grad(dw.Sum(), w);
+        var dw = torch.autograd.grad(loss, w, createGraph: true);
+        var d2w = torch.autograd.grad(dw.Sum(), w);
         var hv = 1 / (1 + Math.Exp(-0.3 * xValue));
         TensorAssert.Close([(hv - yValue) * xValue], dw, 1e-12);
         TensorAssert.Close([hv * (1 - hv) * xValue * xValue], d2w, 1e-12);
@@ -121,10 +121,10 @@ public class AutogradTests
         var x = Leaf(1);
         var unused = Leaf(1);
         var y = (x * 3).Sum();
-        var grads = Autograd.Grad([y], [x, unused], retainGraph: true, allowUnused: true);
+        var grads = torch.autograd.grad([y], [x, unused], retainGraph: true, allowUnused: true);
         TensorAssert.Close([3], grads[0]!);
         Assert.Null(grads[1]);
-        Assert.Throws<TorchException>(() => Autograd.Grad([y], [x, unused]));
+        Assert.Throws<TorchException>(() => torch.autograd.grad([y], [x, unused]));
     }
 }
 
@@ -134,10 +134,10 @@ public class GradNormsTests
     public void GradNormsAreEachParametersGradientNormAndZeroWithoutOne()
     {
         using var scope = torch.NewDisposeScope();
-        var a = Tensor.FromArray(new[] { 1.0, 2.0 }).requires_grad_();
-        var b = Tensor.FromArray(new[] { 3.0 }).requires_grad_();
-        var unused = Tensor.FromArray(new[] { 5.0 }).requires_grad_();
+        var a = torch.tensor(new[] { 1.0, 2.0 }).requires_grad_();
+        var b = torch.tensor(new[] { 3.0 }).requires_grad_();
+        var unused = torch.tensor(new[] { 5.0 }).requires_grad_();
         (a * a).Sum().Add(b * 4).Sum().backward();
-        TensorAssert.Close([Math.Sqrt(4 + 16), 4, 0], Autograd.GradNorms([a, b, unused]), 1e-12);
+        TensorAssert.Close([Math.Sqrt(4 + 16), 4, 0], GradientNorms.Of([a, b, unused]), 1e-12);
     }
 }

@@ -8,12 +8,12 @@ public class ErrorAndLifetimeTests
     [Fact]
     public void UsingADisposedTensorThrowsObjectDisposedException()
     {
-        var t = Tensor.Ones([2]);
+        var t = torch.ones([2]);
         t.Dispose();
         Assert.True(t.IsDisposed);
         Assert.Throws<ObjectDisposedException>(() => t.Sum());
         Assert.Throws<ObjectDisposedException>(() => t.shape);
-        using var other = Tensor.Ones([2]);
+        using var other = torch.ones([2]);
         Assert.Throws<ObjectDisposedException>(() => other + t);
         t.Dispose();
     }
@@ -22,9 +22,9 @@ public class ErrorAndLifetimeTests
     public void CudaWithoutCudaIsAClearError()
     {
         if (TorchRuntime.CudaIsAvailable) return; // the GPU suite covers the other case
-        var e = Assert.Throws<TorchException>(() => Tensor.Zeros([1], device: Device.Cuda()));
+        var e = Assert.Throws<TorchException>(() => torch.zeros([1], device: Device.Cuda()));
         Assert.Contains("CUDA is not available", e.Message);
-        using var t = Tensor.Zeros([1]);
+        using var t = torch.zeros([1]);
         Assert.Throws<TorchException>(() => t.To(Device.Parse("cuda:0")));
     }
 
@@ -53,7 +53,7 @@ public class ErrorAndLifetimeTests
         {
             using (var scope = torch.NewDisposeScope())
             {
-                inner = Tensor.Ones([3]);
+                inner = torch.ones([3]);
                 kept = (inner * 2).MoveToOuterDisposeScope();
                 detached = (inner * 3).DetachFromDisposeScope();
                 Assert.Equal(1, scope.Count);
@@ -84,10 +84,10 @@ public class ErrorAndLifetimeTests
         Tensor view;
         using (var scope = torch.NewDisposeScope())
         {
-            var full = Tensor.Arange(0, 6, dtype: ScalarType.Float32);
+            var full = torch.arange(0, 6, dtype: ScalarType.Float32);
             view = full.narrow(0, 2, 2).DetachFromDisposeScope();
         }
-        Assert.Equal([2f, 3f], view.ToArray<float>());
+        Assert.Equal([2f, 3f], view.data<float>().ToArray());
         view.Dispose();
     }
 }

@@ -69,7 +69,7 @@ public class FusedMlpTests
         using var scope = torch.NewDisposeScope();
         var batch = MakeBatch(5, 6, 4, ScalarType.Float64, seed: 3);
         var output = new double[mlp.OutputLength];
-        var buffers = model.parameters().Select(p => Tensor.Zeros(p.shape, p.dtype)).ToList();
+        var buffers = model.parameters().Select(p => torch.zeros(p.shape, p.dtype)).ToList();
         var e = Assert.Throws<TorchException>(() => mlp.Step(batch.X, batch.Y, buffers, true, Sgd with { Momentum = 0 }, true, output));
         Assert.Contains("momentum buffers are needed exactly when the momentum is not 0", e.Message);
         e = Assert.Throws<TorchException>(() => mlp.Step(batch.X, batch.Y, null, true, Sgd with { Momentum = 0.9 }, true, output));
@@ -110,7 +110,7 @@ public class FusedMlpTests
         using var mlp = FusedMlp.Create(model, new FusedHead(outputs == 1 ? FusedLoss.SigmoidBinaryCrossEntropy : FusedLoss.SoftmaxCrossEntropy));
         using var scope = torch.NewDisposeScope();
         var x = MakeBatch(3, 6, 2, ScalarType.Float64, seed: 4).X;
-        var labels = Tensor.FromArray(new[] { 0, label, 1 });
+        var labels = torch.tensor(new[] { 0, label, 1 });
         var limit = outputs == 1 ? 2 : outputs;
         AssertRefused(model, mlp, () => Step(mlp, x, labels), $"label {label} is outside [0, {limit})");
     }
@@ -121,15 +121,15 @@ public class FusedMlpTests
         using var model = Model(6, 3, 2);
         using var mlp = FusedMlp.Create(model, new FusedHead(FusedLoss.SoftmaxSquaredError));
         using var scope = torch.NewDisposeScope();
-        var labels = Tensor.FromArray(new long[] { 0, 1, 1, 0, 1 });
+        var labels = torch.tensor(new long[] { 0, 1, 1, 0, 1 });
         var good = MakeBatch(5, 6, 2, ScalarType.Float64, seed: 4).X;
         AssertRefused(model, mlp, () => Step(mlp, MakeBatch(5, 7, 2, ScalarType.Float64, seed: 4).X, labels), "the input batch must be [batch, 6]");
-        AssertRefused(model, mlp, () => Step(mlp, good.To(ScalarType.Float32), labels), "the input batch has dtype Float, expected Double");
-        AssertRefused(model, mlp, () => Step(mlp, MakeBatch(6, 5, 2, ScalarType.Float64, seed: 4).X.T, labels), "the input batch must be contiguous");
-        AssertRefused(model, mlp, () => Step(mlp, good, labels.To(ScalarType.Float64)), "the labels has dtype Double");
-        AssertRefused(model, mlp, () => Step(mlp, good, Tensor.FromArray(new long[] { 0, 1 })), "the labels must be [batch]");
-        AssertRefused(model, mlp, () => Step(mlp, Tensor.Zeros([0, 6], ScalarType.Float64), Tensor.Zeros([0], ScalarType.Int64)), "empty batch");
-        var wrongShape = model.parameters().Select(p => Tensor.Zeros(p.shape[..1], ScalarType.Float64)).ToList();
+        AssertRefused(model, mlp, () => Step(mlp, good.to_type(ScalarType.Float32), labels), "the input batch has dtype Float, expected Double");
+        AssertRefused(model, mlp, () => Step(mlp, MakeBatch(6, 5, 2, ScalarType.Float64, seed: 4).X.t(), labels), "the input batch must be contiguous");
+        AssertRefused(model, mlp, () => Step(mlp, good, labels.to_type(ScalarType.Float64)), "the labels has dtype Double");
+        AssertRefused(model, mlp, () => Step(mlp, good, torch.tensor(new long[] { 0, 1 })), "the labels must be [batch]");
+        AssertRefused(model, mlp, () => Step(mlp, torch.zeros([0, 6], ScalarType.Float64), torch.zeros([0], ScalarType.Int64)), "empty batch");
+        var wrongShape = model.parameters().Select(p => torch.zeros(p.shape[..1], ScalarType.Float64)).ToList();
         AssertRefused(model, mlp, () => Step(mlp, good, labels, wrongShape), "a momentum buffer's shape differs from its parameter's");
         Assert.Throws<ArgumentException>(() => Step(mlp, good, labels, wrongShape.Take(2).ToList()));
     }
@@ -169,7 +169,7 @@ public class FusedMlpTests
         Assert.All(Values(model).Zip(before), p => Assert.NotEqual(p.Second, p.First));
 
         model.To(Device.Cpu, ScalarType.Float64);
-        var e = Assert.Throws<TorchException>(() => Step(mlp, batch.X.To(ScalarType.Float64), batch.Y));
+        var e = Assert.Throws<TorchException>(() => Step(mlp, batch.X.to_type(ScalarType.Float64), batch.Y));
         Assert.Contains("layer 0 no longer matches the fused step's layout", e.Message);
     }
 

@@ -24,8 +24,8 @@ public class MemoryStabilityTests
         const long boundBytes = 16L << 20;
         TorchRuntime.ManualSeed(3);
         using var data = torch.NewDisposeScope();
-        var x = Tensor.Randn([32, 32]);
-        var y = Tensor.Randint(0, 10, [32]);
+        var x = torch.randn([32, 32]);
+        var y = torch.randint(0, 10, [32]);
         using var model = new Sequential(new Linear(32, 64), new Sigmoid(), new Linear(64, 64), new Sigmoid(), new Linear(64, 10));
         using var optimizer = new Sgd(model.parameters(), 0.1, momentum: 0.9);
 
@@ -38,7 +38,7 @@ public class MemoryStabilityTests
                 var loss = -z.log_softmax(1).gather(1, y.unsqueeze(1)).mean();
                 optimizer.zero_grad();
                 loss.backward();
-                _ = z.Grad!.Norm().ToDouble();
+                _ = z.grad!.Norm().ToDouble();
                 optimizer.step();
             }
         }

@@ -17,13 +17,13 @@ public class ModuleTests : IDisposable
     {
         TorchRuntime.ManualSeed(1);
         using var layer = new Linear(100, 200);
-        var w = layer.Weight.detach().ToArray<float>();
-        var b = layer.Bias!.detach().ToArray<float>();
+        var w = layer.Weight.detach().data<float>().ToArray();
+        var b = layer.Bias!.detach().data<float>().ToArray();
         Assert.All(w, v => Assert.InRange(v, -0.1f, 0.1f));
         Assert.All(b, v => Assert.InRange(v, -0.1f, 0.1f));
         Assert.True(w.Max() > 0.099 && w.Min() < -0.099, "weights should fill the whole interval");
         TensorAssert.Close(0.1 / Math.Sqrt(3), Math.Sqrt(w.Select(v => (double)v * v).Average()), 0.002);
-        Assert.True(layer.Weight.RequiresGrad && layer.Weight.IsLeaf);
+        Assert.True(layer.Weight.requires_grad && layer.Weight.IsLeaf);
     }
 
     [Fact]
@@ -31,8 +31,8 @@ public class ModuleTests : IDisposable
     {
         using var scope = torch.NewDisposeScope();
         using var layer = new Linear(3, 2);
-        var x = Tensor.Randn([5, 3]);
-        var expected = x.matmul(layer.Weight.T) + layer.Bias!;
+        var x = torch.randn([5, 3]);
+        var expected = x.matmul(layer.Weight.t()) + layer.Bias!;
         Assert.True(layer.forward(x).allclose(expected));
     }
 
@@ -55,7 +55,7 @@ public class ModuleTests : IDisposable
         using var b = Mlp();
         b.Load(path);
         foreach (var (pa, pb) in a.parameters().Zip(b.parameters()))
-            Assert.Equal(pa.detach().ToArray<float>(), pb.detach().ToArray<float>());
+            Assert.Equal(pa.detach().data<float>().ToArray(), pb.detach().data<float>().ToArray());
         Assert.Empty(Directory.GetFiles(dir, "*.tmp-*"));
     }
 
@@ -101,12 +101,12 @@ public class ModuleTests : IDisposable
         Assert.All(model.parameters(), p =>
         {
             Assert.Equal(ScalarType.Float64, p.dtype);
-            Assert.True(p.RequiresGrad && p.IsLeaf);
+            Assert.True(p.requires_grad && p.IsLeaf);
         });
         using var scope = torch.NewDisposeScope();
-        model.forward(Tensor.Randn([2, 4], ScalarType.Float64)).Sum().backward();
-        Assert.All(model.parameters(), p => Assert.NotNull(p.Grad));
+        model.forward(torch.randn([2, 4], ScalarType.Float64)).Sum().backward();
+        Assert.All(model.parameters(), p => Assert.NotNull(p.grad));
         model.zero_grad();
-        Assert.All(model.parameters(), p => Assert.Null(p.Grad));
+        Assert.All(model.parameters(), p => Assert.Null(p.grad));
     }
 }

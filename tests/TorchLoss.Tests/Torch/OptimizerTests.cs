@@ -12,8 +12,8 @@ public class OptimizerTests
     static double[] Run(Func<Tensor, Optimizer> create, int steps)
     {
         using var scope = torch.NewDisposeScope();
-        var p = Tensor.FromArray(new[] { 1.0, 2.0 }).requires_grad_();
-        var c = Tensor.FromArray(C);
+        var p = torch.tensor(new[] { 1.0, 2.0 }).requires_grad_();
+        var c = torch.tensor(C);
         using var optimizer = create(p);
         for (var i = 0; i < steps; i++)
         {
@@ -22,19 +22,19 @@ public class OptimizerTests
             optimizer.step();
         }
         Assert.Equal(steps, optimizer.StepCount);
-        return p.detach().ToArray<double>();
+        return p.detach().data<double>().ToArray();
     }
 
     [Fact]
     public void PlainSgd() =>
-        TensorAssert.Close([0.95, 2.1], Tensor.FromArray(Run(p => new Sgd([p], 0.1), 1)), 1e-12);
+        TensorAssert.Close([0.95, 2.1], torch.tensor(Run(p => new Sgd([p], 0.1), 1)), 1e-12);
 
     [Fact]
     public void SgdWithMomentum()
     {
         // buffer: c, then 0.9c + c = 1.9c; p -= 0.1 * buffer each step
         var result = Run(p => new Sgd([p], 0.1, momentum: 0.9), 2);
-        TensorAssert.Close([1 - 0.1 * 0.5 - 0.19 * 0.5, 2 + 0.1 + 0.19], Tensor.FromArray(result), 1e-12);
+        TensorAssert.Close([1 - 0.1 * 0.5 - 0.19 * 0.5, 2 + 0.1 + 0.19], torch.tensor(result), 1e-12);
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public class OptimizerTests
     {
         // step 1: buffer c, d = c + 0.9c = 1.9c; step 2: buffer 1.9c, d = c + 0.9 * 1.9c = 2.71c
         var result = Run(p => new Sgd([p], 0.1, momentum: 0.9, nesterov: true), 2);
-        TensorAssert.Close([1 - 0.1 * 0.5 * (1.9 + 2.71), 2 + 0.1 * (1.9 + 2.71)], Tensor.FromArray(result), 1e-12);
+        TensorAssert.Close([1 - 0.1 * 0.5 * (1.9 + 2.71), 2 + 0.1 * (1.9 + 2.71)], torch.tensor(result), 1e-12);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public class OptimizerTests
     {
         // d = c + 0.1 p = (0.6, -0.8)
         var result = Run(p => new Sgd([p], 0.1, weightDecay: 0.1), 1);
-        TensorAssert.Close([0.94, 2.08], Tensor.FromArray(result), 1e-12);
+        TensorAssert.Close([0.94, 2.08], torch.tensor(result), 1e-12);
     }
 
     [Fact]
@@ -68,15 +68,15 @@ public class OptimizerTests
                 p[i] -= lr * mHat / (Math.Sqrt(vHat) + eps);
             }
         var result = Run(q => new Adam([q], lr, b1, b2, eps), 3);
-        TensorAssert.Close(p, Tensor.FromArray(result), 1e-12);
+        TensorAssert.Close(p, torch.tensor(result), 1e-12);
     }
 
     [Fact]
     public void StateRoundTripsSoAResumedRunContinuesIdentically()
     {
         using var scope = torch.NewDisposeScope();
-        var c = Tensor.FromArray(C);
-        var p = Tensor.FromArray(new[] { 1.0, 2.0 }).requires_grad_();
+        var c = torch.tensor(C);
+        var p = torch.tensor(new[] { 1.0, 2.0 }).requires_grad_();
         using var first = new Adam([p], 0.1);
         void StepWith(Optimizer o, Tensor q)
         {
@@ -90,13 +90,13 @@ public class OptimizerTests
         resumed.LoadState(first.State().ToDictionary(s => s.Name, s => s.Value), first.StepCount);
         StepWith(first, p);
         StepWith(resumed, q);
-        TensorAssert.Close(p.detach().ToArray<double>(), q, 0);
+        TensorAssert.Close(p.detach().data<double>().ToArray(), q, 0);
     }
 
     [Fact]
     public void InvalidSettingsAreRejected()
     {
-        using var p = Tensor.Zeros([1]).requires_grad_();
+        using var p = torch.zeros([1]).requires_grad_();
         Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd([p], 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd([p], -1));
         Assert.Throws<ArgumentException>(() => new Sgd([p], 0.1, nesterov: true));

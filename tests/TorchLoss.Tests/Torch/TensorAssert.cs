@@ -7,8 +7,8 @@ internal static class TensorAssert
 {
     public static void Close(double[] expected, Tensor actual, double tolerance = 1e-6)
     {
-        using var asDouble = actual.To(ScalarType.Float64);
-        var values = asDouble.ToArray<double>();
+        using var asDouble = actual.to_type(ScalarType.Float64);
+        var values = asDouble.data<double>().ToArray();
         Assert.Equal(expected.Length, values.Length);
         for (var i = 0; i < expected.Length; i++)
             Assert.True(Math.Abs(expected[i] - values[i]) <= tolerance,

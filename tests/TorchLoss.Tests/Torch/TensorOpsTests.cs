@@ -5,7 +5,7 @@ namespace TorchLoss.Tests.Torch;
 
 public class TensorOpsTests
 {
-    static Tensor M(double[] values, params long[] shape) => Tensor.FromArray(values, shape);
+    static Tensor M(double[] values, params long[] shape) => torch.tensor(values, shape);
 
     [Fact]
     public void ArithmeticBroadcastsRowsAndColumns()
@@ -49,7 +49,7 @@ public class TensorOpsTests
     public void IntegerScalarsKeepIntegerTensorsIntegral()
     {
         using var scope = torch.NewDisposeScope();
-        var i = Tensor.Arange(0, 3);
+        var i = torch.arange(0, 3);
         Assert.Equal(ScalarType.Int64, i.Add(1L).dtype);
         Assert.Equal(ScalarType.Float32, (i + 0.5).dtype);
     }
@@ -90,7 +90,7 @@ public class TensorOpsTests
     public void MatmulShapeMismatchNamesTheShapes()
     {
         using var scope = torch.NewDisposeScope();
-        var e = Assert.Throws<TorchException>(() => Tensor.Zeros([2, 3]).matmul(Tensor.Zeros([4, 5])));
+        var e = Assert.Throws<TorchException>(() => torch.zeros([2, 3]).matmul(torch.zeros([4, 5])));
         Assert.Contains("2x3", e.Message);
         Assert.Contains("4x5", e.Message);
     }
@@ -122,11 +122,11 @@ public class TensorOpsTests
         Assert.Equal(3.5, a.mean().ToDouble());
         var (values, indices) = a.Max(1);
         TensorAssert.Close([5, 6], values);
-        Assert.Equal([1L, 2L], indices.ToArray<long>());
+        Assert.Equal([1L, 2L], indices.data<long>().ToArray());
         var (minValues, minIndices) = a.Min(0);
         TensorAssert.Close([1, 2, 3], minValues);
-        Assert.Equal([0L, 1L, 0L], minIndices.ToArray<long>());
-        Assert.Equal([1L, 2L], a.argmax(1).ToArray<long>());
+        Assert.Equal([0L, 1L, 0L], minIndices.data<long>().ToArray());
+        Assert.Equal([1L, 2L], a.argmax(1).data<long>().ToArray());
         Assert.Equal(5, a.argmax().ToInt64());
         Assert.Equal(0, a.argmin().ToInt64());
         Assert.Equal(6, a.Max().ToDouble());
@@ -142,13 +142,13 @@ public class TensorOpsTests
         using var scope = torch.NewDisposeScope();
         var a = M([1, 2, 3], 3);
         var b = M([3, 2, 1], 3);
-        Assert.Equal([true, false, false], (a < b).ToArray<bool>());
-        Assert.Equal([false, false, true], (a > b).ToArray<bool>());
-        Assert.Equal([true, true, false], (a <= b).ToArray<bool>());
-        Assert.Equal([false, true, true], (a >= 2).ToArray<bool>());
-        Assert.Equal([false, true, false], a.eq(b).ToArray<bool>());
-        Assert.Equal([true, false, true], a.ne(2).ToArray<bool>());
-        TensorAssert.Close([3, 2, 3], Tensor.Where(a > b, a, M([3, 2, 3], 3)));
+        Assert.Equal([true, false, false], (a < b).data<bool>().ToArray());
+        Assert.Equal([false, false, true], (a > b).data<bool>().ToArray());
+        Assert.Equal([true, true, false], (a <= b).data<bool>().ToArray());
+        Assert.Equal([false, true, true], (a >= 2).data<bool>().ToArray());
+        Assert.Equal([false, true, false], a.eq(b).data<bool>().ToArray());
+        Assert.Equal([true, false, true], a.ne(2).data<bool>().ToArray());
+        TensorAssert.Close([3, 2, 3], torch.where(a > b, a, M([3, 2, 3], 3)));
         Assert.True(a.allclose(a + 1e-9));
         Assert.False(a.allclose(b));
     }
@@ -160,30 +160,30 @@ public class TensorOpsTests
         var a = M([0, 1, 2, 3, 4, 5], 2, 3);
         TensorAssert.shape([3, 2], a.View(3, 2));
         TensorAssert.shape([6], a.Reshape(-1));
-        TensorAssert.Close([0, 3, 1, 4, 2, 5], a.T.contiguous());
+        TensorAssert.Close([0, 3, 1, 4, 2, 5], a.t().contiguous());
         TensorAssert.Close([0, 3, 1, 4, 2, 5], a.Permute(1, 0).Reshape(-1));
         TensorAssert.Close([1, 2, 4, 5], a.narrow(1, 1, 2));
         TensorAssert.Close([0, 2, 3, 5], a.Slice(1, 0, 3, 2));
         TensorAssert.Close([3, 4, 5], a[1]);
         TensorAssert.Close([1, 4], a.Select(1, 1));
-        TensorAssert.Close([3, 4, 5, 0, 1, 2], a.index_select(0, Tensor.FromArray(new[] { 1L, 0L })));
-        TensorAssert.Close([2, 3], a.gather(1, Tensor.FromArray(new[] { 2L, 0L }, [2, 1])));
+        TensorAssert.Close([3, 4, 5, 0, 1, 2], a.index_select(0, torch.tensor(new[] { 1L, 0L })));
+        TensorAssert.Close([2, 3], a.gather(1, torch.tensor(new[] { 2L, 0L }, [2, 1])));
         TensorAssert.shape([1, 2, 3], a.unsqueeze(0));
         TensorAssert.shape([2, 3], a.unsqueeze(0).squeeze());
         TensorAssert.shape([4, 2, 3], a.unsqueeze(0).Expand(4, 2, 3));
         TensorAssert.shape([6], a.flatten());
-        TensorAssert.shape([4, 3], Tensor.Cat([a, a], 0));
-        TensorAssert.Close([0, 1, 2, 0, 1, 2, 3, 4, 5, 3, 4, 5], Tensor.Cat([a, a], 1));
-        TensorAssert.shape([2, 2, 3], Tensor.Stack([a, a]));
-        var labels = Tensor.FromArray(new[] { 2L, 0L });
-        Assert.Equal([0L, 0, 1, 1, 0, 0], labels.OneHot(3).Reshape(-1).ToArray<long>());
+        TensorAssert.shape([4, 3], torch.cat([a, a], 0));
+        TensorAssert.Close([0, 1, 2, 0, 1, 2, 3, 4, 5, 3, 4, 5], torch.cat([a, a], 1));
+        TensorAssert.shape([2, 2, 3], torch.stack([a, a]));
+        var labels = torch.tensor(new[] { 2L, 0L });
+        Assert.Equal([0L, 0, 1, 1, 0, 0], labels.OneHot(3).Reshape(-1).data<long>().ToArray());
     }
 
     [Fact]
     public void ViewOfANonContiguousTensorFailsWhereReshapeCopies()
     {
         using var scope = torch.NewDisposeScope();
-        var t = Tensor.Zeros([2, 3]).T;
+        var t = torch.zeros([2, 3]).t();
         Assert.Throws<TorchException>(() => t.View(6));
         TensorAssert.shape([6], t.Reshape(6));
     }
@@ -209,6 +209,6 @@ public class TensorOpsTests
         t.fill_(9).zero_();
         TensorAssert.Close([0, 0, 0], t);
         t.uniform_(-0.5, 0.5);
-        Assert.All(t.ToArray<double>(), v => Assert.InRange(v, -0.5, 0.5));
+        Assert.All(t.data<double>().ToArray(), v => Assert.InRange(v, -0.5, 0.5));
     }
 }

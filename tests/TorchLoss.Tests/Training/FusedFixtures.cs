@@ -54,12 +54,12 @@ internal static class FusedFixtures
         for (var i = 0; i < named.Count; i++)
         {
             var (name, p) = named[i];
-            var isWeight = p.Dim == 2;
+            var isWeight = p.dim() == 2;
             var fanIn = isWeight ? p.size(1) : named[i - 1].Value.size(1);
             var bound = (isWeight ? weightScale : 1) / Math.Sqrt(fanIn);
             var shift = i == named.Count - 1 ? outputBias : 0;
             var data = Enumerable.Range(0, (int)p.numel()).Select(_ => (random.NextDouble() * 2 - 1) * bound + shift).ToArray();
-            values[name] = Tensor.FromArray(data, p.shape);
+            values[name] = torch.tensor(data, p.shape);
         }
         model.LoadParameters(values);
         return model;
@@ -71,8 +71,8 @@ internal static class FusedFixtures
         var random = new Random(seed);
         var x = Enumerable.Range(0, size * inputs).Select(_ => random.NextDouble() * 2 - 1).ToArray();
         var y = Enumerable.Range(0, size).Select(_ => (long)random.Next(labelLimit)).ToArray();
-        using var asDouble = Tensor.FromArray(x, [size, inputs]);
-        return new Batch(asDouble.To(dtype), Tensor.FromArray(y));
+        using var asDouble = torch.tensor(x, [size, inputs]);
+        return new Batch(asDouble.to_type(dtype), torch.tensor(y));
     }
 
     /// <summary>Labels for a model with <paramref name="outputs"/> outputs: 0/1 for one output, else a class index.</summary>
@@ -102,8 +102,8 @@ internal static class FusedFixtures
     public static double[] Values(Tensor t)
     {
         using var detached = t.detach();
-        using var asDouble = detached.To(ScalarType.Float64);
-        return asDouble.ToArray<double>();
+        using var asDouble = detached.to_type(ScalarType.Float64);
+        return asDouble.data<double>().ToArray();
     }
 
     /// <summary>Each parameter tensor within <paramref name="relative"/> of the expected one's largest magnitude.</summary>

@@ -146,7 +146,7 @@ public class FusedMomentumTests
         using (torch.NewDisposeScope())
         {
             var bad = BatchAt(0);
-            var labels = Tensor.FromArray(new long[] { 0, 1, 2, 3, 0, 1, 2, 0 });
+            var labels = torch.tensor(new long[] { 0, 1, 2, 3, 0, 1, 2, 0 });
             var e = Assert.Throws<TorchException>(() => fused.StepOn(new Batch(bad.X, labels)));
             Assert.Contains("label 3 is outside [0, 3)", e.Message);
         }
@@ -162,7 +162,7 @@ public class FusedMomentumTests
     public void MomentumForSomeParametersOnlyIsRefused()
     {
         using var fused = Start(TrainingEngine.Fused);
-        using (var buffer = Tensor.Zeros(fused.Model.parameters()[0].shape, ScalarType.Float64))
+        using (var buffer = torch.zeros(fused.Model.parameters()[0].shape, ScalarType.Float64))
             fused.Sgd.LoadState(new Dictionary<string, Tensor> { ["momentum.0"] = buffer }, 1);
         var e = Assert.Throws<InvalidOperationException>(() => fused.Steps(0, 1));
         Assert.Contains("some parameters have momentum and some do not", e.Message);

@@ -137,9 +137,9 @@ public class FusedStepTests
         using var model = new Sequential(new Linear(1, 1, dtype: ScalarType.Float64));
         model.LoadParameters(new Dictionary<string, Tensor>
         {
-            ["0.weight"] = Tensor.FromArray(new[] { 1.0 }, [1, 1]), ["0.bias"] = Tensor.FromArray(new[] { 0.0 }),
+            ["0.weight"] = torch.tensor(new[] { 1.0 }, [1, 1]), ["0.bias"] = torch.tensor(new[] { 0.0 }),
         });
-        var batch = new Batch(Tensor.FromArray(new[] { 0.5, 0.9, 1.1, 1.5, 3.0, -1 }, [6, 1]), Tensor.FromArray(new long[] { 0, 0, 1, 1, 0, 0 }));
+        var batch = new Batch(torch.tensor(new[] { 0.5, 0.9, 1.1, 1.5, 3.0, -1 }, [6, 1]), torch.tensor(new long[] { 0, 0, 1, 1, 0, 0 }));
         // Predictions 0, 0, 1, 1, 1, 0: right for all but example 4 (a boundary at 0 would get examples 0, 1 and 4 wrong).
         foreach (var engine in new[] { TrainingEngine.Autograd, TrainingEngine.Fused })
         {

@@ -91,11 +91,11 @@ public class TrainerTests : IDisposable
         var names = Trainer.ParameterNames(model);
         foreach (var (name, parameter) in names.Zip(model.parameters()))
         {
-            var expected = parameter.Grad!.Norm().ToDouble();
+            var expected = parameter.grad!.Norm().ToDouble();
             Assert.Equal(expected, logged[$"grad_norm_mean/{name}"], 5);
             Assert.Equal(expected, logged[$"grad_norm_max/{name}"], 5);
         }
-        var perExample = (logits.Grad! * 100).Norm(2, [1]).mean().ToDouble();
+        var perExample = (logits.grad! * 100).Norm(2, [1]).mean().ToDouble();
         Assert.Equal(perExample, logged["output_grad_norm"], 5);
     }
 

@@ -63,7 +63,7 @@ public class TrainingEngineTests
     public void AnUnsupportedModelFallsBackUnderAutoAndIsRefusedNamingTheReasonUnderFused(string name, string reason)
     {
         using var model = FusedMlpTests.Unsupported(name);
-        using var sgd = new Sgd(model.parameters().DefaultIfEmpty(Tensor.Zeros([1]).requires_grad_()).ToList(), 0.1);
+        using var sgd = new Sgd(model.parameters().DefaultIfEmpty(torch.zeros([1]).requires_grad_()).ToList(), 0.1);
         var (engine, fallback) = TrainingEngines.Resolve(TrainingEngine.Auto, model, Head, sgd);
         Assert.Equal(TrainingEngine.Autograd, engine);
         Assert.Contains(reason, fallback);
