@@ -44,9 +44,9 @@ public static class TwoClassEquivalence
             Descend(logistic, x, logisticTargets, sameRateW, sameRateB, learningRate);
         }
 
-        var softmaxP = Tensor.Linear(test, softmaxW, softmaxB).softmax(1).Select(1, 1);
-        var logisticP = Tensor.Linear(test, logisticW, logisticB).sigmoid().squeeze(1);
-        var sameRateP = Tensor.Linear(test, sameRateW, sameRateB).sigmoid().squeeze(1);
+        var softmaxP = nn.functional.linear(test, softmaxW, softmaxB).softmax(1).Select(1, 1);
+        var logisticP = nn.functional.linear(test, logisticW, logisticB).sigmoid().squeeze(1);
+        var sameRateP = nn.functional.linear(test, sameRateW, sameRateB).sigmoid().squeeze(1);
         var weightGap = (softmaxW[1] - softmaxW[0] - logisticW[0]).abs().Max().ToDouble();
         var biasGap = Math.Abs((softmaxB[1] - softmaxB[0] - logisticB[0]).ToDouble());
         return new TwoClassEquivalenceResult((int)x.size(0), (int)test.size(0), steps, learningRate,
@@ -57,7 +57,7 @@ public static class TwoClassEquivalence
     static void Descend(OutputHead head, Tensor x, Tensor targets, Tensor weight, Tensor bias, double learningRate)
     {
         using var scope = torch.NewDisposeScope();
-        var logits = Tensor.Linear(x, weight, bias);
+        var logits = nn.functional.linear(x, weight, bias);
         var delta = head.LogitGradient(logits, targets) / x.size(0);
         weight.sub_(LinearLayerGradients.Weight(delta, x) * learningRate);
         bias.sub_(LinearLayerGradients.Bias(delta) * learningRate);

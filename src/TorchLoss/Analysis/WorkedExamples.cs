@@ -64,8 +64,8 @@ public static class WorkedExamples
     public static ShiftedWeights ShiftEveryClass(Tensor x, Tensor weight, Tensor bias, Tensor v, double c)
     {
         using var scope = torch.NewDisposeScope();
-        var before = Tensor.Linear(x, weight, bias);
-        var after = Tensor.Linear(x, weight + v.unsqueeze(0), bias + c);
+        var before = nn.functional.linear(x, weight, bias);
+        var after = nn.functional.linear(x, weight + v.unsqueeze(0), bias + c);
         return new ShiftedWeights((after - before).abs().Max().ToDouble(), (after.softmax(1) - before.softmax(1)).abs().Max().ToDouble());
     }
 }

@@ -24,9 +24,9 @@ public abstract class GradientModel
     /// <summary>dL/d(variable) for each variable, from <paramref name="delta"/> = dL/dz, by hand.</summary>
     public abstract IReadOnlyList<Tensor> Backward(Tensor inputs, IReadOnlyList<Tensor> variables, Tensor delta);
 
-    /// <summary>The hidden activation when the fused native step can compute this model (its variables are weight and
-    /// bias pairs of linear layers); null otherwise.</summary>
-    public virtual FusedActivation? Fused => null;
+    /// <summary>The same model as a <see cref="Models.ModelSpec"/> when its variables are the weight and bias pairs of
+    /// that spec's linear layers (so a TorchSharp module built from the spec can take them); null otherwise.</summary>
+    public virtual Models.ModelSpec? Spec => null;
 
     /// <summary>The variables with the output layer multiplied by <paramref name="factor"/>, which multiplies the
     /// logits by it: how the check reaches saturated logits.</summary>
@@ -48,9 +48,9 @@ public sealed class DirectLogitsModel : GradientModel
 
     public override IReadOnlyList<Tensor> Initial(int batch, int features, int classes) => [torch.randn([batch, classes], ScalarType.Float64)];
 
-    public override Tensor Logits(Tensor inputs, IReadOnlyList<Tensor> variables) => variables[0].Alias();
+    public override Tensor Logits(Tensor inputs, IReadOnlyList<Tensor> variables) => variables[0].alias();
 
-    public override IReadOnlyList<Tensor> Backward(Tensor inputs, IReadOnlyList<Tensor> variables, Tensor delta) => [delta.Alias()];
+    public override IReadOnlyList<Tensor> Backward(Tensor inputs, IReadOnlyList<Tensor> variables, Tensor delta) => [delta.alias()];
 
     public override IReadOnlyList<Tensor> ScaleLogits(IReadOnlyList<Tensor> variables, double factor) => [variables[0] * factor];
 }
@@ -60,12 +60,12 @@ public sealed class LinearClassifierModel : GradientModel
 {
     public override string Name => "linear";
     public override IReadOnlyList<string> VariableNames => ["W", "b"];
-    public override FusedActivation? Fused => FusedActivation.Identity;
+    public override Models.ModelSpec? Spec => new(Models.ModelKind.Linear, []);
 
     public override IReadOnlyList<Tensor> Initial(int batch, int features, int classes) =>
         [Normal([classes, features], features), Normal([classes], features)];
 
-    public override Tensor Logits(Tensor inputs, IReadOnlyList<Tensor> variables) => Tensor.Linear(inputs, variables[0], variables[1]);
+    public override Tensor Logits(Tensor inputs, IReadOnlyList<Tensor> variables) => nn.functional.linear(inputs, variables[0], variables[1]);
 
     public override IReadOnlyList<Tensor> Backward(Tensor inputs, IReadOnlyList<Tensor> variables, Tensor delta) =>
         [LinearLayerGradients.Weight(delta, inputs), LinearLayerGradients.Bias(delta)];

@@ -21,7 +21,7 @@ public static class HiddenActivationDerivatives
         {
             HiddenActivation.Sigmoid => output * (1 - output),
             HiddenActivation.Tanh => 1 - output.square(),
-            HiddenActivation.Relu => (preActivation > 0).To(preActivation.dtype),
+            HiddenActivation.Relu => (preActivation > 0).to_type(preActivation.dtype),
             _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
         };
         return derivative.MoveToOuterDisposeScope();

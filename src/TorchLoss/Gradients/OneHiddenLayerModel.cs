@@ -17,13 +17,7 @@ public sealed class OneHiddenLayerModel(int hiddenUnits, HiddenActivation activa
 
     public override string Name => "mlp";
     public override IReadOnlyList<string> VariableNames => ["W1", "b1", "W2", "b2"];
-    public override FusedActivation? Fused => Activation switch
-    {
-        HiddenActivation.Sigmoid => FusedActivation.Sigmoid,
-        HiddenActivation.Tanh => FusedActivation.Tanh,
-        HiddenActivation.Relu => FusedActivation.ReLU,
-        _ => null,
-    };
+    public override ModelSpec? Spec => new(ModelKind.Mlp, [HiddenUnits], Activation);
 
     public override IReadOnlyList<Tensor> Initial(int batch, int features, int classes) =>
     [
@@ -34,14 +28,14 @@ public sealed class OneHiddenLayerModel(int hiddenUnits, HiddenActivation activa
     public override Tensor Logits(Tensor inputs, IReadOnlyList<Tensor> variables)
     {
         using var scope = torch.NewDisposeScope();
-        var hidden = Activation.Apply(Tensor.Linear(inputs, variables[0], variables[1]));
-        return Tensor.Linear(hidden, variables[2], variables[3]).MoveToOuterDisposeScope();
+        var hidden = Activation.Apply(nn.functional.linear(inputs, variables[0], variables[1]));
+        return nn.functional.linear(hidden, variables[2], variables[3]).MoveToOuterDisposeScope();
     }
 
     public override IReadOnlyList<Tensor> Backward(Tensor inputs, IReadOnlyList<Tensor> variables, Tensor delta)
     {
         using var scope = torch.NewDisposeScope();
-        var preActivation = Tensor.Linear(inputs, variables[0], variables[1]);
+        var preActivation = nn.functional.linear(inputs, variables[0], variables[1]);
         var hidden = Activation.Apply(preActivation);
         var hiddenDelta = LinearLayerGradients.Input(delta, variables[2]) * Activation.Derivative(preActivation, hidden);
         Tensor[] gradients =
@@ -54,5 +48,5 @@ public sealed class OneHiddenLayerModel(int hiddenUnits, HiddenActivation activa
     }
 
     public override IReadOnlyList<Tensor> ScaleLogits(IReadOnlyList<Tensor> variables, double factor) =>
-        [variables[0].Alias(), variables[1].Alias(), variables[2] * factor, variables[3] * factor];
+        [variables[0].alias(), variables[1].alias(), variables[2] * factor, variables[3] * factor];
 }

@@ -28,10 +28,30 @@ public static class Blas
     /// <summary>Fortran dgemm_ (column-major), or 0 when libtorch does not export it.</summary>
     public static nint Dgemm => Export("dgemm_");
 
-    /// <summary>"oneMKL 2024.2 (in libtorch_cpu)" or what is known.</summary>
+    /// <summary>MKL's thread count for BLAS calls made on this thread, or null when the BLAS offers no control.</summary>
+    public static unsafe int? Threads
+    {
+        get
+        {
+            var f = Export("mkl_get_max_threads");
+            return f == 0 ? null : ((delegate* unmanaged<int>)f)();
+        }
+    }
+
+    /// <summary>Sets MKL's thread count for BLAS calls made on the calling thread (mkl_set_num_threads_local; 0 goes back
+    /// to the global count, which libtorch's set_num_threads sets). False when the BLAS offers no control.</summary>
+    public static unsafe bool SetThreadsOnThisThread(int threads)
+    {
+        var f = Export("mkl_set_num_threads_local");
+        if (f == 0) return false;
+        ((delegate* unmanaged<int, int>)f)(threads);
+        return true;
+    }
+
+    /// <summary>"Intel(R) oneAPI Math Kernel Library Version 2024.2 ... (in libtorch_cpu)" or what is known.</summary>
     public static unsafe string Describe()
     {
-        var version = Export("mkl_get_version_string");
+        var version = Export("MKL_Get_Version_String");
         if (version != 0)
         {
             var buffer = new byte[256];

@@ -73,6 +73,9 @@ public static class TorchRuntime
     /// <summary>"TorchSharp 0.107.0 (libtorch 2.10.0)".</summary>
     public static string Version => $"TorchSharp {TorchSharpVersion} (libtorch {LibTorchVersion})";
 
+    /// <summary>MKL's thread count for BLAS calls on this thread, or null when the BLAS offers no control.</summary>
+    public static int? BlasThreads => Runtime.Blas.Threads;
+
     /// <summary>The BLAS libtorch's CPU kernels call.</summary>
     public static string BlasName => Blas.Describe();
 

@@ -5,22 +5,24 @@ using static TorchSharp.torch;
 
 namespace TorchLoss.Training;
 
-/// <summary>One optimisation step through libtorch's autograd: forward, the head's loss, backward, the step statistics,
-/// the optimizer's update. Runs any model, head, optimizer and device. The caller owns the dispose scope the batch and
-/// temporaries live in.</summary>
-public sealed class AutogradStep(Sequential model, OutputHead head, Optimizer optimizer, StepStatistics statistics) : ITrainingStep
+/// <summary>One optimisation step through TorchSharp's autograd: forward, the head's loss, backward, the step statistics,
+/// the optimizer's update. Runs any module, head, optimizer and device. With <paramref name="closedForm"/> the head's
+/// loss is a custom autograd function whose backward is the head's hand-derived dL/dz (<see cref="ClosedFormLoss"/>).
+/// The caller owns the dispose scope the batch and temporaries live in.</summary>
+public sealed class AutogradStep(nn.Module<Tensor, Tensor> model, OutputHead head, optim.Optimizer optimizer, StepStatistics statistics,
+    bool closedForm = false) : ITrainingStep
 {
-    readonly IReadOnlyList<Tensor> parameters = model.parameters();
-    readonly ScalarType dtype = model.parameters()[0].dtype;
+    readonly IReadOnlyList<Tensor> parameters = model.parameters().ToList<Tensor>();
+    readonly ScalarType dtype = model.parameters().First().dtype;
 
-    public TrainingEngine Engine => TrainingEngine.Autograd;
+    public TrainingEngine Engine => closedForm ? TrainingEngine.ClosedForm : TrainingEngine.Autograd;
 
     public void Run(Batch batch)
     {
         var logits = model.forward(batch.X);
         if (statistics.Full) logits.retain_grad();
-        var targets = head.Targets(batch.Y, logits.size(1), dtype);
-        var loss = head.Loss(logits, targets);
+        var targets = OutputHead.Targets(batch.Y, logits.size(1), dtype);
+        var loss = closedForm ? ClosedFormLoss.Apply(head, logits, targets) : head.MeanLoss(logits, targets);
         optimizer.zero_grad();
         loss.backward();
         statistics.Record(head, loss, logits, targets, batch.Y, parameters);

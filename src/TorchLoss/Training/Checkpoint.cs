@@ -1,3 +1,5 @@
+using TorchSharp;
+using static TorchSharp.torch;
 using TorchLoss.Reporting;
 
 namespace TorchLoss.Training;
@@ -12,12 +14,12 @@ public static class Checkpoint
 {
     public const string Directory = "checkpoints";
 
-    public static void Save(RunFolder run, Module model, Optimizer optimizer, TrainingState state)
+    public static void Save(RunFolder run, nn.Module model, optim.Optimizer optimizer, TrainingState state)
     {
         System.IO.Directory.CreateDirectory(run.File(Directory));
         var modelFile = Path.Combine(Directory, $"model-epoch{state.Epoch}.params");
         var optimizerFile = Path.Combine(Directory, $"optimizer-epoch{state.Epoch}.params");
-        model.Save(run.File(modelFile));
+        ModelFile.Save(model, run.File(modelFile));
         ParameterFile.Write(run.File(optimizerFile), optimizer.State());
         JsonFiles.Write(run.File(RunFolder.StateFile), state with { ModelCheckpoint = modelFile, OptimizerCheckpoint = optimizerFile });
         foreach (var old in System.IO.Directory.GetFiles(run.File(Directory)))
@@ -26,15 +28,15 @@ public static class Checkpoint
         CopyAtomically(run.File(modelFile), run.File(RunFolder.ModelFile));
     }
 
-    public static TrainingState Load(RunFolder run, Module model, Optimizer optimizer)
+    public static TrainingState Load(RunFolder run, nn.Module model, optim.Optimizer optimizer)
     {
         if (!run.HasCheckpoint) throw new InvalidDataException($"{run.Path} has no checkpoint ({RunFolder.StateFile} is missing): nothing to resume");
         var state = JsonFiles.Read<TrainingState>(run.File(RunFolder.StateFile));
         if (state.ModelCheckpoint is not { } modelFile || state.OptimizerCheckpoint is not { } optimizerFile)
             throw new InvalidDataException($"{run.File(RunFolder.StateFile)} names no checkpoint files: nothing to resume");
-        model.Load(run.File(modelFile));
+        ModelFile.Load(model, run.File(modelFile));
         var optimizerState = ParameterFile.Read(run.File(optimizerFile));
-        try { optimizer.LoadState(optimizerState, state.OptimizerSteps); }
+        try { optimizer.LoadState(optimizerState); }
         finally { foreach (var t in optimizerState.Values) t.Dispose(); }
         return state;
     }

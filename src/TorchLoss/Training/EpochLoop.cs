@@ -12,13 +12,13 @@ public sealed record EpochOutcome(EpochRecord? Record, long Step, double BadLoss
 
 /// <summary>Runs single epochs: shuffled minibatches, one dispose scope per step, step statistics flushed every
 /// LogEvery steps and at the end, then validation and test scores, each written to the metrics log.</summary>
-internal sealed class EpochLoop(TrainConfig config, TrainingEngine engine, ClassificationData data, Sequential model, OutputHead head, Optimizer optimizer,
+internal sealed class EpochLoop(TrainConfig config, TrainingEngine engine, ThreadSettings threads, ClassificationData data, nn.Module<Tensor, Tensor> model, OutputHead head, optim.Optimizer optimizer,
     IReadOnlyList<string> parameterNames, MetricsLog log, ITrainingObserver observer)
 {
     public EpochOutcome Run(int epoch, long step)
     {
         using var statistics = new StepStatistics(parameterNames, full: config.StepStatistics);
-        using var trainingStep = TrainingEngines.Create(engine, model, head, optimizer, statistics);
+        using var trainingStep = TrainingEngines.Create(engine, model, head, optimizer, statistics, threads.IntraOp);
         var intervals = new List<IntervalStatistics>();
         var clock = Stopwatch.StartNew();
         var stepInEpoch = 0;
@@ -43,10 +43,44 @@ internal sealed class EpochLoop(TrainConfig config, TrainingEngine engine, Class
         var epochStatistics = IntervalStatistics.Merge(intervals);
         var validation = trainingStep.Score(data.Validation);
         var test = config.EvaluateTest ? trainingStep.Score(data.Test) : null;
-        var record = new EpochRecord(epoch, step, optimizer.LearningRate, epochStatistics.Loss, epochStatistics.Accuracy, validation, test,
+        var record = new EpochRecord(epoch, step, optimizer.LearningRate(), epochStatistics.Loss, epochStatistics.Accuracy, validation, test,
             trainingSeconds, stepInEpoch / trainingSeconds, epochStatistics);
         log.Append(EpochMetrics.Epoch(record, parameterNames));
         return new EpochOutcome(record, step);
+    }
+
+    /// <summary>
+    /// Records epoch 0, the initial model before any step: validation and test loss and error, and the diagnostics
+    /// (‖dL/dz‖, saturation, true-class probability, gradient norms) of the initial model measured on the validation
+    /// split (the training split when there is none) by autograd, without an update. Train loss and error are NaN.
+    /// </summary>
+    public void RecordInitial()
+    {
+        var split = data.Validation.Count > 0 ? data.Validation : data.Train;
+        using var statistics = new StepStatistics(parameterNames, full: true);
+        var parameters = model.parameters().ToList<Tensor>();
+        var dtype = parameters[0].dtype;
+        using (var batches = split.Batches(Math.Max(config.BatchSize, 1000)))
+        {
+            for (var i = 0; i < batches.Count; i++)
+            {
+                using var scope = torch.NewDisposeScope();
+                var batch = batches[i];
+                var logits = model.forward(batch.X);
+                logits.retain_grad();
+                var targets = OutputHead.Targets(batch.Y, logits.size(1), dtype);
+                var loss = head.MeanLoss(logits, targets);
+                foreach (var p in parameters) p.grad?.zero_();
+                loss.backward();
+                statistics.Record(head, loss, logits, targets, batch.Y, parameters);
+            }
+        }
+        foreach (var p in parameters) p.grad?.zero_();
+        var initial = statistics.Flush();
+        var validation = Evaluation.Score(model, head, data.Validation, dtype);
+        var test = config.EvaluateTest ? Evaluation.Score(model, head, data.Test, dtype) : null;
+        var record = new EpochRecord(0, 0, optimizer.LearningRate(), double.NaN, double.NaN, validation, test, 0, 0, initial);
+        log.Append(EpochMetrics.Epoch(record, parameterNames));
     }
 
     MetricRecord IntervalRecord(int epoch, long step, IntervalStatistics s) => EpochMetrics.Interval(epoch, step, s, parameterNames);

@@ -17,7 +17,7 @@ public static class Evaluation
 
     /// <summary>Forward passes without gradients; sums stay on the device until the single read at the end.
     /// Null for an empty split.</summary>
-    public static SplitScore? Score(Module model, OutputHead head, TensorSplit split, ScalarType dtype)
+    public static SplitScore? Score(nn.Module<Tensor, Tensor> model, OutputHead head, TensorSplit split, ScalarType dtype)
     {
         if (split.Count == 0) return null;
         using var noGrad = torch.no_grad();
@@ -29,9 +29,9 @@ public static class Evaluation
             using var step = torch.NewDisposeScope();
             var batch = batches[i];
             var logits = model.forward(batch.X);
-            var targets = head.Targets(batch.Y, logits.size(1), dtype);
-            var batchLoss = head.ExampleLoss(logits, targets).Sum().to_type(ScalarType.Float64);
-            var batchCorrect = head.Predict(logits).eq(batch.Y).Sum();
+            var targets = OutputHead.Targets(batch.Y, logits.size(1), dtype);
+            var batchLoss = head.ExampleLoss(logits, targets).sum().to_type(ScalarType.Float64);
+            var batchCorrect = head.Predict(logits).eq(batch.Y).sum();
             if (lossSum is null)
             {
                 lossSum = batchLoss.MoveToOuterDisposeScope();
@@ -47,22 +47,5 @@ public static class Evaluation
         using var both = torch.stack([lossSum!, correct!.to_type(ScalarType.Float64)]);
         var values = both.data<double>().ToArray();
         return new SplitScore(values[0] / split.Count, values[1] / split.Count);
-    }
-
-    /// <summary>The same scores from the fused step's forward pass (CPU; its work split over the intra-op threads).</summary>
-    public static SplitScore? Score(FusedMlp mlp, TensorSplit split)
-    {
-        if (split.Count == 0) return null;
-        double lossSum = 0, correct = 0;
-        using var batches = split.Batches(BatchSize);
-        for (var i = 0; i < batches.Count; i++)
-        {
-            using var step = torch.NewDisposeScope();
-            var batch = batches[i];
-            var (loss, right) = mlp.Evaluate(batch.X, batch.Y);
-            lossSum += loss;
-            correct += right;
-        }
-        return new SplitScore(lossSum / split.Count, correct / split.Count);
     }
 }

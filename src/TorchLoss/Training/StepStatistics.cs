@@ -46,14 +46,14 @@ public sealed class StepStatistics : IDisposable
         var z = logits.detach();
         var dtype = z.dtype;
         // Counts are converted to the logits' dtype so that one stack and one conversion to float64 suffice.
-        var values = new List<Tensor>(Fixed + parameters.Count) { loss.detach() * batch, head.Predict(z).eq(labels).Sum().to_type(dtype) };
+        var values = new List<Tensor>(Fixed + parameters.Count) { loss.detach() * batch, head.Predict(z).eq(labels).sum().to_type(dtype) };
         if (full)
         {
             var probabilities = head.Probabilities(z);
             var dz = logits.grad ?? throw new InvalidOperationException("the logits' gradient was not retained");
             // The loss is the batch mean, so each row of dL/dz is an example's own gradient divided by the batch size.
-            values.Add(dz.Norm(2, [1]).sum() * batch);
-            values.Add((probabilities < SaturationMargin).logical_or(probabilities > 1 - SaturationMargin).Sum().to_type(dtype));
+            values.Add(dz.norm(1).sum() * batch);
+            values.Add((probabilities < SaturationMargin).logical_or(probabilities > 1 - SaturationMargin).sum().to_type(dtype));
             values.Add(TrueClassProbabilitySum(probabilities, targets));
         }
         var vector = full
@@ -102,7 +102,7 @@ public sealed class StepStatistics : IDisposable
     static Tensor TrueClassProbabilitySum(Tensor probabilities, Tensor targets) =>
         probabilities.size(1) == 1
             ? (targets * probabilities + (1 - targets) * (1 - probabilities)).sum()
-            : (targets * probabilities).Sum();
+            : (targets * probabilities).sum();
 
     public long Steps => steps;
 

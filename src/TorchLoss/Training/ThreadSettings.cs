@@ -1,32 +1,32 @@
-using TorchSharp;
-using static TorchSharp.torch;
+using TorchLoss.Runtime;
 
 namespace TorchLoss.Training;
 
 /// <summary>
-/// CPU thread settings for training. OpenBLAS runs its own threads inside each matrix product, and libtorch's
-/// OpenMP intra-op threads contend with them when both are above one: on a 2-core machine PyTorch 1.13 ran the
-/// 784-256-256-10 MLP at 833 steps/s with 1 intra-op thread and 181 with 2. So only one of the two pools is used:
+/// CPU thread settings for training: <see cref="IntraOp"/> threads split each step's work, <see cref="Blas"/> threads
+/// run inside each matrix product (TorchSharp's libtorch uses the oneMKL it embeds). Only one of the two is above one
+/// by default, since two pools spinning against each other on few cores is the worst case measured here:
 /// <list type="bullet">
-/// <item>autograd: 1 intra-op thread and one BLAS thread per core (parallelism inside each libtorch op's BLAS call);</item>
-/// <item>fused: one intra-op thread per core and 1 BLAS thread (the fused step splits its own work over the intra-op
-/// threads, each calling a single-threaded BLAS on its block).</item>
+/// <item>autograd and closed-form: libtorch's intra-op threads (which MKL follows) on every core;</item>
+/// <item>fused: the fused engine's own threads on every core, each calling a single-threaded MKL.</item>
 /// </list>
 /// `torchloss bench` measures the alternatives.
 /// </summary>
 public sealed record ThreadSettings(int IntraOp, int? Blas)
 {
     /// <summary>The measured best default for an engine (Auto counts as fused, which it picks where it can).</summary>
-    public static ThreadSettings For(TrainingEngine engine) => engine == TrainingEngine.Autograd
-        ? new(1, Environment.ProcessorCount)
+    public static ThreadSettings For(TrainingEngine engine) => engine is TrainingEngine.Autograd or TrainingEngine.ClosedForm
+        ? new(Environment.ProcessorCount, Environment.ProcessorCount)
         : new(Environment.ProcessorCount, 1);
 
-    /// <summary>The given counts, the engine's defaults for the rest. When only one count is given, the other fills the
-    /// remaining cores (intra-op x BLAS &lt;= cores): both pools above one would spin against each other.</summary>
+    /// <summary>The given counts, the engine's defaults for the rest. For the fused engine a count given alone leaves the
+    /// other to fill the remaining cores (intra-op x BLAS &lt;= cores); for autograd MKL follows the intra-op count.</summary>
     public static ThreadSettings Resolve(int? intraOp, int? blas, TrainingEngine engine = TrainingEngine.Autograd)
     {
         var d = For(engine);
         var cores = Environment.ProcessorCount;
+        if (engine is TrainingEngine.Autograd or TrainingEngine.ClosedForm)
+            return new(intraOp ?? d.IntraOp, blas ?? intraOp ?? d.Blas);
         return (intraOp, blas) switch
         {
             ({ } i, { } b) => new(i, b),
@@ -36,12 +36,16 @@ public sealed record ThreadSettings(int IntraOp, int? Blas)
         };
     }
 
-    /// <summary>Applies the settings; the BLAS count is skipped (and reported null) when the BLAS has no control.</summary>
-    public ThreadSettings Apply()
+    /// <summary>Applies the settings for <paramref name="engine"/>. Autograd: libtorch's intra-op count, then MKL's count
+    /// on this thread. Fused: the engine's threads are its own (it reads <see cref="IntraOp"/>); libtorch and MKL get the
+    /// BLAS count. The BLAS count is reported null when the BLAS offers no control.</summary>
+    public ThreadSettings Apply(TrainingEngine engine = TrainingEngine.Autograd)
     {
-        TorchRuntime.Threads = IntraOp;
-        if (TorchRuntime.BlasThreads is null) return this with { Blas = null };
-        if (Blas is { } b) TorchRuntime.BlasThreads = b;
+        if (IntraOp < 1) throw new ArgumentOutOfRangeException(nameof(IntraOp), IntraOp, "thread count must be at least 1");
+        if (Blas is < 1) throw new ArgumentOutOfRangeException(nameof(Blas), Blas, "BLAS thread count must be at least 1");
+        var fused = engine is TrainingEngine.Fused or TrainingEngine.Auto;
+        TorchRuntime.Threads = fused ? Blas ?? 1 : IntraOp;
+        if (!Runtime.Blas.SetThreadsOnThisThread(Blas ?? 0)) return this with { Blas = null };
         return this;
     }
 

@@ -4,6 +4,7 @@ using TorchLoss.Heads;
 using TorchLoss.Models;
 using TorchLoss.Reporting;
 using TorchSharp;
+using TorchLoss.Runtime;
 using static TorchSharp.torch;
 
 namespace TorchLoss.Training;
@@ -26,21 +27,38 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
     RunSummary Execute(bool resume)
     {
         config.Validate();
-        var device = Device.Parse(config.Device);
+        TorchRuntime.Initialize();
+        var device = Devices.Parse(config.Device);
         device.EnsureAvailable();
-        var head = HeadCatalog.Create(config.Head, config.HeadOptions);
+        using var head = HeadCatalog.Create(config.Head, config.HeadOptions);
         var spec = ModelSpec.Parse(config.Model, config.HiddenActivation);
         CheckCompatibility(head, spec);
 
         TorchRuntime.ManualSeed(config.Seed);
         using var model = spec.Build(data.Features, data.ClassCount, device, config.InitScale);
-        if (config.InitFrom is { } initial && !resume) model.Load(initial);
-        using var optimizer = CreateOptimizer(model);
+        if (config.InitFrom is { } initial && !resume) ModelFile.Load(model, initial);
+        using var optimizer = Optimizers.Create(config, model.parameters());
+        return Execute(resume, model, head, optimizer, spec.Describe(data.Features, data.ClassCount));
+    }
+
+    /// <summary>Trains a model, head and optimizer built in code (any TorchSharp module mapping [B, features] to
+    /// logits [B, outputs]) with this trainer's data, run folder and settings; config.Head, Model and the optimizer
+    /// settings are then only recorded. The caller keeps ownership of the three objects.</summary>
+    public RunSummary Run(nn.Module<Tensor, Tensor> model, OutputHead head, optim.Optimizer optimizer, string? modelDescription = null)
+    {
+        config.Validate();
+        TorchRuntime.Initialize();
+        return Execute(resume: false, model, head, optimizer, modelDescription ?? model.GetType().Name);
+    }
+
+    RunSummary Execute(bool resume, nn.Module<Tensor, Tensor> model, OutputHead head, optim.Optimizer optimizer, string modelDescription)
+    {
+        var device = model.parameters().First().device;
         var (engine, engineNote) = TrainingEngines.Resolve(TrainingEngines.Parse(config.Engine), model, head, optimizer);
-        var threads = ThreadSettings.Resolve(config.Threads, config.BlasThreads, engine).Apply();
+        var threads = ThreadSettings.Resolve(config.Threads, config.BlasThreads, engine).Apply(engine);
         var schedule = LearningRateSchedule.Parse(config.Schedule, config.LearningRate);
         var names = ParameterNames(model);
-        var environment = Environment(spec, model, head, device, engine, engineNote, threads);
+        var environment = Environment(modelDescription, model, head, device, engine, engineNote, threads);
 
         var state = new TrainingState { LearningRate = config.LearningRate };
         List<MetricRecord> kept = [];
@@ -54,30 +72,32 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         {
             run.CreateNew();
         }
-        JsonFiles.Write(run.File(RunFolder.ConfigFile), new RunConfigFile(config, environment));
+        JsonFiles.Write(run.File(RunFolder.ConfigFile), new RunConfigFile(config, environment, RunConfigFile.CurrentFormatVersion));
         run.MarkIncomplete();
         File.Delete(run.File(RunFolder.SummaryFile));
 
         using var log = MetricsLog.Open(run.Path, kept);
-        var loop = new EpochLoop(config, engine, data, model, head, optimizer, names, log, observer);
+        var loop = new EpochLoop(config, engine, threads, data, model, head, optimizer, names, log, observer);
         var stepsPerEpoch = data.Train.Batches(config.BatchSize).Count;
         observer.RunStarted(environment, state.Epoch + 1, config.Epochs, stepsPerEpoch);
+        if (!resume) loop.RecordInitial();
 
         var status = RunStatus.Completed;
         string? message = null;
         for (var epoch = state.Epoch + 1; epoch <= config.Epochs; epoch++)
         {
-            optimizer.LearningRate = schedule.Current;
+            optimizer.SetLearningRate(schedule.Current);
             var outcome = loop.Run(epoch, state.Step);
             if (outcome.Record is not { } record)
             {
                 status = RunStatus.Diverged;
                 message = $"loss became {outcome.BadLoss} in epoch {epoch} by step {outcome.Step}; " +
-                          $"the last good checkpoint (epoch {state.Epoch}) is kept. Try a smaller --lr.";
+                          (state.Epoch > 0 ? $"the last good checkpoint (epoch {state.Epoch}) is kept. " : "no epoch completed. ") +
+                          "Try a smaller --lr.";
                 break;
             }
-            state = state.After(record, optimizer.StepCount, schedule, out var improved);
-            if (improved) model.Save(run.File(RunFolder.BestModelFile));
+            state = state.After(record, record.Step, schedule, out var improved);
+            if (improved) ModelFile.Save(model, run.File(RunFolder.BestModelFile));
             Checkpoint.Save(run, model, optimizer, state);
             observer.EpochCompleted(record);
             if (config.EarlyStopPatience is { } patience && state.EpochsWithoutImprovement >= patience && epoch < config.Epochs)
@@ -104,39 +124,26 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
             throw new FormatException($"the logistic model needs a binary task (e.g. --binary 3v5), but the data has {data.ClassCount} classes");
     }
 
-    Optimizer CreateOptimizer(Module model) => config.Optimizer == "adam"
-        ? new Adam(model.parameters(), config.LearningRate, weightDecay: config.WeightDecay)
-        : new Sgd(model.parameters(), config.LearningRate, config.Momentum, weightDecay: config.WeightDecay, nesterov: config.Nesterov);
+    /// <summary>The module's parameter names as TorchSharp reports them (layer1.weight, layer1.bias, ... for a
+    /// <see cref="ModelSpec"/> model).</summary>
+    public static IReadOnlyList<string> ParameterNames(nn.Module model) => model.named_parameters().Select(p => p.name).ToList();
 
-    /// <summary>"layer1.weight", "layer1.bias", ... numbering the linear layers from the input.</summary>
-    public static IReadOnlyList<string> ParameterNames(Sequential model)
-    {
-        var names = new List<string>();
-        var layer = 0;
-        foreach (var linear in model.Layers.OfType<Linear>())
-        {
-            layer++;
-            names.Add($"layer{layer}.weight");
-            if (linear.HasBias) names.Add($"layer{layer}.bias");
-        }
-        return names;
-    }
-
-    RunEnvironment Environment(ModelSpec spec, Module model, OutputHead head, Device device, TrainingEngine engine, string? engineNote,
+    RunEnvironment Environment(string modelDescription, nn.Module model, OutputHead head, Device device, TrainingEngine engine, string? engineNote,
         ThreadSettings threads) => new(
         TorchLossVersion: System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>(typeof(Trainer).Assembly)?.InformationalVersion ?? "unknown",
-        LibtorchVersion: TorchRuntime.Version,
+        LibtorchVersion: TorchRuntime.LibTorchVersion,
+        TorchSharpVersion: TorchRuntime.TorchSharpVersion,
         DotnetVersion: System.Environment.Version.ToString(),
         OperatingSystem: System.Runtime.InteropServices.RuntimeInformation.OSDescription,
-        Blas: TorchRuntime.Blas,
-        Device: device.ToString(),
+        Blas: TorchRuntime.BlasName,
+        Device: device.Name(),
         Engine: engine.Name(),
         EngineNote: engineNote is null ? null : $"autograd because {engineNote}",
         IntraOpThreads: threads.IntraOp,
         BlasThreads: threads.Blas,
         ProcessorCount: System.Environment.ProcessorCount,
-        ModelDescription: spec.Describe(data.Features, data.ClassCount),
-        ParameterCount: model.ParameterCount(),
+        ModelDescription: modelDescription,
+        ParameterCount: model.parameters().Sum(p => p.numel()),
         HeadDescription: head.Description,
         LossConvention: head.Convention,
         DataDescription: $"{config.Dataset}: {data.Train.Count} train, {data.Validation.Count} validation, {data.Test.Count} test, " +

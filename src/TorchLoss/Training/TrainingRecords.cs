@@ -40,6 +40,7 @@ public sealed record RunSummary
 public sealed record RunEnvironment(
     string TorchLossVersion,
     string LibtorchVersion,
+    string? TorchSharpVersion,
     string DotnetVersion,
     string OperatingSystem,
     string Blas,
@@ -56,8 +57,12 @@ public sealed record RunEnvironment(
     string DataDescription,
     string? InitFromSha256);
 
-public sealed record RunConfigFile(TrainConfig Config, RunEnvironment Environment)
+/// <summary>config.json. <paramref name="FormatVersion"/> is 2 for runs on TorchSharp; files without one were written by
+/// the old libtorch 1.13 binding (version 1), which cannot be resumed and are never reused as if new.</summary>
+public sealed record RunConfigFile(TrainConfig Config, RunEnvironment Environment, int FormatVersion = 1)
 {
+    public const int CurrentFormatVersion = 2;
+
     /// <summary>The settings the run was computed with. Runs written before engines existed record none and used
     /// autograd; reading them as the default (auto, i.e. fused) would resume or reuse them under another engine.</summary>
     public TrainConfig EffectiveConfig => Environment.Engine is null ? Config with { Engine = "autograd" } : Config;

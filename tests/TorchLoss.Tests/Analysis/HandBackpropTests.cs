@@ -18,7 +18,7 @@ public class HandBackpropTests
         var b = torch.randn([3], ScalarType.Float64).requires_grad_();
         var delta = torch.randn([6, 3], ScalarType.Float64);
         // L = sum(z * delta) has dL/dz = delta.
-        var grads = torch.autograd.grad([(Tensor.Linear(x, w, b) * delta).sum()], [w, b, x]);
+        var grads = torch.autograd.grad([(nn.functional.linear(x, w, b) * delta).sum()], [w, b, x]);
         AssertClose(grads[0]!, LinearLayerGradients.Weight(delta, x.detach()));
         AssertClose(grads[1]!, LinearLayerGradients.Bias(delta));
         AssertClose(grads[2]!, LinearLayerGradients.Input(delta, w.detach()));

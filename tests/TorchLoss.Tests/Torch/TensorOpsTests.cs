@@ -80,10 +80,10 @@ public class TensorOpsTests
         var b = M([7, 8, 9, 10, 11, 12], 3, 2);
         TensorAssert.Close([58, 64, 139, 154], a.matmul(b));
         var bias = M([1, -1], 2);
-        TensorAssert.Close([1 + 2 * 58, -1 + 2 * 64, 1 + 2 * 139, -1 + 2 * 154], Tensor.Addmm(bias, a, b, 1, 2));
+        TensorAssert.Close([1 + 2 * 58, -1 + 2 * 64, 1 + 2 * 139, -1 + 2 * 154], torch.addmm(bias, a, b, 1, 2));
         var w = M([1, 0, 0, 0, 1, 0], 2, 3);
-        TensorAssert.Close([1 + 1, 2 - 1, 4 + 1, 5 - 1], Tensor.Linear(a, w, bias));
-        TensorAssert.Close([1, 2, 4, 5], Tensor.Linear(a, w));
+        TensorAssert.Close([1 + 1, 2 - 1, 4 + 1, 5 - 1], nn.functional.linear(a, w, bias));
+        TensorAssert.Close([1, 2, 4, 5], nn.functional.linear(a, w));
     }
 
     [Fact]

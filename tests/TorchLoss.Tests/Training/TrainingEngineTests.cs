@@ -131,7 +131,7 @@ public class TrainingEngineTests
     {
         public override string Name => "identity-test";
         public override string Description => "test head";
-        public override Tensor Activate(Tensor logits) => logits.Alias();
+        public override Tensor Activate(Tensor logits) => logits.alias();
         public override Tensor ExampleLoss(Tensor logits, Tensor targets) => (logits - targets).square().sum(1);
         public override Tensor LogitGradient(Tensor logits, Tensor targets) => (logits - targets) * 2;
     }
