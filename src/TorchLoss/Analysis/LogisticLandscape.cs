@@ -59,7 +59,7 @@ public sealed record Landscape(IReadOnlyList<LabelledPoint> Samples, IReadOnlyLi
         var weights = Enumerable.Range(0, points).Select(i => from + (to - from) * i / (points - 1)).ToArray();
         var w = torch.tensor(weights, [points, 1]).requires_grad_();
         var x = torch.tensor(samples.Select(s => s.X).ToArray(), [1, samples.Count]);
-        var y = torch.tensor(samples.Select(s => s.Y).ToArray(), [1, samples.Count]).Expand(points, samples.Count);
+        var y = torch.tensor(samples.Select(s => s.Y).ToArray(), [1, samples.Count]).expand(points, samples.Count);
         // Row i holds every sample's logit at weight i, so a head's per-example loss is that weight's loss summed over samples.
         var logits = w * x;
         var ce = Derivatives(new SigmoidBinaryCrossEntropyHead().ExampleLoss(logits, y), w);
@@ -81,9 +81,9 @@ public sealed record Landscape(IReadOnlyList<LabelledPoint> Samples, IReadOnlyLi
     static (double[] Loss, double[] Slope, double[] Curvature) Derivatives(Tensor loss, Tensor w)
     {
         using var scope = torch.NewDisposeScope();
-        var slope = torch.autograd.grad(loss.Sum(), w, createGraph: true);
+        var slope = SafeAutograd.Grad(loss.sum(), w, createGraph: true);
         // The graph up to the logits is shared by both losses: keep it for the second.
-        var curvature = torch.autograd.grad(slope.Sum(), w, retainGraph: true);
+        var curvature = SafeAutograd.Grad(slope.sum(), w, retainGraph: true);
         return (loss.detach().data<double>().ToArray(), slope.detach().data<double>().ToArray(), curvature.data<double>().ToArray());
     }
 

@@ -44,7 +44,7 @@ public static class SaturationSweep
         for (var i = 0; i < margins.Length; i++) logits[i * outputs] = margins[i];
         var z = torch.tensor(logits, [margins.Length, outputs]);
         var labels = torch.full([margins.Length], outputs == 1 ? 1 : 0, ScalarType.Int64);
-        var targets = head.Targets(labels, outputs, ScalarType.Float64);
+        var targets = OutputHead.Targets(labels, outputs, ScalarType.Float64);
         var norms = head.LogitGradient(z, targets).square().sum(1).sqrt().data<double>().ToArray();
         var losses = head.ExampleLoss(z, targets).data<double>().ToArray();
         return new SaturationCurve(head.Name, outputs, margins.Select((m, i) => new SaturationPoint(m, losses[i], norms[i])).ToList());

@@ -35,8 +35,8 @@ public static class TwoClassEquivalence
         var (softmaxW, softmaxB) = (torch.zeros([2, features], ScalarType.Float64), torch.zeros([2], ScalarType.Float64));
         var (logisticW, logisticB) = (torch.zeros([1, features], ScalarType.Float64), torch.zeros([1], ScalarType.Float64));
         var (sameRateW, sameRateB) = (torch.zeros([1, features], ScalarType.Float64), torch.zeros([1], ScalarType.Float64));
-        var softmaxTargets = softmax.Targets(trainLabels, 2, ScalarType.Float64);
-        var logisticTargets = logistic.Targets(trainLabels, 1, ScalarType.Float64);
+        var softmaxTargets = OutputHead.Targets(trainLabels, 2, ScalarType.Float64);
+        var logisticTargets = OutputHead.Targets(trainLabels, 1, ScalarType.Float64);
         for (var step = 0; step < steps; step++)
         {
             Descend(softmax, x, softmaxTargets, softmaxW, softmaxB, learningRate);
@@ -44,14 +44,14 @@ public static class TwoClassEquivalence
             Descend(logistic, x, logisticTargets, sameRateW, sameRateB, learningRate);
         }
 
-        var softmaxP = nn.functional.linear(test, softmaxW, softmaxB).softmax(1).Select(1, 1);
+        var softmaxP = nn.functional.linear(test, softmaxW, softmaxB).softmax(1).select(1, 1);
         var logisticP = nn.functional.linear(test, logisticW, logisticB).sigmoid().squeeze(1);
         var sameRateP = nn.functional.linear(test, sameRateW, sameRateB).sigmoid().squeeze(1);
-        var weightGap = (softmaxW[1] - softmaxW[0] - logisticW[0]).abs().Max().ToDouble();
+        var weightGap = (softmaxW[1] - softmaxW[0] - logisticW[0]).abs().max().ToDouble();
         var biasGap = Math.Abs((softmaxB[1] - softmaxB[0] - logisticB[0]).ToDouble());
         return new TwoClassEquivalenceResult((int)x.size(0), (int)test.size(0), steps, learningRate,
-            (softmaxP - logisticP).abs().Max().ToDouble(), Math.Max(weightGap, biasGap),
-            Accuracy(softmaxP, testLabels), Accuracy(logisticP, testLabels), (softmaxP - sameRateP).abs().Max().ToDouble());
+            (softmaxP - logisticP).abs().max().ToDouble(), Math.Max(weightGap, biasGap),
+            Accuracy(softmaxP, testLabels), Accuracy(logisticP, testLabels), (softmaxP - sameRateP).abs().max().ToDouble());
     }
 
     static void Descend(OutputHead head, Tensor x, Tensor targets, Tensor weight, Tensor bias, double learningRate)

@@ -31,7 +31,7 @@ public static class WorkedExamples
     public static PredictionLosses Losses(IReadOnlyList<double> target, IReadOnlyList<double> prediction)
     {
         if (target.Count != prediction.Count) throw new ArgumentException("target and prediction need the same length");
-        if (Math.Abs(prediction.sum() - 1) > 1e-12 || prediction.Any(p => !(p > 0)))
+        if (Math.Abs(prediction.Sum() - 1) > 1e-12 || prediction.Any(p => !(p > 0)))
             throw new ArgumentException("a prediction must be positive probabilities summing to 1");
         using var scope = torch.NewDisposeScope();
         var logits = torch.tensor(prediction.ToArray(), [1, prediction.Count]).log();
@@ -54,7 +54,7 @@ public static class WorkedExamples
         var z = torch.tensor(logits.ToArray(), [1, logits.Count]);
         var exp = z.exp();
         var naive = exp / exp.sum(1, keepdim: true);
-        var (max, _) = z.Max(1, keepdim: true);
+        var max = z.max(1, keepdim: true).values;
         var shifted = (z - max).exp();
         var stable = shifted / shifted.sum(1, keepdim: true);
         return new SoftmaxOverflow(logits, naive.data<double>().ToArray(), stable.data<double>().ToArray(), z.softmax(1).data<double>().ToArray());
@@ -66,6 +66,6 @@ public static class WorkedExamples
         using var scope = torch.NewDisposeScope();
         var before = nn.functional.linear(x, weight, bias);
         var after = nn.functional.linear(x, weight + v.unsqueeze(0), bias + c);
-        return new ShiftedWeights((after - before).abs().Max().ToDouble(), (after.softmax(1) - before.softmax(1)).abs().Max().ToDouble());
+        return new ShiftedWeights((after - before).abs().max().ToDouble(), (after.softmax(1) - before.softmax(1)).abs().max().ToDouble());
     }
 }

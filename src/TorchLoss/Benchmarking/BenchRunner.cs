@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchLoss.Runtime;
 using static TorchSharp.torch;
 using TorchLoss.Training;
 
@@ -15,7 +16,7 @@ public static class BenchRunner
         settings.Validate();
         var before = new ThreadSettings(TorchRuntime.Threads, TorchRuntime.BlasThreads);
         try { return Measure(settings, progress, pytorch); }
-        finally { before.Apply(); }
+        finally { before.Apply(TrainingEngine.Autograd); }
     }
 
     static BenchReport Measure(BenchSettings settings, Action<string>? progress, Func<int, PyTorchResult?>? pytorch)
@@ -26,19 +27,19 @@ public static class BenchRunner
         var defaults = ThreadSettings.For(DefaultCpuEngine);
         foreach (var name in settings.Devices)
         {
-            var device = Device.Parse(name);
-            if (device.is_cuda && !TorchRuntime.CudaIsAvailable)
+            var device = Devices.Parse(name);
+            if (device.IsCuda() && !TorchRuntime.CudaIsAvailable)
             {
-                skipped.Add(new SkippedSetting(name, $"CUDA is not available (libtorch {TorchRuntime.Version} sees no CUDA device)"));
+                skipped.Add(new SkippedSetting(name, $"CUDA is not available ({TorchRuntime.Version} sees no CUDA device)"));
                 continue;
             }
             foreach (var setting in Settings(device, settings, skipped))
             {
-                var applied = new ThreadSettings(setting.IntraOp, setting.Blas).Apply();
+                var applied = new ThreadSettings(setting.IntraOp, setting.Blas).Apply(setting.Engine);
                 var label = (setting with { Blas = applied.Blas }).ToString();
                 progress?.Invoke($"{label}: sgemm");
                 var sgemm = Roofline(device, setting, applied, settings);
-                var isDefault = device.is_cuda || (setting.Engine == DefaultCpuEngine && setting.IntraOp == defaults.IntraOp && setting.Blas == defaults.Blas);
+                var isDefault = device.IsCuda() || (setting.Engine == DefaultCpuEngine && setting.IntraOp == defaults.IntraOp && setting.Blas == defaults.Blas);
                 var throughput = new List<ThroughputResult>();
                 var diagnostics = new List<DiagnosticsCostResult>();
                 foreach (var head in settings.Heads)
@@ -56,7 +57,7 @@ public static class BenchRunner
                         throughput.Add(new ThroughputResult(label, head, batch, rate, StepFlops.TrainingStep(settings.Widths, batch), sgemm.Median));
                     }
                 results.Add(new SettingResult(label, isDefault, sgemm, throughput, diagnostics));
-                if (isDefault && !device.is_cuda && pytorch is not null && settings.Heads.Contains("softmax-ce"))
+                if (isDefault && !device.IsCuda() && pytorch is not null && settings.Heads.Contains("softmax-ce"))
                     foreach (var batch in settings.Batches)
                         if (AgainstPyTorch(device, setting.Engine, batch, settings, pytorch, progress) is { } comparison) baseline.Add(comparison);
             }
@@ -65,30 +66,30 @@ public static class BenchRunner
             skipped.Add(new SkippedSetting("PyTorch baseline", settings.Heads.Contains("softmax-ce")
                 ? $"it is compared with the default setting only (fused, {defaults.IntraOp}x{defaults.Blas} on the CPU), which was not measured"
                 : "it runs softmax-ce, which is not among the heads measured"));
-        return new BenchReport(TorchRuntime.Version, TorchRuntime.Blas, Environment.ProcessorCount, results, skipped, baseline);
+        return new BenchReport(TorchRuntime.Version, TorchRuntime.BlasName, Environment.ProcessorCount, results, skipped, baseline);
     }
 
     // The sgemm speed the setting's matrix products could reach: the fused step runs a single-threaded BLAS on each
     // intra-op thread, so its ceiling is a BLAS with intra-op x BLAS threads.
     static Rate Roofline(Device device, ThreadSetting setting, ThreadSettings applied, BenchSettings settings)
     {
-        if (device.is_cuda) return SgemmBenchmark.GigaflopsPerSecond(device, 4096, settings.Repetitions);
+        if (device.IsCuda()) return SgemmBenchmark.GigaflopsPerSecond(device, 4096, settings.Repetitions);
         if (setting.Engine != TrainingEngine.Fused || applied.Blas is not { } blas)
             return SgemmBenchmark.GigaflopsPerSecond(device, 1024, settings.Repetitions);
-        new ThreadSettings(1, setting.IntraOp * blas).Apply();
+        new ThreadSettings(setting.IntraOp * blas, setting.IntraOp * blas).Apply(TrainingEngine.Autograd);
         try
         {
             return SgemmBenchmark.GigaflopsPerSecond(device, 1024, settings.Repetitions);
         }
         finally
         {
-            applied.Apply();
+            applied.Apply(setting.Engine);
         }
     }
 
     static List<ThreadSetting> Settings(Device device, BenchSettings settings, List<SkippedSetting> skipped)
     {
-        if (device.is_cuda)
+        if (device.IsCuda())
         {
             if (settings.Engines.Contains(TrainingEngine.Fused)) skipped.Add(new SkippedSetting($"{device}, fused", "the fused step runs on the CPU only"));
             var d = ThreadSettings.For(TrainingEngine.Autograd);

@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchLoss.Runtime;
 using static TorchSharp.torch;
 using TorchLoss.Training;
 
@@ -7,7 +8,7 @@ namespace TorchLoss.Benchmarking;
 /// <summary>One way to run: a device, the training engine and, on the CPU, libtorch's intra-op threads and OpenBLAS's threads.</summary>
 public sealed record ThreadSetting(Device Device, TrainingEngine Engine, int IntraOp, int? Blas)
 {
-    public override string ToString() => Device.is_cuda
+    public override string ToString() => Device.IsCuda()
         ? $"{Device}, {Engine.Name()}"
         : $"cpu, {Engine.Name()}, {IntraOp} intra-op, {(Blas is { } b ? $"{b} BLAS" : "default BLAS")}";
 }
@@ -39,9 +40,9 @@ public sealed record BenchSettings
         if (Batches.Count == 0 || Batches.Any(b => b < 1)) throw new FormatException("batch sizes must be at least 1");
         if (Heads.Count == 0) throw new FormatException("name at least one head");
         if (Engines.Count == 0 || Engines.Contains(TrainingEngine.Auto)) throw new FormatException("name the engines to measure: fused, autograd");
-        foreach (var head in Heads) TorchLoss.Heads.HeadCatalog.Create(head);
+        foreach (var head in Heads) using (TorchLoss.Heads.HeadCatalog.Create(head)) { }
         if (Steps < 1 || Repetitions < 1 || WarmupSteps < 0) throw new FormatException("steps and repetitions must be at least 1");
         if (CpuThreads.Any(t => t.IntraOp < 1 || t.Blas < 1)) throw new FormatException("thread counts must be at least 1");
-        foreach (var d in Devices) Device.Parse(d);
+        foreach (var d in Devices) Runtime.Devices.Parse(d);
     }
 }

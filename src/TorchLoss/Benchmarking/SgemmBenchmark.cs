@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchLoss.Runtime;
 using static TorchSharp.torch;
 
 namespace TorchLoss.Benchmarking;
@@ -19,7 +20,7 @@ public static class SgemmBenchmark
         }
         Timing.Seconds(device, 2, Product);
         var flops = 2.0 * size * size * size;
-        var timesPerSample = device.is_cuda ? 20 : 3;
+        var timesPerSample = device.IsCuda() ? 20 : 3;
         var samples = Enumerable.Range(0, repetitions)
             .Select(_ => flops * timesPerSample / Timing.Seconds(device, timesPerSample, Product) / 1e9).ToList();
         return Rate.Of(samples);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TorchSharp;
+using TorchLoss.Runtime;
 using static TorchSharp.torch;
 
 namespace TorchLoss.Benchmarking;
@@ -33,6 +34,6 @@ internal static class Timing
 
     static void Synchronize(Device device)
     {
-        if (device.is_cuda) TorchRuntime.CudaSynchronize(device.Index);
+        if (device.IsCuda()) TorchRuntime.CudaSynchronize();
     }
 }

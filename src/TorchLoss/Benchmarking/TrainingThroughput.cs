@@ -2,6 +2,7 @@ using TorchLoss.Data;
 using TorchLoss.Heads;
 using TorchLoss.Models;
 using TorchSharp;
+using TorchLoss.Runtime;
 using static TorchSharp.torch;
 using TorchLoss.Training;
 
@@ -45,8 +46,8 @@ public static class TrainingThroughput
 
         var spec = new ModelSpec(ModelKind.Mlp, widths.Skip(1).SkipLast(1).ToList());
         using var model = spec.Build(widths[0], widths[^1], device);
-        var outputHead = HeadCatalog.Create(head);
-        using var optimizer = new Sgd(model.parameters(), 0.01, momentum: 0.9);
+        using var outputHead = HeadCatalog.Create(head);
+        using var optimizer = optim.SGD(model.parameters(), 0.01, momentum: 0.9);
         using var full = new StepStatistics(Trainer.ParameterNames(model));
         using var light = new StepStatistics(Trainer.ParameterNames(model), full: false);
         var resolved = TrainingEngines.Resolve(engine, model, outputHead, optimizer).Engine;

@@ -75,7 +75,7 @@ public sealed record StudyConfig
         Require(InitScales.All(s => s > 0 && double.IsFinite(s)), "init scales must be positive numbers");
         Require(ValidationSize > 0, "the comparison picks learning rates on a validation split: --validation-size must be > 0");
         Require(TargetAccuracy is > 0 and < 1, $"target accuracy must lie in (0, 1), got {TargetAccuracy}");
-        TorchLoss.Torch.Device.Parse(Device);
+        Runtime.Devices.Parse(Device);
     }
 
     static void Require(bool condition, string message)

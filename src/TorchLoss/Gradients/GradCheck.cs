@@ -1,5 +1,6 @@
 using TorchLoss.Heads;
 using TorchSharp;
+using TorchLoss.Runtime;
 using static TorchSharp.torch;
 
 namespace TorchLoss.Gradients;
@@ -43,9 +44,9 @@ public static class GradCheck
         using var scope = torch.NewDisposeScope();
         var x = torch.randn([batch, s.Features], ScalarType.Float64);
         var labels = torch.randint(0, s.Classes, [batch]);
-        var targets = head.Targets(labels, s.Classes, ScalarType.Float64);
+        var targets = OutputHead.Targets(labels, s.Classes, ScalarType.Float64);
         var variables = model.Initial(batch, s.Features, s.Classes);
-        var maxLogit = model.Logits(x, variables).abs().Max().ToDouble();
+        var maxLogit = model.Logits(x, variables).abs().max().ToDouble();
         if (regime == LogitRegime.Saturated)
         {
             variables = model.ScaleLogits(variables, s.SaturatedLogit / maxLogit);
@@ -65,7 +66,7 @@ public static class GradCheck
         var rows = new List<GradCheckRow>();
         for (var i = 0; i < variables.Count; i++)
         {
-            var maxGradient = closed[i].abs().Max().ToDouble();
+            var maxGradient = closed[i].abs().max().ToDouble();
             var finiteDifferences = FiniteDifferences.Gradient(v => LossValue(head, model, x, targets, v), variables, i);
             rows.Add(new GradCheckRow(head.Name, model.Name, model.VariableNames[i], regime, batch, maxLogit, loss,
                 maxGradient,
@@ -82,7 +83,7 @@ public static class GradCheck
     static Tensor Loss(OutputHead head, GradientModel model, Tensor x, Tensor targets, IReadOnlyList<Tensor> variables)
     {
         using var scope = torch.NewDisposeScope();
-        return head.Loss(model.Logits(x, variables), targets).MoveToOuterDisposeScope();
+        return head.MeanLoss(model.Logits(x, variables), targets).MoveToOuterDisposeScope();
     }
 
     static double LossValue(OutputHead head, GradientModel model, Tensor x, Tensor targets, IReadOnlyList<Tensor> variables)
@@ -98,7 +99,7 @@ public static class GradCheck
         using var scope = torch.NewDisposeScope();
         var logits = model.Logits(x, variables);
         var delta = head.LogitGradient(logits, targets) / logits.size(0);
-        var gradients = model.backward(x, variables, delta);
+        var gradients = model.Backward(x, variables, delta);
         foreach (var g in gradients) g.MoveToOuterDisposeScope();
         return gradients;
     }
@@ -107,17 +108,15 @@ public static class GradCheck
     static IReadOnlyList<Tensor>? WithFusedStep(OutputHead head, GradientModel model, Tensor x, Tensor labels, IReadOnlyList<Tensor> variables,
         int classes)
     {
-        if (model.Fused is not { } activation || head.Fused(classes) is not { } fusedHead) return null;
-        var contiguous = variables.Select(v => v.contiguous()).ToList();
-        using var mlp = FusedMlp.Create(contiguous, activation, fusedHead);
-        return mlp.Gradients(x.contiguous(), labels, new double[mlp.OutputLength]);
+        if (model.Spec is not { } spec) return null;
+        return Training.FusedStep.Gradients(spec, head, x, labels, variables, classes);
     }
 
     static IReadOnlyList<Tensor> WithAutograd(OutputHead head, GradientModel model, Tensor x, Tensor targets, IReadOnlyList<Tensor> variables)
     {
         using var scope = torch.NewDisposeScope();
         var leaves = variables.Select(v => v.detach().requires_grad_()).ToList();
-        var gradients = torch.autograd.grad([Loss(head, model, x, targets, leaves)], leaves).Select(g => g!).ToList();
+        var gradients = SafeAutograd.Grad([Loss(head, model, x, targets, leaves)], leaves).ToList();
         foreach (var g in gradients) g.MoveToOuterDisposeScope();
         return gradients;
     }

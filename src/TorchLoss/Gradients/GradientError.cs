@@ -18,7 +18,7 @@ public sealed record GradientError(double MaxAbsolute, double MaxRelative)
         var b64 = b.to_type(ScalarType.Float64);
         var difference = (a64 - b64).abs();
         var scale = a64.abs().maximum(b64.abs()).clamp(min: floor);
-        return new GradientError(difference.Max().ToDouble(), (difference / scale).Max().ToDouble());
+        return new GradientError(difference.max().ToDouble(), (difference / scale).max().ToDouble());
     }
 
     /// <summary>The worse of two errors, element by element of the record.</summary>

@@ -66,7 +66,7 @@ public static class TorchRuntime
         {
             Initialize();
             var v = torch.__version__;
-            return Version.TryParse(v, out var parsed) ? parsed.ToString(3) : v;
+            return System.Version.TryParse(v, out var parsed) ? parsed.ToString(3) : v;
         }
     }
 

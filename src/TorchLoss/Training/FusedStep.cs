@@ -15,6 +15,8 @@ public sealed class FusedStep : ITrainingStep
     public static string? Unsupported(nn.Module<Tensor, Tensor> model, OutputHead head, optim.Optimizer optimizer) =>
         "the fused engine is not built in this version";
 
+    public static Tensor[]? Gradients(Models.ModelSpec spec, OutputHead head, Tensor x, Tensor labels, IReadOnlyList<Tensor> variables, int classes) => null;
+
     public TrainingEngine Engine => TrainingEngine.Fused;
     public void Run(Batch batch) { }
     public SplitScore? Score(TensorSplit split) => null;

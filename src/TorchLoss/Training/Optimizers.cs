@@ -40,7 +40,7 @@ public static class Optimizers
     public static List<(string Name, Tensor Value)> State(this optim.Optimizer optimizer)
     {
         var result = new List<(string, Tensor)>();
-        var states = optimizer.state_dict().State;
+        var states = ((OptimizerHelper)optimizer).state_dict().State;
         for (var i = 0; i < states.Count; i++)
         {
             switch (states[i])
@@ -64,7 +64,7 @@ public static class Optimizers
     public static void LoadState(this optim.Optimizer optimizer, IReadOnlyDictionary<string, Tensor> saved)
     {
         var parameters = optimizer.parameters().ToList();
-        var states = optimizer.state_dict().State;
+        var states = ((OptimizerHelper)optimizer).state_dict().State;
         foreach (var (name, value) in saved)
         {
             var dot = name.IndexOf('.');

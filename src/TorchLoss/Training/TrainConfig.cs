@@ -21,6 +21,7 @@ public sealed record TrainConfig
     public double LearningRate { get; init; } = 0.1;
     public double Momentum { get; init; }
     public bool Nesterov { get; init; }
+    public double Dampening { get; init; }
     public double WeightDecay { get; init; }
     public int BatchSize { get; init; } = 128;
     public int Epochs { get; init; } = 10;
@@ -55,16 +56,17 @@ public sealed record TrainConfig
     /// <summary>Throws FormatException or ArgumentOutOfRangeException with a message fit for a user.</summary>
     public void Validate()
     {
-        HeadCatalog.Create(Head, HeadOptions);
+        using (HeadCatalog.Create(Head, HeadOptions)) { }
         ModelSpec.Parse(Model, HiddenActivation);
         LearningRateSchedule.Parse(Schedule, LearningRate);
-        TorchLoss.Torch.Device.Parse(Device);
+        Runtime.Devices.Parse(Device);
         Require(LearningRate > 0 && double.IsFinite(LearningRate), $"learning rate must be a positive number, got {LearningRate}");
         Require(BatchSize >= 1, $"batch size must be at least 1, got {BatchSize}");
         Require(Epochs >= 1, $"epochs must be at least 1, got {Epochs}");
         Require(InitScale > 0 && double.IsFinite(InitScale), $"init scale must be a positive number, got {InitScale}");
         Require(Momentum >= 0 && Momentum < 1, $"momentum must lie in [0, 1), got {Momentum}");
-        Require(WeightDecay >= 0, $"weight decay must be >= 0, got {WeightDecay}");
+        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), $"weight decay must be >= 0, got {WeightDecay}");
+        Require(Dampening >= 0 && Dampening <= 1, $"dampening must lie in [0, 1], got {Dampening}");
         Require(LogEvery >= 1, $"--log-every must be at least 1, got {LogEvery}");
         Require(Threads is null or >= 1, $"threads must be at least 1, got {Threads}");
         Require(BlasThreads is null or >= 1, $"BLAS threads must be at least 1, got {BlasThreads}");

@@ -17,8 +17,8 @@ public static class TrainingData
 
     public static ClassificationData Load(TrainConfig config, DatasetStore store, IProgress<FetchProgress>? progress = null)
     {
-        var device = Device.Parse(config.Device);
-        device.EnsureAvailable();
+        var device = Runtime.Devices.Parse(config.Device);
+        Runtime.Devices.EnsureAvailable(device);
         var options = Options(config);
         var files = store.Ensure(config.Dataset, progress);
         return files.Load(options, device);
