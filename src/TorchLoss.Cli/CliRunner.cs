@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TorchSharp;
+using TorchLoss.Runtime;
 using static TorchSharp.torch;
 
 namespace TorchLoss.Cli;
@@ -43,7 +44,7 @@ public static class CliRunner
     static string? UserMessage(Exception e) => e switch
     {
         UserException or FormatException or InvalidDataException or FileNotFoundException
-            or DirectoryNotFoundException or UnauthorizedAccessException or TorchException => FirstLine(e.Message),
+            or DirectoryNotFoundException or UnauthorizedAccessException or DeviceUnavailableException => FirstLine(e.Message),
         IOException => FirstLine(e.Message),
         ArgumentOutOfRangeException a => FirstLine(a.Message.Split(" (Parameter")[0]),
         DllNotFoundException => FirstLine(e.Message),

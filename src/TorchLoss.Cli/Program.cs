@@ -2,7 +2,8 @@ using System.CommandLine;
 using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
 
-var root = new RootCommand("torchloss: how a classifier's output head and loss shape its training (libtorch, CPU or CUDA).");
+TorchLoss.Runtime.TorchRuntime.Initialize();
+var root = new RootCommand("torchloss: how a classifier's output head and loss shape its training (TorchSharp, CPU or CUDA).");
 root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(GradCheckCommand.Create());

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TorchSharp;
+using TorchLoss.Runtime;
 using static TorchSharp.torch;
 
 namespace TorchLoss.Cli.Commands;
@@ -26,7 +27,7 @@ public static class DemoCommand
             var rate = parse.GetValue(lr);
             if (n < 1) throw new UserException("--steps must be at least 1");
             if (!(rate > 0)) throw new UserException("--lr must be positive");
-            return Run(n, rate, parse.GetValue(seed), Device.Parse(parse.GetValue(device)!));
+            return Run(n, rate, parse.GetValue(seed), Devices.Parse(parse.GetValue(device)!));
         });
         return command;
     }
@@ -37,10 +38,10 @@ public static class DemoCommand
         TorchRuntime.ManualSeed(seed);
         using var data = torch.NewDisposeScope();
         var (x, y) = Blobs(600, device);
-        using var model = new Sequential(new Linear(2, 32), new Tanh(), new Linear(32, 3));
+        using var model = nn.Sequential(("layer1", nn.Linear(2, 32)), ("act1", nn.Tanh()), ("layer2", nn.Linear(32, 3)));
         model.to(device);
-        using var optimizer = new Sgd(model.parameters(), learningRate, momentum: 0.9);
-        Console.WriteLine($"demo: 2-32-3 tanh MLP, softmax + cross-entropy, SGD lr {learningRate} momentum 0.9, {device}");
+        using var optimizer = optim.SGD(model.parameters(), learningRate, momentum: 0.9);
+        Console.WriteLine($"demo: 2-32-3 tanh MLP, softmax + cross-entropy, SGD lr {learningRate} momentum 0.9, {device.Name()}");
         for (var step = 1; step <= steps; step++)
         {
             using var scope = torch.NewDisposeScope();
@@ -62,7 +63,7 @@ public static class DemoCommand
     static (Tensor X, Tensor Y) Blobs(int perClass, Device device)
     {
         var centres = torch.tensor(new float[] { 2f, 0f, -1f, 1.7f, -1f, -1.7f }, [3, 2]);
-        var labels = torch.arange(0, 3).unsqueeze(1).Expand(3, perClass).Reshape(-1);
+        var labels = torch.arange(0, 3).unsqueeze(1).expand(3, perClass).reshape(-1);
         var x = centres.index_select(0, labels) + torch.randn([3 * perClass, 2]) * 0.6;
         return (x.to(device), labels.to(device));
     }

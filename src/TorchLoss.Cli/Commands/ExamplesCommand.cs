@@ -2,6 +2,7 @@ using System.CommandLine;
 using TorchLoss.Analysis;
 using TorchLoss.Data;
 using TorchSharp;
+using TorchLoss.Runtime;
 using static TorchSharp.torch;
 
 namespace TorchLoss.Cli.Commands;
@@ -42,7 +43,7 @@ public static class ExamplesCommand
             if (!parse.GetValue(noMnist))
             {
                 var options = new DataOptions { Binary = binary, ValidationSize = 0, TrainLimit = parse.GetValue(trainLimit) };
-                using var data = DatasetStore.AtDefaultLocation(parse.GetValue(dataDir)).Ensure("mnist").Load(options, Device.Cpu);
+                using var data = DatasetStore.AtDefaultLocation(parse.GetValue(dataDir)).Ensure("mnist").Load(options, torch.CPU);
                 TwoClass(writer, checks, data, binary, parse.GetValue(steps), parse.GetValue(lr));
             }
             var failed = checks.Where(c => !c.Passed).Select(c => c.Name).ToList();
@@ -81,10 +82,10 @@ public static class ExamplesCommand
     static void Softmax(TextWriter output, List<(string, bool)> checks)
     {
         double[] logits = [0.2, 5, 0.3];
-        var p = WorkedExamples.softmax(logits);
+        var p = WorkedExamples.Softmax(logits);
         output.WriteLine($"2. softmax{Vector(logits)} = {Vector(p)}, sum {Numbers.General(p.Sum(), 15)}");
         output.WriteLine();
-        checks.Add(("softmax sums to 1", Math.Abs(p.sum() - 1) < 1e-15));
+        checks.Add(("softmax sums to 1", Math.Abs(p.Sum() - 1) < 1e-15));
     }
 
     static void Overflow(TextWriter output, List<(string, bool)> checks)

@@ -1,19 +1,21 @@
 using System.CommandLine;
 using TorchSharp;
+using TorchLoss.Runtime;
 using static TorchSharp.torch;
 
 namespace TorchLoss.Cli.Commands;
 
-/// <summary>`torchloss info`: libtorch version, BLAS, thread settings and devices of this machine.</summary>
+/// <summary>`torchloss info`: TorchSharp and libtorch versions, BLAS, thread settings and devices of this machine.</summary>
 public static class InfoCommand
 {
     public static Command Create()
     {
-        var command = new Command("info", "Show libtorch's version, the BLAS in use, thread counts and CUDA devices.");
+        var command = new Command("info", "Show the TorchSharp and libtorch versions, the BLAS in use, thread counts and CUDA devices.");
         command.SetAction(_ =>
         {
-            Console.WriteLine($"libtorch      {TorchRuntime.Version}");
-            Console.WriteLine($"BLAS          {TorchRuntime.Blas}");
+            Console.WriteLine($"TorchSharp    {TorchRuntime.TorchSharpVersion}");
+            Console.WriteLine($"libtorch      {TorchRuntime.LibTorchVersion}");
+            Console.WriteLine($"BLAS          {TorchRuntime.BlasName}");
             Console.WriteLine($"intra-op      {TorchRuntime.Threads} thread(s)");
             Console.WriteLine($"BLAS threads  {TorchRuntime.BlasThreads?.ToString() ?? "not controllable"}");
             Console.WriteLine($"CPU cores     {Environment.ProcessorCount}");

@@ -27,7 +27,7 @@ public class WorkedExamplesTests
     public void SoftmaxWorkedByHand()
     {
         double[] exp = [Math.Exp(0.2), Math.Exp(5), Math.Exp(0.3)];
-        var p = WorkedExamples.softmax([0.2, 5, 0.3]);
+        var p = WorkedExamples.Softmax([0.2, 5, 0.3]);
         for (var i = 0; i < 3; i++) Assert.Equal(exp[i] / exp.Sum(), p[i], 15);
         Assert.Equal(0.0080896, p[0], 6);
         Assert.Equal(0.9829700, p[1], 6);
