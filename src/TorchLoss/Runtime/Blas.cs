@@ -33,16 +33,16 @@ public static class Blas
     {
         get
         {
-            var f = Export("mkl_get_max_threads");
+            var f = Export("MKL_Get_Max_Threads");
             return f == 0 ? null : ((delegate* unmanaged<int>)f)();
         }
     }
 
-    /// <summary>Sets MKL's thread count for BLAS calls made on the calling thread (mkl_set_num_threads_local; 0 goes back
+    /// <summary>Sets MKL's thread count for BLAS calls made on the calling thread (MKL_Set_Num_Threads_Local, the C entry point: the lower-case export is the Fortran one, which takes a pointer; 0 goes back
     /// to the global count, which libtorch's set_num_threads sets). False when the BLAS offers no control.</summary>
     public static unsafe bool SetThreadsOnThisThread(int threads)
     {
-        var f = Export("mkl_set_num_threads_local");
+        var f = Export("MKL_Set_Num_Threads_Local");
         if (f == 0) return false;
         ((delegate* unmanaged<int, int>)f)(threads);
         return true;
