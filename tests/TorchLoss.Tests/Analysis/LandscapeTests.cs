@@ -1,5 +1,6 @@
 using TorchLoss.Analysis;
 using TorchSharp;
+using TorchLoss.Gradients;
 using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Analysis;
@@ -53,9 +54,9 @@ public class LandscapeTests
         const double x = 1.7, y = 1, w0 = -0.9;
         var w = torch.tensor(new[] { w0 }).requires_grad_();
         var h = (w * x).sigmoid();
-        var full = (h - y).square().Sum();
-        var slope = torch.autograd.grad(full, w, createGraph: true);
-        var fullCurvature = torch.autograd.grad(slope.Sum(), w).ToDouble();
+        var full = (h - y).square().sum();
+        var slope = SafeAutograd.Grad(full, w, createGraph: true);
+        var fullCurvature = SafeAutograd.Grad(slope.sum(), w).ToDouble();
 
         var hv = 1 / (1 + Math.Exp(-w0 * x));
         var seeds = -(3 * hv * hv - 2 * hv - 2 * y * hv + y) * hv * (1 - hv) * x * x;

@@ -3,6 +3,7 @@ using TorchLoss.Benchmarking;
 using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
 using TorchSharp;
+using TorchLoss.Runtime;
 using static TorchSharp.torch;
 using TorchLoss.Training;
 
@@ -18,7 +19,7 @@ public class BenchTests
         const double b = 128;
         var forward = 2 * b * (784 * 256 + 256 * 256 + 256 * 10);
         var inputGradients = 2 * b * (256 * 256 + 256 * 10);
-        Assert.Equal(forward, StepFlops.forward([784, 256, 256, 10], 128));
+        Assert.Equal(forward, StepFlops.Forward([784, 256, 256, 10], 128));
         Assert.Equal(2 * forward + inputGradients, StepFlops.TrainingStep([784, 256, 256, 10], 128));
         Assert.Equal(155_058_176, StepFlops.TrainingStep([784, 256, 256, 10], 128));
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
 using TorchSharp;
+using TorchLoss.Runtime;
 using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Cli;

@@ -14,12 +14,12 @@ public sealed class ClassificationDataTests
         TinyDataset.CyclicLabels(count), Height, Width, ClassCount: 10);
 
     static ClassificationData Create(DataOptions options, int trainCount = 40, int testCount = 20) =>
-        ClassificationData.Create(Images(trainCount), Images(testCount), options, Device.Cpu);
+        ClassificationData.Create(Images(trainCount), Images(testCount), options, torch.CPU);
 
     static float[] Row(Tensor x, int row)
     {
         using var scope = torch.NewDisposeScope();
-        return x.Select(0, row).data<float>().ToArray();
+        return x.select(0, row).data<float>().ToArray();
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class ClassificationDataTests
         Assert.Equal((3L + 0) / 255f, Row(data.Train.X, 0)[0]);
         Assert.Equal((2, 4), (data.Validation.Count, data.Test.Count));
         Assert.Equal(["c5", "c3"], ClassificationData.Create(Images(40), Images(20),
-            new DataOptions { ValidationSize = 10, Binary = new BinaryTask(3, 5) }, Device.Cpu,
+            new DataOptions { ValidationSize = 10, Binary = new BinaryTask(3, 5) }, torch.CPU,
             Enumerable.Range(0, 10).Select(c => $"c{c}").ToArray()).ClassNames);
     }
 
@@ -110,17 +110,17 @@ public sealed class ClassificationDataTests
     {
         ClassificationData data;
         using (torch.NewDisposeScope()) data = Create(new DataOptions { ValidationSize = 10 });
-        Assert.False(data.Train.X.IsDisposed);
+        Assert.False(data.Train.X.IsInvalid);
         Assert.Equal(30, data.Train.Y.data<long>().ToArray().Length);
         data.Dispose();
-        Assert.True(data.Train.X.IsDisposed && data.Validation.Y.IsDisposed && data.Test.X.IsDisposed);
+        Assert.True(data.Train.X.IsInvalid && data.Validation.Y.IsInvalid && data.Test.X.IsInvalid);
     }
 
     [Fact]
     public void Test_images_must_have_the_training_images_size()
     {
         var wide = new LabelledImages(new byte[2 * 20], [0, 1], 4, 5, 10);
-        var error = Assert.Throws<InvalidDataException>(() => ClassificationData.Create(Images(10), wide, new DataOptions { ValidationSize = 0 }, Device.Cpu));
+        var error = Assert.Throws<InvalidDataException>(() => ClassificationData.Create(Images(10), wide, new DataOptions { ValidationSize = 0 }, torch.CPU));
         Assert.Equal("test images are 4x5 but training images are 4x3", error.Message);
     }
 }

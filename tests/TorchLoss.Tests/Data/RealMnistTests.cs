@@ -29,12 +29,12 @@ public sealed class RealMnistTests
     [MnistPresentFact]
     public void Loads_as_resident_tensors_with_the_default_validation_split()
     {
-        using var data = Store.Ensure("mnist").Load(new DataOptions { Standardize = true }, Device.Cpu);
+        using var data = Store.Ensure("mnist").Load(new DataOptions { Standardize = true }, torch.CPU);
         Assert.Equal((50000, 10000, 10000), (data.Train.Count, data.Validation.Count, data.Test.Count));
         Assert.Equal([50000, 784], data.Train.X.shape);
         Assert.Equal(10, data.ClassCount);
         using var scope = torch.NewDisposeScope();
         Assert.Equal(0, data.Train.X.mean().ToDouble(), 4);
-        Assert.Equal(10000, data.Test.Y.eq(10L).logical_not().Sum().ToDouble());
+        Assert.Equal(10000, data.Test.Y.eq(10L).logical_not().sum().ToDouble());
     }
 }

@@ -12,11 +12,11 @@ public sealed class TensorSplitTests : IDisposable
     readonly ClassificationData data = ClassificationData.Create(
         new LabelledImages(Enumerable.Range(0, Count * 3).Select(k => (byte)(k / 3)).ToArray(), TinyDataset.CyclicLabels(Count), 1, 3, 10),
         new LabelledImages(new byte[3], [0], 1, 3, 10),
-        new DataOptions { ValidationSize = 0 }, Device.Cpu);
+        new DataOptions { ValidationSize = 0 }, torch.CPU);
 
     TensorSplit Train => data.Train;
 
-    static long[] Examples(Batch batch) => (batch.X.Select(1, 0) * 255.0).round().to_type(ScalarType.Int64).data<long>().ToArray();
+    static long[] Examples(Batch batch) => (batch.X.select(1, 0) * 255.0).round().to_type(ScalarType.Int64).data<long>().ToArray();
 
     List<long[]> Epoch(int batchSize, ulong seed, int epoch)
     {
@@ -72,10 +72,10 @@ public sealed class TensorSplitTests : IDisposable
         {
             using var step = torch.NewDisposeScope();
             taken.Add(batches[i]);
-            Assert.Equal(2, step.Count);
+            Assert.Equal(2, step.DisposablesCount);
         }
-        Assert.All(taken, b => Assert.True(b.X.IsDisposed && b.Y.IsDisposed));
-        Assert.False(Train.X.IsDisposed);
+        Assert.All(taken, b => Assert.True(b.X.IsInvalid && b.Y.IsInvalid));
+        Assert.False(Train.X.IsInvalid);
         Assert.Equal(Count, Train.Y.data<long>().ToArray().Length);
     }
 

@@ -14,7 +14,7 @@ public class HeadLossTests
     static double Loss(OutputHead head, double[] logits, double[] target)
     {
         using var scope = torch.NewDisposeScope();
-        return head.Loss(torch.tensor(logits, [1, logits.Length]), torch.tensor(target, [1, target.Length])).ToDouble();
+        return head.MeanLoss(torch.tensor(logits, [1, logits.Length]), torch.tensor(target, [1, target.Length])).ToDouble();
     }
 
     static double[] SoftmaxLogits => Prediction.Select(p => Math.Log(p)).ToArray();
@@ -56,7 +56,7 @@ public class HeadLossTests
         var head = new SoftmaxCrossEntropyHead();
         var z = torch.tensor(new[] { 0.0, 0, Math.Log(3), 0 }, [2, 2]);
         var y = torch.tensor(new[] { 1.0, 0, 1, 0 }, [2, 2]);
-        TensorAssert.Close((Math.Log(2) + Math.Log(4.0 / 3)) / 2, head.Loss(z, y).ToDouble(), 1e-12);
+        TensorAssert.Close((Math.Log(2) + Math.Log(4.0 / 3)) / 2, head.MeanLoss(z, y).ToDouble(), 1e-12);
     }
 
     [Fact]
@@ -73,9 +73,9 @@ public class HeadLossTests
         using var scope = torch.NewDisposeScope();
         var head = new SigmoidBinaryCrossEntropyHead();
         var labels = torch.tensor(new[] { 2L, 0L });
-        Assert.Equal([0.0, 0, 1, 1, 0, 0], head.Targets(labels, 3, ScalarType.Float64).Reshape(-1).data<double>().ToArray());
+        Assert.Equal([0.0, 0, 1, 1, 0, 0], OutputHead.Targets(labels, 3, ScalarType.Float64).reshape(-1).data<double>().ToArray());
         var binary = torch.tensor(new[] { 1L, 0L });
-        TensorAssert.shape([2, 1], head.Targets(binary, 1, ScalarType.Float32));
+        TensorAssert.Shape([2, 1], OutputHead.Targets(binary, 1, ScalarType.Float32));
         Assert.Equal([1L, 0L], head.Predict(torch.tensor(new[] { 0.3f, -2f }, [2, 1])).data<long>().ToArray());
         Assert.Equal([1L, 0L], head.Predict(torch.tensor(new[] { 0f, 1f, 5f, 2f }, [2, 2])).data<long>().ToArray());
     }

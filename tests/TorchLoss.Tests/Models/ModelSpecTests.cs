@@ -1,5 +1,6 @@
 using TorchLoss.Models;
 using TorchSharp;
+using TorchLoss.Runtime;
 using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Models;
@@ -33,10 +34,11 @@ public class ModelSpecTests
     public void BuildsTheGolikMlp()
     {
         var spec = ModelSpec.Parse("mlp:256,256");
-        using var model = spec.Build(784, 10, Device.Cpu);
+        using var model = spec.Build(784, 10, torch.CPU);
         Assert.Equal("784-256-256-10 sigmoid MLP", spec.Describe(784, 10));
-        Assert.Equal(784 * 256 + 256 + 256 * 256 + 256 + 256 * 10 + 10, model.ParameterCount());
-        Assert.Equal(["Linear", "Sigmoid", "Linear", "Sigmoid", "Linear"], model.Layers.Select(l => l.GetType().Name));
+        Assert.Equal(784 * 256 + 256 + 256 * 256 + 256 + 256 * 10 + 10, model.parameters().Sum(p => p.numel()));
+        Assert.Equal(["Linear", "Sigmoid", "Linear", "Sigmoid", "Linear"], model.children().Select(l => l.GetType().Name));
+        Assert.Equal(["layer1.weight", "layer1.bias", "layer2.weight", "layer2.bias", "layer3.weight", "layer3.bias"], model.named_parameters().Select(p => p.name));
         Assert.Equal(1, ModelSpec.Parse("logistic").Outputs(2));
     }
 
@@ -45,15 +47,15 @@ public class ModelSpecTests
     {
         var spec = ModelSpec.Parse("mlp:16", HiddenActivation.Tanh);
         TorchRuntime.ManualSeed(5);
-        using var plain = spec.Build(8, 3, Device.Cpu);
+        using var plain = spec.Build(8, 3, torch.CPU);
         TorchRuntime.ManualSeed(5);
-        using var scaled = spec.Build(8, 3, Device.Cpu, initScale: 4);
-        foreach (var ((name, a), (_, b)) in plain.NamedParameters().Zip(scaled.NamedParameters()))
+        using var scaled = spec.Build(8, 3, torch.CPU, initScale: 4);
+        foreach (var ((name, a), (_, b)) in plain.named_parameters().Zip(scaled.named_parameters()))
         {
             var factor = name.EndsWith("weight") ? 4f : 1f;
             Assert.Equal(a.detach().data<float>().ToArray().Select(v => v * factor), b.detach().data<float>().ToArray());
         }
-        Assert.IsType<Tanh>(scaled.Layers[1]);
-        Assert.Throws<ArgumentOutOfRangeException>(() => spec.Build(8, 3, Device.Cpu, initScale: 0));
+        Assert.IsType<TorchSharp.Modules.Tanh>(scaled.children().ElementAt(1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => spec.Build(8, 3, torch.CPU, initScale: 0));
     }
 }

@@ -4,6 +4,7 @@ using TorchLoss.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 using TorchLoss.Training;
+using TorchSharp.Modules;
 
 namespace TorchLoss.Tests.Training;
 
@@ -19,8 +20,8 @@ internal sealed record SgdCase(double Momentum = 0, double Dampening = 0, double
         ["nesterov"] = new(Momentum: 0.9, WeightDecay: 0.01, Nesterov: true),
     };
 
-    public Sgd Create(IReadOnlyList<Tensor> parameters, double learningRate) =>
-        new(parameters, learningRate, Momentum, Dampening, WeightDecay, Nesterov);
+    public optim.Optimizer Create(IEnumerable<TorchSharp.Modules.Parameter> parameters, double learningRate) =>
+        optim.SGD(parameters, learningRate, Momentum, Dampening, WeightDecay, Nesterov);
 }
 
 /// <summary>What a few training steps left behind: every parameter (as float64 values) and the interval's statistics.</summary>
@@ -41,27 +42,29 @@ internal static class FusedFixtures
     public static Sequential Mlp(IReadOnlyList<int> widths, HiddenActivation activation, ScalarType dtype, int seed, double weightScale = 1,
         double outputBias = 0)
     {
-        var model = new Sequential();
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
         for (var i = 0; i + 1 < widths.Count; i++)
         {
-            if (i > 0) model.Add(activation.Create());
-            model.Add(new Linear(widths[i], widths[i + 1], dtype: dtype));
+            if (i > 0) layers.Add(($"act{i}", activation.Create()));
+            layers.Add(($"layer{i + 1}", nn.Linear(widths[i], widths[i + 1], dtype: dtype)));
         }
+        var model = nn.Sequential(layers);
         var random = new Random(seed);
-        var named = model.NamedParameters().ToList();
+        var named = model.named_parameters().ToList();
         using var scope = torch.NewDisposeScope();
         var values = new Dictionary<string, Tensor>();
         for (var i = 0; i < named.Count; i++)
         {
             var (name, p) = named[i];
             var isWeight = p.dim() == 2;
-            var fanIn = isWeight ? p.size(1) : named[i - 1].Value.size(1);
+            var fanIn = isWeight ? p.size(1) : named[i - 1].parameter.size(1);
             var bound = (isWeight ? weightScale : 1) / Math.Sqrt(fanIn);
             var shift = i == named.Count - 1 ? outputBias : 0;
             var data = Enumerable.Range(0, (int)p.numel()).Select(_ => (random.NextDouble() * 2 - 1) * bound + shift).ToArray();
-            values[name] = torch.tensor(data, p.shape);
+            values[name] = torch.tensor(data, p.shape).to_type(dtype);
         }
-        model.LoadParameters(values);
+        using (torch.no_grad())
+            foreach (var (name, p) in named) p.copy_(values[name]);
         return model;
     }
 
@@ -93,11 +96,10 @@ internal static class FusedFixtures
                 using (torch.NewDisposeScope())
                     step.Run(batch(s));
         }
-        Assert.Equal(steps, optimizer.StepCount);
         return new TrainedState(Values(model), statistics.Flush());
     }
 
-    public static double[][] Values(Module model) => model.parameters().Select(Values).ToArray();
+    public static double[][] Values(nn.Module model) => model.parameters().Select(Values).ToArray();
 
     public static double[] Values(Tensor t)
     {

@@ -67,7 +67,7 @@ public class StepStatisticsTests
     {
         using var model = Mlp([6, 3, 4], HiddenActivation.Sigmoid, ScalarType.Float64, seed: 4);
         var head = HeadCatalog.Create("softmax-ce");
-        using var sgd = new Sgd(model.parameters(), 0.1);
+        using var sgd = optim.SGD(model.parameters(), 0.1);
         using var statistics = new StepStatistics(Trainer.ParameterNames(model));
         using var a = TrainingEngines.Create(first, model, head, sgd, statistics);
         using var b = TrainingEngines.Create(second, model, head, sgd, statistics);

@@ -29,5 +29,5 @@ internal static class SyntheticImages
 
     public static ClassificationData Data(int train = 400, int test = 100, int classes = 4, int validation = 100, string? binary = null) =>
         ClassificationData.Create(Make(train, classes, 1), Make(test, classes, 2),
-            new DataOptions { ValidationSize = validation, Binary = binary is null ? null : BinaryTask.Parse(binary) }, Device.Cpu);
+            new DataOptions { ValidationSize = validation, Binary = binary is null ? null : BinaryTask.Parse(binary) }, torch.CPU);
 }

@@ -1,5 +1,6 @@
 using TorchLoss.Reporting;
 using TorchSharp;
+using TorchLoss.Runtime;
 using static TorchSharp.torch;
 using TorchLoss.Training;
 

@@ -1,5 +1,6 @@
 using TorchLoss.Reporting;
 using TorchSharp;
+using TorchLoss.Runtime;
 using static TorchSharp.torch;
 using TorchLoss.Training;
 
@@ -82,20 +83,21 @@ public class TrainerTests : IDisposable
         var logged = MetricsLog.Read(run.Path).First(r => r.Kind == MetricRecord.StepsKind);
 
         TorchRuntime.ManualSeed(config.Seed);
-        using var model = TorchLoss.Models.ModelSpec.Parse(config.Model).Build(data.Features, data.ClassCount, Device.Cpu);
+        using var model = TorchLoss.Models.ModelSpec.Parse(config.Model).Build(data.Features, data.ClassCount, torch.CPU);
         using var scope = torch.NewDisposeScope();
         var head = TorchLoss.Heads.HeadCatalog.Create(config.Head);
-        var logits = model.forward(data.Train.X).retain_grad();
-        var targets = head.Targets(data.Train.Y, logits.size(1), ScalarType.Float32);
-        head.Loss(logits, targets).backward();
+        var logits = model.forward(data.Train.X);
+        logits.retain_grad();
+        var targets = TorchLoss.Heads.OutputHead.Targets(data.Train.Y, logits.size(1), ScalarType.Float32);
+        head.MeanLoss(logits, targets).backward();
         var names = Trainer.ParameterNames(model);
         foreach (var (name, parameter) in names.Zip(model.parameters()))
         {
-            var expected = parameter.grad!.Norm().ToDouble();
+            var expected = parameter.grad!.norm().ToDouble();
             Assert.Equal(expected, logged[$"grad_norm_mean/{name}"], 5);
             Assert.Equal(expected, logged[$"grad_norm_max/{name}"], 5);
         }
-        var perExample = (logits.grad! * 100).Norm(2, [1]).mean().ToDouble();
+        var perExample = (logits.grad! * 100).norm(1).mean().ToDouble();
         Assert.Equal(perExample, logged["output_grad_norm"], 5);
     }
 
@@ -109,8 +111,8 @@ public class TrainerTests : IDisposable
         new Trainer(Config(epochs: 2), data, split).Run();
         // As if the process died while saving epoch 3: model.params already holds other weights. Resume must not read it.
         TorchRuntime.ManualSeed(99);
-        using (var other = TorchLoss.Models.ModelSpec.Parse("mlp:16").Build(data.Features, data.ClassCount, Device.Cpu))
-            other.Save(split.File(RunFolder.ModelFile));
+        using (var other = TorchLoss.Models.ModelSpec.Parse("mlp:16").Build(data.Features, data.ClassCount, torch.CPU))
+            ModelFile.Save(other, split.File(RunFolder.ModelFile));
         var resumed = new Trainer(Config(epochs: 3), data, split).Resume();
 
         Assert.Equal(3, resumed.Epochs);
