@@ -13,7 +13,7 @@ public static class LinearLayerGradients
         return transposed.matmul(input);
     }
 
-    public static Tensor Bias(Tensor delta) => delta.sum(0);
+    public static Tensor Bias(Tensor delta) => delta.sum(0L);
 
     public static Tensor Input(Tensor delta, Tensor weight) => delta.matmul(weight);
 }

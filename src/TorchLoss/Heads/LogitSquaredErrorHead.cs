@@ -12,7 +12,7 @@ namespace TorchLoss.Heads;
 public sealed class LogitSquaredErrorHead : OutputHead
 {
     public LogitSquaredErrorHead(SquaredErrorReduction reduction = SquaredErrorReduction.HalfSum, double trueClassWeight = 1,
-        double trueClassTarget = 1)
+        double trueClassTarget = 1, nn.Reduction batchReduction = nn.Reduction.Mean) : base(batchReduction)
     {
         if (!(trueClassWeight > 0)) throw new ArgumentOutOfRangeException(nameof(trueClassWeight), trueClassWeight, "the true-class weight k must be > 0");
         if (!(trueClassTarget > 0)) throw new ArgumentOutOfRangeException(nameof(trueClassTarget), trueClassTarget, "the true-class target M must be > 0");

@@ -5,7 +5,7 @@ namespace TorchLoss.Heads;
 
 /// <summary>One logistic unit per class with binary cross-entropy (the seeds' logistic regression):
 /// L = sum over classes of -[y log s + (1-y) log(1-s)], computed as softplus(z) - y z; dL/dz = s - y.</summary>
-public sealed class SigmoidBinaryCrossEntropyHead : OutputHead
+public sealed class SigmoidBinaryCrossEntropyHead(nn.Reduction batchReduction = nn.Reduction.Mean) : OutputHead(batchReduction)
 {
     public override string Name => "sigmoid-bce";
     public override string Description => "sigmoid + binary cross-entropy";

@@ -5,7 +5,8 @@ namespace TorchLoss.Heads;
 
 /// <summary>Sigmoid + squared error: with the half-sum convention L = 1/2 sum (s - y)^2 and
 /// dL/dz = (s - y) s (1 - s), which vanishes when s saturates at 0 or 1, right or wrong.</summary>
-public sealed class SigmoidSquaredErrorHead(SquaredErrorReduction reduction = SquaredErrorReduction.HalfSum) : OutputHead
+public sealed class SigmoidSquaredErrorHead(SquaredErrorReduction reduction = SquaredErrorReduction.HalfSum,
+    nn.Reduction batchReduction = nn.Reduction.Mean) : OutputHead(batchReduction)
 {
     public SquaredErrorReduction Reduction { get; } = reduction;
     public override string Name => "sigmoid-mse";

@@ -5,7 +5,7 @@ namespace TorchLoss.Heads;
 
 /// <summary>Softmax + cross-entropy: L = -sum y log p, through log_softmax (stable for any logits);
 /// dL/dz = p - y.</summary>
-public sealed class SoftmaxCrossEntropyHead : OutputHead
+public sealed class SoftmaxCrossEntropyHead(nn.Reduction batchReduction = nn.Reduction.Mean) : OutputHead(batchReduction)
 {
     public override string Name => "softmax-ce";
     public override string Description => "softmax + cross-entropy";

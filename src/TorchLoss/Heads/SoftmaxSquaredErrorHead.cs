@@ -6,7 +6,8 @@ namespace TorchLoss.Heads;
 /// <summary>Softmax + squared error: L = 1/2 sum (p - y)^2 (half-sum convention). Through the softmax
 /// Jacobian J = diag(p) - p p^T, dL/dz = J^T (p - y) = p * ((p - y) - sum_i (p_i - y_i) p_i),
 /// which vanishes as p saturates.</summary>
-public sealed class SoftmaxSquaredErrorHead(SquaredErrorReduction reduction = SquaredErrorReduction.HalfSum) : OutputHead
+public sealed class SoftmaxSquaredErrorHead(SquaredErrorReduction reduction = SquaredErrorReduction.HalfSum,
+    nn.Reduction batchReduction = nn.Reduction.Mean) : OutputHead(batchReduction)
 {
     public SquaredErrorReduction Reduction { get; } = reduction;
     public override string Name => "softmax-mse";

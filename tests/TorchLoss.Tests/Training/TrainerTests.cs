@@ -59,15 +59,24 @@ public class TrainerTests : IDisposable
 
         var config = JsonFiles.Read<RunConfigFile>(run.File("config.json"));
         Assert.Equal(11UL, config.Config.Seed);
-        Assert.Equal(TorchRuntime.Version, config.Environment.LibtorchVersion);
+        Assert.Equal(TorchRuntime.LibTorchVersion, config.Environment.LibtorchVersion);
+        Assert.Equal(TorchRuntime.TorchSharpVersion, config.Environment.TorchSharpVersion);
+        Assert.Equal(RunConfigFile.CurrentFormatVersion, config.FormatVersion);
         Assert.Equal("cpu", config.Environment.Device);
         Assert.Equal(TorchLoss.Heads.HeadCatalog.Create("softmax-ce").Convention, config.Environment.LossConvention);
 
         var records = MetricsLog.Read(run.Path);
         var epochs = records.Where(r => r.Kind == MetricRecord.EpochKind).ToList();
-        Assert.Equal([1, 2], epochs.Select(r => r.Epoch));
+        Assert.Equal([0, 1, 2], epochs.Select(r => r.Epoch));
         Assert.Equal(summary.FinalTestError!.Value, epochs[^1]["test_error"], 12);
-        Assert.Equal(3, File.ReadAllLines(run.File("metrics.csv")).Length);
+        Assert.Equal(4, File.ReadAllLines(run.File("metrics.csv")).Length);
+        // Epoch 0 is the initial model: scored and diagnosed before any step, no training loss yet.
+        Assert.Equal(0, epochs[0].Step);
+        Assert.True(double.IsNaN(epochs[0]["train_loss"]));
+        Assert.InRange(epochs[0]["validation_error"], 0, 1);
+        Assert.InRange(epochs[0]["test_error"], 0, 1);
+        Assert.True(epochs[0]["output_grad_norm"] > 0);
+        Assert.InRange(epochs[0]["saturated_fraction"], 0, 1);
         // 300 training examples at batch 20: 15 steps per epoch, logged at steps 5, 10 and 15.
         Assert.Equal([5L, 10, 15, 20, 25, 30], records.Where(r => r.Kind == MetricRecord.StepsKind).Select(r => r.Step));
     }
