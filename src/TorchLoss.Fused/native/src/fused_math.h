@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include "torchloss_native.h"
+#include "torchloss_fused.h"
 
 // The hot loops are compiled twice, for x86-64 with AVX2 and FMA and for the baseline, and the loader picks the
 // one this CPU runs (GCC function multi-versioning; elsewhere the baseline only).
@@ -59,13 +59,13 @@ void bias_activation(T* z, const T* bias, int64_t rows, int64_t cols, int activa
   for (int64_t i = 0; i < rows; ++i) {
     T* row = z + i * cols;
     switch (activation) {
-      case TL_ACTIVATION_SIGMOID:
+      case TLF_ACTIVATION_SIGMOID:
         for (int64_t j = 0; j < cols; ++j) row[j] = sigmoid(row[j] + bias[j]);
         break;
-      case TL_ACTIVATION_TANH:
+      case TLF_ACTIVATION_TANH:
         for (int64_t j = 0; j < cols; ++j) row[j] = tanh_of(row[j] + bias[j]);
         break;
-      case TL_ACTIVATION_RELU:
+      case TLF_ACTIVATION_RELU:
         // NaN passes through, as in libtorch, so that a diverged unit shows in the loss.
         for (int64_t j = 0; j < cols; ++j) { T v = row[j] + bias[j]; row[j] = (v > T(0) || v != v) ? v : T(0); }
         break;
@@ -80,13 +80,13 @@ template <typename T>
 TL_VECTOR_CLONES
 void multiply_activation_derivative(T* delta, const T* a, int64_t n, int activation) {
   switch (activation) {
-    case TL_ACTIVATION_SIGMOID:
+    case TLF_ACTIVATION_SIGMOID:
       for (int64_t i = 0; i < n; ++i) delta[i] *= a[i] * (T(1) - a[i]);
       break;
-    case TL_ACTIVATION_TANH:
+    case TLF_ACTIVATION_TANH:
       for (int64_t i = 0; i < n; ++i) delta[i] *= T(1) - a[i] * a[i];
       break;
-    case TL_ACTIVATION_RELU:
+    case TLF_ACTIVATION_RELU:
       for (int64_t i = 0; i < n; ++i) delta[i] = a[i] <= T(0) ? T(0) : delta[i];  // as libtorch: NaN passes
       break;
     default:
@@ -158,14 +158,10 @@ void column_sums(const T* delta, int64_t rows, int64_t stride, int64_t n, T* sum
   }
 }
 
-struct HeadSpec {
-  int kind;
-  double squared_error_scale;  // 1/2 (half-sum) or 1/C (mean over classes)
-  double true_class_weight;    // logit-mse: k
-  double true_class_target;    // logit-mse: M
-};
+// kind, squared_error_scale (1/2 or 1/C), true_class_weight (k) and true_class_target (M) of the logit square loss.
+using HeadSpec = tlf_head;
 
-// Sums over a block of examples, in the order of tl_fused_mlp_step's statistics.
+// Sums over a block of examples, in the order of tlf_step's statistics (TLF_OUT_*).
 struct ExampleSums {
   double loss = 0, correct = 0, output_gradient_norm = 0, saturated = 0, true_class_probability = 0;
   void add(const ExampleSums& o) {
@@ -184,7 +180,7 @@ void head_example(const HeadSpec& h, const T* z, int64_t c, int64_t label, doubl
                   T* dz, double* prob, ExampleSums& sums) {
   auto target = [&](int64_t j) { return c == 1 ? double(label) : (j == label ? 1.0 : 0.0); };
   const bool softmax_probabilities =
-      h.kind == TL_HEAD_SOFTMAX_CE || h.kind == TL_HEAD_SOFTMAX_MSE || (h.kind == TL_HEAD_LOGIT_MSE && c > 1);
+      h.kind == TLF_HEAD_SOFTMAX_CE || h.kind == TLF_HEAD_SOFTMAX_MSE || (h.kind == TLF_HEAD_LOGIT_MSE && c > 1);
   double log_normaliser = 0;
   if (softmax_probabilities) {
     double m = z[0];
@@ -193,7 +189,7 @@ void head_example(const HeadSpec& h, const T* z, int64_t c, int64_t label, doubl
     for (int64_t j = 0; j < c; ++j) s += (prob[j] = std::exp(double(z[j]) - m));
     for (int64_t j = 0; j < c; ++j) prob[j] /= s;
     log_normaliser = m + std::log(s);
-  } else if (h.kind == TL_HEAD_LOGIT_MSE) {
+  } else if (h.kind == TLF_HEAD_LOGIT_MSE) {
     double p = double(z[0]) / h.true_class_target;
     prob[0] = p < 0 ? 0 : (p > 1 ? 1 : p);
   } else {
@@ -206,11 +202,11 @@ void head_example(const HeadSpec& h, const T* z, int64_t c, int64_t label, doubl
     dz[j] = T(g * inv_batch);
   };
   switch (h.kind) {
-    case TL_HEAD_SOFTMAX_CE:
+    case TLF_HEAD_SOFTMAX_CE:
       loss = log_normaliser - double(z[label]);
       for (int64_t j = 0; j < c; ++j) emit(j, prob[j] - target(j));
       break;
-    case TL_HEAD_SOFTMAX_MSE: {
+    case TLF_HEAD_SOFTMAX_MSE: {
       double projected = 0;
       for (int64_t j = 0; j < c; ++j) {
         double e = prob[j] - target(j);
@@ -222,7 +218,7 @@ void head_example(const HeadSpec& h, const T* z, int64_t c, int64_t label, doubl
         emit(j, 2 * h.squared_error_scale * prob[j] * ((prob[j] - target(j)) - projected));
       break;
     }
-    case TL_HEAD_SIGMOID_MSE:
+    case TLF_HEAD_SIGMOID_MSE:
       for (int64_t j = 0; j < c; ++j) {
         double s = prob[j], e = s - target(j);
         loss += e * e;
@@ -230,14 +226,14 @@ void head_example(const HeadSpec& h, const T* z, int64_t c, int64_t label, doubl
       }
       loss *= h.squared_error_scale;
       break;
-    case TL_HEAD_SIGMOID_BCE:
+    case TLF_HEAD_SIGMOID_BCE:
       for (int64_t j = 0; j < c; ++j) {
         double v = z[j], y = target(j);
         loss += (v > 0 ? v : 0) + std::log1p(std::exp(-std::fabs(v))) - y * v;
         emit(j, prob[j] - y);
       }
       break;
-    case TL_HEAD_LOGIT_MSE:
+    case TLF_HEAD_LOGIT_MSE:
       for (int64_t j = 0; j < c; ++j) {
         double y = target(j), w = 1 + (h.true_class_weight - 1) * y, e = double(z[j]) - y * h.true_class_target;
         loss += w * e * e;
@@ -251,7 +247,7 @@ void head_example(const HeadSpec& h, const T* z, int64_t c, int64_t label, doubl
   int64_t predicted = 0;
   if (c == 1) {
     // Compared in T, as libtorch compares a tensor with a scalar.
-    T boundary = h.kind == TL_HEAD_LOGIT_MSE ? T(h.true_class_target / 2) : T(0);
+    T boundary = h.kind == TLF_HEAD_LOGIT_MSE ? T(h.true_class_target / 2) : T(0);
     predicted = z[0] > boundary ? 1 : 0;
   } else {
     for (int64_t j = 1; j < c; ++j) if (z[j] > z[predicted]) predicted = j;
