@@ -1,24 +1,128 @@
 using TorchLoss.Data;
+using TorchLoss.Fused;
 using TorchLoss.Heads;
+using TorchLoss.Models;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace TorchLoss.Training;
 
-/// <summary>The fused native step (pending: being rewritten without ATen). Until it lands, it reports itself unsupported
-/// so auto falls back to autograd.</summary>
+/// <summary>One SGD step done natively in one call (<see cref="FusedMlp"/>): the head's hand-derived dL/dz instead of
+/// autograd, the step statistics computed on the way, TorchSharp's SGD momentum buffers updated in place (so a run can
+/// switch engines or resume from a checkpoint with the same state).</summary>
 public sealed class FusedStep : ITrainingStep
 {
-    public FusedStep(nn.Module<Tensor, Tensor> model, OutputHead head, optim.Optimizer optimizer, StepStatistics statistics, int threads) =>
-        throw new NotSupportedException(Unsupported(model, head, optimizer));
+    readonly FusedMlp mlp;
+    readonly Parameter[] parameters;
+    readonly SGD optimizer;
+    readonly StepStatistics statistics;
+    readonly double[] output;
+    readonly long outputs;
 
-    public static string? Unsupported(nn.Module<Tensor, Tensor> model, OutputHead head, optim.Optimizer optimizer) =>
-        "the fused engine is not built in this version";
-
-    public static Tensor[]? Gradients(Models.ModelSpec spec, OutputHead head, Tensor x, Tensor labels, IReadOnlyList<Tensor> variables, int classes) => null;
+    public FusedStep(nn.Module<Tensor, Tensor> model, OutputHead head, optim.Optimizer optimizer, StepStatistics statistics, int threads)
+    {
+        if (Unsupported(model, head, optimizer) is { } reason) throw new NotSupportedException(reason);
+        var sequential = (Sequential)model;
+        parameters = sequential.parameters().ToArray();
+        outputs = parameters[^1].size(0);
+        mlp = FusedMlp.Create(sequential, FormOf(head, outputs)!, threads);
+        this.optimizer = (SGD)optimizer;
+        this.statistics = statistics;
+        output = new double[mlp.OutputLength];
+    }
 
     public TrainingEngine Engine => TrainingEngine.Fused;
-    public void Run(Batch batch) { }
-    public SplitScore? Score(TensorSplit split) => null;
-    public void Dispose() { }
+
+    /// <summary>Why the fused step cannot train this combination, or null when it can.</summary>
+    public static string? Unsupported(nn.Module<Tensor, Tensor> model, OutputHead head, optim.Optimizer optimizer)
+    {
+        if (optimizer is not SGD sgd) return "the fused step implements SGD only";
+        if (sgd.ParamGroups.Count() != 1) return "the fused step needs one SGD parameter group";
+        if (sgd.Settings().Maximize) return "the fused step does not maximize";
+        if (model is not Sequential sequential) return $"the fused step runs nn.Sequential models, not {model.GetType().Name}";
+        if (FusedMlp.Unsupported(sequential) is { } reason) return reason;
+        var outputs = sequential.parameters().Last().size(0);
+        return FormOf(head, outputs) is null ? $"head {head.Name} has no fused form" : null;
+    }
+
+    /// <summary>The built-in heads as the fused step computes them; null for any other head (a user's own, say).</summary>
+    public static FusedHead? FormOf(OutputHead head, long outputs) => head switch
+    {
+        SoftmaxCrossEntropyHead => new(FusedLoss.SoftmaxCrossEntropy),
+        SoftmaxSquaredErrorHead h => new(FusedLoss.SoftmaxSquaredError, h.Reduction.Scale(outputs)),
+        SigmoidSquaredErrorHead h => new(FusedLoss.SigmoidSquaredError, h.Reduction.Scale(outputs)),
+        SigmoidBinaryCrossEntropyHead => new(FusedLoss.SigmoidBinaryCrossEntropy),
+        LogitSquaredErrorHead h => new(FusedLoss.LogitSquaredError, h.Reduction.Scale(outputs), h.TrueClassWeight, h.TrueClassTarget),
+        _ => null,
+    };
+
+    public void Run(Batch batch)
+    {
+        var settings = optimizer.Settings();
+        var sgd = new FusedSgd(settings.LearningRate, settings.Momentum, settings.Dampening, settings.WeightDecay, settings.Nesterov);
+        var (momentum, fresh) = settings.Momentum == 0 ? (null, false) : MomentumBuffers();
+        mlp.Step(batch.X, batch.Y, momentum, fresh, sgd, statistics.Full, output);
+        var batchSize = batch.Y.size(0);
+        statistics.Record(output, batchSize, batchSize * outputs);
+    }
+
+    /// <summary>TorchSharp's own momentum buffers, made (as zeros, with the fresh flag: PyTorch's first step sets them to
+    /// the gradient) when SGD has none yet.</summary>
+    (IReadOnlyList<Tensor>, bool Fresh) MomentumBuffers()
+    {
+        var states = optimizer.state_dict().State;
+        var fresh = states.Any(s => ((SGD.State)s).momentum_buffer is null);
+        var buffers = new Tensor[states.Count];
+        for (var i = 0; i < states.Count; i++)
+        {
+            var state = (SGD.State)states[i];
+            if (fresh)
+            {
+                state.momentum_buffer?.Dispose();
+                using var noGrad = torch.no_grad();
+                state.momentum_buffer = torch.zeros_like(parameters[i]).DetachFromDisposeScope();
+            }
+            buffers[i] = state.momentum_buffer!;
+        }
+        return (buffers, fresh);
+    }
+
+    public SplitScore? Score(TensorSplit split)
+    {
+        if (split.Count == 0) return null;
+        const int batchSize = 1000;
+        double lossSum = 0, correct = 0;
+        using var batches = split.Batches(batchSize);
+        for (var i = 0; i < batches.Count; i++)
+        {
+            using var scope = torch.NewDisposeScope();
+            var batch = batches[i];
+            var (loss, right) = mlp.Evaluate(batch.X, batch.Y);
+            lossSum += loss;
+            correct += right;
+        }
+        return new SplitScore(lossSum / split.Count, correct / split.Count);
+    }
+
+    /// <summary>The fused step's gradients of the batch-mean loss for a model of <paramref name="spec"/> holding
+    /// <paramref name="variables"/> (weight and bias pairs), without an update; null where the fused step has no form
+    /// for the head. Used by gradcheck.</summary>
+    public static Tensor[]? Gradients(ModelSpec spec, OutputHead head, Tensor x, Tensor labels, IReadOnlyList<Tensor> variables, int classes)
+    {
+        if (FormOf(head, classes) is not { } form) return null;
+        using var model = spec.Build((int)x.size(1), classes, dtype: x.dtype);
+        var named = model.parameters().ToList();
+        if (named.Count != variables.Count) return null;
+        using (torch.no_grad())
+            for (var i = 0; i < named.Count; i++)
+            {
+                if (!named[i].shape.SequenceEqual(variables[i].shape)) return null;
+                named[i].copy_(variables[i]);
+            }
+        using var mlp = FusedMlp.Create(model, form, threads: 1);
+        return mlp.Gradients(x.contiguous(), labels, new double[mlp.OutputLength]);
+    }
+
+    public void Dispose() => mlp.Dispose();
 }
