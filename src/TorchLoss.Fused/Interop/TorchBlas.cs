@@ -28,7 +28,8 @@ internal static class TorchBlas
                 continue;
             NativeLibrary.TryGetExport(library, "sgemm_", out table.Sgemm);
             NativeLibrary.TryGetExport(library, "dgemm_", out table.Dgemm);
-            NativeLibrary.TryGetExport(library, "mkl_set_num_threads_local", out table.SetThreadsLocal);
+            // The C entry point: the lower-case export is the Fortran one, which takes its argument by pointer.
+            NativeLibrary.TryGetExport(library, "MKL_Set_Num_Threads_Local", out table.SetThreadsLocal);
             break;
         }
         return table;
