@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs what TorchLoss needs from Debian's packages, only what is missing:
-# libtorch (CPU, 1.13), cmake and g++ for the native shim, and OpenBLAS (without it Debian's libtorch
-# falls back to the reference BLAS, measured ~40x slower at sgemm on these machines).
+# Installs what TorchLoss needs from Debian's packages, only what is missing: cmake and g++ for the fused
+# engine's native library. TorchSharp and its libtorch 2.10 come from NuGet; Debian's libtorch must not be
+# installed for TorchLoss (two libtorch builds in one process crash).
 set -euo pipefail
 
-packages=(libtorch-dev libopenblas0-pthread cmake g++)
+packages=(cmake g++)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole test suite on CPU: installs missing system packages, builds (the native shim included),
+# Runs the whole test suite on CPU: installs missing system packages, builds (the fused engine's native library included),
 # fetches MNIST when it is missing (the tests on real data skip, saying so, if no source is reachable)
 # and runs xunit. Extra arguments go to 'dotnet test' (e.g. --filter, --logger).
 set -euo pipefail
