@@ -70,7 +70,11 @@ public sealed class FusedMlp : IDisposable
     public static FusedMlp Create(Sequential model, FusedHead head, int threads) => Create(model, head, threads, useBlas: true);
 
     /// <summary>As the public Create; without <paramref name="useBlas"/> the matrix products run as plain loops.</summary>
-    internal static unsafe FusedMlp Create(Sequential model, FusedHead head, int threads, bool useBlas)
+    internal static FusedMlp Create(Sequential model, FusedHead head, int threads, bool useBlas) =>
+        Create(model, head, threads, useBlas ? TorchBlas.Current : default);
+
+    /// <summary>As the public Create, with the BLAS given (entries 0: plain loops), for comparing BLAS builds.</summary>
+    internal static unsafe FusedMlp Create(Sequential model, FusedHead head, int threads, BlasTable blas)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(head);
@@ -86,7 +90,6 @@ public sealed class FusedMlp : IDisposable
         if (head.Loss == FusedLoss.LogitSquaredError && head.TrueClassTarget == 0)
             throw new ArgumentException("the logit square loss needs a target M other than 0", nameof(head));
 
-        var blas = useBlas ? TorchBlas.Current : default;
         var settings = new HeadSettings
         {
             Kind = (int)head.Loss, SquaredErrorScale = head.SquaredErrorScale, TrueClassWeight = head.TrueClassWeight,

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace TorchLoss.Fused.Interop;
 
-/// <summary>tlf_blas: Fortran sgemm_/dgemm_ and MKL's mkl_set_num_threads_local, any of them null.</summary>
+/// <summary>tlf_blas: Fortran sgemm_/dgemm_ and MKL's MKL_Set_Num_Threads_Local, any of them null.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct BlasTable
 {

@@ -5,7 +5,7 @@ namespace TorchLoss.Fused.Interop;
 
 /// <summary>
 /// The BLAS of the libtorch that TorchSharp loaded: libtorch_cpu.so embeds oneMKL and exports the Fortran
-/// sgemm_/dgemm_ and mkl_set_num_threads_local (with which the fused step keeps each of its BLAS calls on one thread).
+/// sgemm_/dgemm_ and MKL_Set_Num_Threads_Local (with which the fused step keeps each of its BLAS calls on one thread).
 /// They are not visible through dlsym(RTLD_DEFAULT) in .NET, so they are looked up in libtorch_cpu itself, which is
 /// already loaded: loading it again by name returns the same library, never a second libtorch.
 /// </summary>
@@ -28,7 +28,7 @@ internal static class TorchBlas
                 continue;
             NativeLibrary.TryGetExport(library, "sgemm_", out table.Sgemm);
             NativeLibrary.TryGetExport(library, "dgemm_", out table.Dgemm);
-            // The C entry point: the lower-case export is the Fortran one, which takes its argument by pointer.
+            // The C entry point; the lower-case mkl_set_num_threads_local is MKL's Fortran one, which takes a pointer.
             NativeLibrary.TryGetExport(library, "MKL_Set_Num_Threads_Local", out table.SetThreadsLocal);
             break;
         }

@@ -38,7 +38,7 @@ typedef void (*tlf_sgemm_fn)(const char* transa, const char* transb, const int* 
 typedef void (*tlf_dgemm_fn)(const char* transa, const char* transb, const int* m, const int* n, const int* k,
                              const double* alpha, const double* a, const int* lda, const double* b, const int* ldb,
                              const double* beta, double* c, const int* ldc);
-// Sets the calling thread's BLAS thread count and returns the previous one (MKL's mkl_set_num_threads_local,
+// Sets the calling thread's BLAS thread count and returns the previous one (MKL's C entry MKL_Set_Num_Threads_Local,
 // where 0 means "the global setting"). Optional: with it, every BLAS call of the engine runs single-threaded.
 typedef int (*tlf_blas_threads_fn)(int threads);
 

@@ -1,11 +1,20 @@
 #include "thread_pool.h"
+#if defined(__linux__)
+#include <pthread.h>
+#endif
 
 namespace tl::fused {
 
 ThreadPool::ThreadPool(int threads, std::function<void()> thread_init) {
   workers_.reserve(size_t(threads > 1 ? threads - 1 : 0));
   try {
-    for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i, thread_init] { work(i, thread_init); });
+    for (int i = 1; i < threads; ++i) {
+      workers_.emplace_back([this, i, thread_init] { work(i, thread_init); });
+#if defined(__linux__)
+      // Named here rather than by the worker, so the name is in place when the constructor returns.
+      pthread_setname_np(workers_.back().native_handle(), kThreadName);
+#endif
+    }
   } catch (...) {
     stop();  // joins the workers already started: a joinable std::thread must not be destroyed
     throw;

@@ -13,6 +13,9 @@ namespace tl::fused {
 
 class ThreadPool {
  public:
+  // The workers' name (15 characters at most on Linux), under which tools and tests find them.
+  static constexpr const char* kThreadName = "torchloss-fused";
+
   // threads - 1 workers (the calling thread takes part 0); thread_init runs once on each worker as it starts.
   ThreadPool(int threads, std::function<void()> thread_init);
   ~ThreadPool();
