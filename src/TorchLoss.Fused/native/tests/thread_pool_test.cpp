@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 #include <atomic>
+#include <chrono>
 #include <set>
 #include <stdexcept>
 #include "thread_pool.h"
@@ -52,4 +53,21 @@ TEST(ThreadPool, ManyShortRunsNeitherLoseNorRepeatParts) {
   long expected = 0;
   for (int i = 0; i < 20000; ++i) expected += (i % 3 == 0) ? 1 : (i % 3 == 1 ? 3 : 6);
   EXPECT_EQ(sum.load(), expected);
+}
+
+TEST(ThreadPool, PartsRunAtTheSameTime) {
+  // Each part waits until all have started: serialised parts would never get there.
+  ThreadPool pool(3, nullptr);
+  std::atomic<int> arrived{0};
+  std::atomic<bool> all_met{true};
+  pool.run(3, [&](int) {
+    ++arrived;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (arrived.load() < 3)
+      if (std::chrono::steady_clock::now() > deadline) {
+        all_met = false;
+        return;
+      }
+  });
+  EXPECT_TRUE(all_met.load());
 }
