@@ -1,4 +1,5 @@
 // The C ABI: argument checks, and every exception turned into -1 (or NULL) plus a thread-local message.
+#include <algorithm>
 #include <climits>
 #include <new>
 #include <stdexcept>
@@ -54,7 +55,9 @@ void require_batch(const tl::fused::Engine& e, const void* const* params, const 
   require_pointers(params, 2 * e.layers(), "parameters");
   require(x != nullptr && labels != nullptr && out != nullptr, "null input, labels or output");
   require(batch > 0, "empty batch");
-  require(batch <= INT_MAX / e.width(0) && batch <= INT_MAX / e.width(e.layers()), "batch too large");
+  int64_t widest = 1;
+  for (int64_t i = 0; i <= e.layers(); ++i) widest = std::max(widest, e.width(i));
+  require(batch <= INT_MAX / widest, "batch too large");  // BLAS takes int dimensions
   const int64_t limit = e.width(e.layers()) == 1 ? 2 : e.width(e.layers());
   for (int64_t i = 0; i < batch; ++i)
     require(labels[i] >= 0 && labels[i] < limit,
