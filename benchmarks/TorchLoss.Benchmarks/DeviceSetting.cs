@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using TorchLoss.Runtime;
 using TorchLoss.Training;
 
 namespace TorchLoss.Benchmarks;
@@ -13,7 +14,7 @@ public static class DeviceSetting
         yield return "cpu:fused";
         yield return "cpu:autograd";
         if (TorchRuntime.CudaIsAvailable) yield return "cuda:autograd";
-        else Console.WriteLine($"// CUDA benchmarks skipped: CUDA is not available (libtorch {TorchRuntime.Version} sees no CUDA device)");
+        else Console.WriteLine($"// CUDA benchmarks skipped: CUDA is not available ({TorchRuntime.Version} sees no CUDA device)");
     }
 
     /// <summary>Applies a setting's threads and returns its device and engine.</summary>
@@ -21,8 +22,8 @@ public static class DeviceSetting
     {
         var parts = setting.Split(':');
         var engine = TrainingEngines.Parse(parts[1]);
-        if (parts[0] == "cuda") return (Device.Cuda(), engine);
-        ThreadSettings.For(engine).Apply();
-        return (Device.Cpu, engine);
+        if (parts[0] == "cuda") return (torch.CUDA, engine);
+        ThreadSettings.For(engine).Apply(engine);
+        return (torch.CPU, engine);
     }
 }

@@ -4,13 +4,16 @@ using TorchLoss.Heads;
 using TorchLoss.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using TorchLoss.Runtime;
 using TorchLoss.Training;
 
 namespace TorchLoss.Benchmarks;
 
 /// <summary>One training step (as `train` runs it, step statistics included, with the fused and the autograd engine)
 /// and one forward pass with the loss, for every head, on the 784-256-256-10 sigmoid MLP.</summary>
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
+// In-process: BenchmarkDotNet's generated projects skip Directory.Build.*, so they would miss the TorchSharp loader fix.
+[InProcess]
+[WarmupCount(3), IterationCount(10)]
 [MarkdownExporterAttribute.GitHub, JsonExporterAttribute.Full]
 public class HeadBenchmarks
 {
@@ -27,12 +30,13 @@ public class HeadBenchmarks
 
     public static IEnumerable<string> HeadNames() => HeadCatalog.Names;
 
-    Sequential model = null!;
+    TorchSharp.Modules.Sequential model = null!;
     OutputHead head = null!;
-    Sgd optimizer = null!;
+    optim.Optimizer optimizer = null!;
+    long steps;
     StepStatistics statistics = null!;
     ITrainingStep step = null!;
-    FusedMlp? fusedForward;
+    TorchLoss.Fused.FusedMlp? fusedForward;
     Tensor x = null!;
     Tensor y = null!;
 
@@ -43,11 +47,11 @@ public class HeadBenchmarks
         TorchRuntime.ManualSeed(0);
         model = new ModelSpec(ModelKind.Mlp, [256, 256]).Build(784, 10, device);
         head = HeadCatalog.Create(Head);
-        optimizer = new Sgd(model.parameters(), 0.01, momentum: 0.9);
+        optimizer = optim.SGD(model.parameters(), 0.01, momentum: 0.9);
         statistics = new StepStatistics(Trainer.ParameterNames(model));
         var resolved = TrainingEngines.Resolve(engine, model, head, optimizer).Engine;
         step = TrainingEngines.Create(resolved, model, head, optimizer, statistics);
-        if (resolved == TrainingEngine.Fused) fusedForward = FusedMlp.Create(model, head.Fused(10)!);
+        if (resolved == TrainingEngine.Fused) fusedForward = TorchLoss.Fused.FusedMlp.Create(model, FusedStep.FormOf(head, 10)!, ThreadSettings.FusedThreads);
         x = torch.rand([Batch, 784], device: device).DetachFromDisposeScope();
         y = torch.randint(0, 10, [Batch], device: device).DetachFromDisposeScope();
     }
@@ -68,8 +72,8 @@ public class HeadBenchmarks
     public void TrainingStep()
     {
         using (torch.NewDisposeScope()) step.Run(new Batch(x, y));
-        if (optimizer.StepCount % 100 == 0) statistics.Flush();
-        if (x.Device.is_cuda) TorchRuntime.CudaSynchronize();
+        if (++steps % 100 == 0) statistics.Flush();
+        if (x.is_cuda) TorchRuntime.CudaSynchronize();
     }
 
     /// <summary>The forward pass as the setting's engine scores a split: natively for fused, through tensor ops otherwise.</summary>
@@ -80,6 +84,6 @@ public class HeadBenchmarks
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var logits = model.forward(x);
-        return head.Loss(logits, head.Targets(y, logits.size(1), ScalarType.Float32)).ToDouble();
+        return head.MeanLoss(logits, OutputHead.Targets(y, logits.size(1), ScalarType.Float32)).ToDouble();
     }
 }
