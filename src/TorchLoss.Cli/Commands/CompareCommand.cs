@@ -24,7 +24,7 @@ public static class CompareCommand
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first K training images." };
         var target = new Option<double?>("--target-accuracy") { Description = "Validation accuracy for the \"epochs to reach\" column (default 0.9)." };
         var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N." };
-        var engine = new Option<string?>("--engine") { Description = "auto (default: fused where it can run), fused or autograd; see train --help." };
+        var engine = new Option<string?>("--engine") { Description = "auto (default: fused where it can run), fused, autograd or closed-form; see train --help." };
         var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: one per core with the fused engine, 1 with autograd)." };
         var blasThreads = new Option<int?>("--blas-threads") { Description = "OpenBLAS threads (default: 1 with the fused engine, one per core with autograd)." };
         var dataset = new Option<string?>("--dataset") { Description = "mnist (default) or fashion-mnist." };

@@ -32,7 +32,8 @@ public sealed class TrainOptions
     public readonly Option<string> Engine = new("--engine")
     {
         Description = "How gradients are computed: fused (native step with the hand-derived dL/dz; SGD on the CPU), autograd " +
-                      "(libtorch autograd; anything), or auto (fused where it can run, else autograd).",
+                      "(libtorch autograd; anything), closed-form (autograd with the head's hand-derived dL/dz as the loss's " +
+                      "backward; any device), or auto (fused where it can run, else autograd).",
         DefaultValueFactory = _ => Defaults.Engine,
     };
     public readonly Option<int?> Threads = new("--threads") { Description = "libtorch intra-op threads (default: one per core with the fused engine, 1 with autograd; see README, Performance)." };
