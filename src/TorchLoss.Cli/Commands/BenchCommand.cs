@@ -24,13 +24,14 @@ public static class BenchCommand
         var repetitions = new Option<int>("--repetitions") { Description = "Repetitions (the median is reported).", DefaultValueFactory = _ => defaults.Repetitions };
         var warmup = new Option<int>("--warmup") { Description = "Untimed steps first.", DefaultValueFactory = _ => defaults.WarmupSteps };
         var pytorch = new Option<bool>("--pytorch") { Description = "Also run benchmarks/pytorch/train_mlp.py (softmax-ce) and compare torchloss's default setting with PyTorch's best, in alternating rounds." };
+        var underLoad = new Option<bool>("--under-load") { Description = "Also measure train's default setting while one other CPU-bound process runs, against idle, in alternating rounds." };
         var python = new Option<string>("--python") { Description = "Python with PyTorch for --pytorch.", DefaultValueFactory = _ => "/usr/bin/python3" };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         var command = new Command("bench",
             "Benchmark training throughput (steps/s, examples/s) of the 784-256-256-10 MLP per device and thread setting, with the " +
             "device's measured sgemm GFLOP/s and the fraction of that roofline each configuration reaches.")
         {
-            devices, batches, heads, engines, threads, steps, repetitions, warmup, pytorch, python, json,
+            devices, batches, heads, engines, threads, steps, repetitions, warmup, pytorch, python, underLoad, json,
         };
         command.SetAction(parse =>
         {
@@ -58,7 +59,8 @@ public static class BenchCommand
                     PyTorchBaseline.ThreadCounts(Environment.ProcessorCount));
             }
             var quiet = parse.GetValue(json);
-            var report = BenchRunner.Run(settings, quiet ? null : line => Console.Error.WriteLine($"bench: {line}"), baseline);
+            var report = BenchRunner.Run(settings, quiet ? null : line => Console.Error.WriteLine($"bench: {line}"), baseline,
+                parse.GetValue(underLoad) ? CpuLoad.Start : null);
             if (quiet) Console.WriteLine(JsonSerializer.Serialize(report, JsonFiles.Options));
             else Print(report, Console.Out);
             return ExitCodes.Ok;
@@ -97,6 +99,10 @@ public static class BenchCommand
                 $"against PyTorch {p.Version}, batch {p.Batch}, {p.Ratio.Samples.Count} alternating rounds: torchloss default " +
                 $"{p.TorchLoss.Median:F0} steps/s, PyTorch best ({string.Join("/", p.BestThreads)} intra-op) {p.PyTorch.Median:F0}: " +
                 $"{p.Ratio.Median:F2}x (rounds {p.Ratio.Min:F2}-{p.Ratio.Max:F2}x)"));
+        foreach (var l in report.UnderLoad ?? [])
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"with one other CPU-bound process, batch {l.Batch}, {l.Ratio.Samples.Count} alternating rounds: {l.Loaded.Median:F0} steps/s " +
+                $"against {l.Idle.Median:F0} idle: {l.Ratio.Median:P0} of idle (rounds {l.Ratio.Min:P0}-{l.Ratio.Max:P0})"));
     }
 
     static TrainingEngine BenchEngine(string text) => text.Trim().ToLowerInvariant() switch

@@ -29,6 +29,10 @@ public sealed record PyTorchResult(int Batch, string Version, int BestThreads, d
 /// drift in the machine's speed falls on both alike. Ratio: the per-round ratios, torchloss over PyTorch.</summary>
 public sealed record PyTorchComparison(int Batch, string Version, IReadOnlyList<int> BestThreads, Rate PyTorch, Rate TorchLoss, Rate Ratio);
 
+/// <summary>train's default setting with and without one other CPU-bound process, in alternating rounds (one idle and one
+/// loaded repetition per round). Ratio: loaded over idle, per round.</summary>
+public sealed record LoadComparison(int Batch, Rate Idle, Rate Loaded, Rate Ratio);
+
 public sealed record BenchReport(
     string Libtorch, string Blas, int Cores, IReadOnlyList<SettingResult> Settings, IReadOnlyList<SkippedSetting> Skipped,
-    IReadOnlyList<PyTorchComparison> PyTorch);
+    IReadOnlyList<PyTorchComparison> PyTorch, IReadOnlyList<LoadComparison>? UnderLoad = null);

@@ -11,16 +11,20 @@ public static class BenchRunner
     /// <summary>The engine `train` picks for the benchmark's model (SGD, a sigmoid MLP) on the CPU.</summary>
     public const TrainingEngine DefaultCpuEngine = TrainingEngine.Fused;
 
-    public static BenchReport Run(BenchSettings settings, Action<string>? progress = null, Func<int, PyTorchResult?>? pytorch = null)
+    /// <param name="load">Starts one other CPU-bound process (ended by disposing it): with it, train's default setting is
+    /// also measured under load, against idle in alternating rounds. Null: not measured.</param>
+    public static BenchReport Run(BenchSettings settings, Action<string>? progress = null, Func<int, PyTorchResult?>? pytorch = null,
+        Func<IDisposable>? load = null)
     {
         settings.Validate();
         var before = new ThreadSettings(TorchRuntime.Threads, TorchRuntime.BlasThreads);
-        try { return Measure(settings, progress, pytorch); }
+        try { return Measure(settings, progress, pytorch, load); }
         finally { before.Apply(TrainingEngine.Autograd); }
     }
 
-    static BenchReport Measure(BenchSettings settings, Action<string>? progress, Func<int, PyTorchResult?>? pytorch)
+    static BenchReport Measure(BenchSettings settings, Action<string>? progress, Func<int, PyTorchResult?>? pytorch, Func<IDisposable>? load)
     {
+        var underLoad = new List<LoadComparison>();
         var results = new List<SettingResult>();
         var skipped = new List<SkippedSetting>();
         var baseline = new List<PyTorchComparison>();
@@ -60,13 +64,17 @@ public static class BenchRunner
                 if (isDefault && !device.IsCuda() && pytorch is not null && settings.Heads.Contains("softmax-ce"))
                     foreach (var batch in settings.Batches)
                         if (AgainstPyTorch(device, setting.Engine, batch, settings, pytorch, progress) is { } comparison) baseline.Add(comparison);
+                if (isDefault && !device.IsCuda() && load is not null)
+                    foreach (var batch in settings.Batches)
+                        underLoad.Add(UnderLoad(device, setting.Engine, batch, settings, load, progress));
             }
         }
         if (pytorch is not null && baseline.Count == 0)
             skipped.Add(new SkippedSetting("PyTorch baseline", settings.Heads.Contains("softmax-ce")
                 ? $"it is compared with the default setting only (fused, {defaults.IntraOp}x{defaults.Blas} on the CPU), which was not measured"
                 : "it runs softmax-ce, which is not among the heads measured"));
-        return new BenchReport(TorchRuntime.Version, TorchRuntime.BlasName, Environment.ProcessorCount, results, skipped, baseline);
+        return new BenchReport(TorchRuntime.Version, TorchRuntime.BlasName, Environment.ProcessorCount, results, skipped, baseline,
+            load is null ? null : underLoad);
     }
 
     // The sgemm speed the setting's matrix products could reach: the fused step runs a single-threaded BLAS on each
@@ -96,6 +104,23 @@ public static class BenchRunner
             return [new ThreadSetting(device, TrainingEngine.Autograd, d.IntraOp, d.Blas)];
         }
         return settings.Engines.SelectMany(e => settings.CpuThreads.Select(t => new ThreadSetting(device, e, t.IntraOp, t.Blas))).ToList();
+    }
+
+    // One idle repetition, then one with the other process running, per round, softmax-ce as train's default.
+    static LoadComparison UnderLoad(Device device, TrainingEngine engine, int batch, BenchSettings settings, Func<IDisposable> load,
+        Action<string>? progress)
+    {
+        var idle = new List<double>();
+        var loaded = new List<double>();
+        var single = settings with { Repetitions = 1 };
+        for (var round = 1; round <= settings.Repetitions; round++)
+        {
+            progress?.Invoke($"under load, batch {batch}: round {round} of {settings.Repetitions}");
+            idle.Add(TrainingThroughput.StepsPerSecond(device, engine, "softmax-ce", settings.Widths, batch, single).Median);
+            using (load())
+                loaded.Add(TrainingThroughput.StepsPerSecond(device, engine, "softmax-ce", settings.Widths, batch, single).Median);
+        }
+        return new LoadComparison(batch, Rate.Of(idle), Rate.Of(loaded), Rate.Of(loaded.Zip(idle, (l, i) => l / i).ToList()));
     }
 
     // One torchloss repetition, then one PyTorch run, per round; the machine's speed drifts by tens of percent over

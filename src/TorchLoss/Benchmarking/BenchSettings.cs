@@ -5,7 +5,7 @@ using TorchLoss.Training;
 
 namespace TorchLoss.Benchmarking;
 
-/// <summary>One way to run: a device, the training engine and, on the CPU, libtorch's intra-op threads and OpenBLAS's threads.</summary>
+/// <summary>One way to run: a device, the training engine and, on the CPU, the intra-op threads and MKL's BLAS threads.</summary>
 public sealed record ThreadSetting(Device Device, TrainingEngine Engine, int IntraOp, int? Blas)
 {
     public override string ToString() => Device.IsCuda()

@@ -14,6 +14,10 @@ namespace TorchLoss.Training;
 /// </summary>
 public sealed record ThreadSettings(int IntraOp, int? Blas)
 {
+    /// <summary>The fused engine's thread count for steps created without one: like libtorch's own intra-op count, a
+    /// process-wide setting, set by <see cref="Apply"/> for the fused engine (all cores until then).</summary>
+    public static int FusedThreads { get; private set; } = Environment.ProcessorCount;
+
     /// <summary>The measured best default for an engine (Auto counts as fused, which it picks where it can).</summary>
     public static ThreadSettings For(TrainingEngine engine) => engine is TrainingEngine.Autograd or TrainingEngine.ClosedForm
         ? new(Environment.ProcessorCount, Environment.ProcessorCount)
@@ -45,6 +49,7 @@ public sealed record ThreadSettings(int IntraOp, int? Blas)
         if (Blas is < 1) throw new ArgumentOutOfRangeException(nameof(Blas), Blas, "BLAS thread count must be at least 1");
         var fused = engine is TrainingEngine.Fused or TrainingEngine.Auto;
         TorchRuntime.Threads = fused ? Blas ?? 1 : IntraOp;
+        if (fused) FusedThreads = IntraOp;
         if (!Runtime.Blas.SetThreadsOnThisThread(Blas ?? 0)) return this with { Blas = null };
         return this;
     }

@@ -35,9 +35,9 @@ public sealed record TrainConfig
 
     public ulong Seed { get; init; } = 1;
     public string Device { get; init; } = "cpu";
-    /// <summary>libtorch intra-op threads; null picks the measured default (see <see cref="ThreadSettings"/>).</summary>
+    /// <summary>Intra-op threads (the fused engine's own, or libtorch's); null picks the measured default (see <see cref="ThreadSettings"/>).</summary>
     public int? Threads { get; init; }
-    /// <summary>OpenBLAS threads; null picks the default.</summary>
+    /// <summary>MKL threads inside each matrix product; null picks the default (see <see cref="ThreadSettings"/>).</summary>
     public int? BlasThreads { get; init; }
     /// <summary>Steps between interval records of the step statistics.</summary>
     public int LogEvery { get; init; } = 100;

@@ -48,11 +48,12 @@ public static class TrainingEngines
         return (TrainingEngine.Autograd, reason);
     }
 
-    /// <summary>A step for a resolved engine (Fused, Autograd or ClosedForm).</summary>
+    /// <summary>A step for a resolved engine (Fused, Autograd or ClosedForm). The fused step runs on
+    /// <paramref name="fusedThreads"/> threads, by default <see cref="ThreadSettings.FusedThreads"/>.</summary>
     public static ITrainingStep Create(TrainingEngine engine, nn.Module<Tensor, Tensor> model, OutputHead head, optim.Optimizer optimizer,
-        StepStatistics statistics, int fusedThreads = 1) => engine switch
+        StepStatistics statistics, int? fusedThreads = null) => engine switch
     {
-        TrainingEngine.Fused => new FusedStep(model, head, optimizer, statistics, fusedThreads),
+        TrainingEngine.Fused => new FusedStep(model, head, optimizer, statistics, fusedThreads ?? ThreadSettings.FusedThreads),
         TrainingEngine.Autograd => new AutogradStep(model, head, optimizer, statistics),
         TrainingEngine.ClosedForm => new AutogradStep(model, head, optimizer, statistics, closedForm: true),
         _ => throw new ArgumentException("resolve the engine first", nameof(engine)),

@@ -111,6 +111,53 @@ public class BenchTests
         CpuThreads = [(ThreadSettings.For(TrainingEngine.Fused).IntraOp, 1)], WarmupSteps = 1, Steps = 3, Repetitions = 3,
     };
 
+    sealed class CountingLoad(List<string> events) : IDisposable
+    {
+        public void Dispose() => events.Add("load stopped");
+    }
+
+    [Fact]
+    public void UnderLoadAlternatesIdleAndLoadedRoundsAndEachRoundGivesOneRatio()
+    {
+        var events = new List<string>();
+        IDisposable Load()
+        {
+            events.Add("load started");
+            return new CountingLoad(events);
+        }
+        var settings = PyTorchSettings;
+        var report = WithThreadsRestored(() => BenchRunner.Run(settings, line => { if (line.StartsWith("under load")) events.Add(line); }, load: Load));
+
+        Assert.NotNull(report.UnderLoad);
+        Assert.Equal(settings.Batches, report.UnderLoad!.Select(l => l.Batch));
+        var expected = settings.Batches.SelectMany(b => Enumerable.Range(1, 3).SelectMany(r =>
+            new[] { $"under load, batch {b}: round {r} of 3", "load started", "load stopped" }));
+        Assert.Equal(expected, events);
+        foreach (var l in report.UnderLoad)
+        {
+            Assert.Equal(3, l.Idle.Samples.Count);
+            for (var round = 0; round < 3; round++)
+                Assert.Equal(l.Loaded.Samples[round] / l.Idle.Samples[round], l.Ratio.Samples[round]);
+        }
+        Assert.Null(WithThreadsRestored(() => BenchRunner.Run(settings)).UnderLoad);
+    }
+
+    [Fact]
+    public void TheCpuLoadIsARealBusyProcessThatEndsWithIt()
+    {
+        int pid;
+        using (var load = CpuLoad.Start())
+        {
+            pid = load.ProcessId;
+            using var running = System.Diagnostics.Process.GetProcessById(pid);
+            var before = running.TotalProcessorTime;
+            Thread.Sleep(300);
+            running.Refresh();
+            Assert.True(running.TotalProcessorTime - before > TimeSpan.FromMilliseconds(50), "the load process is not using the CPU");
+        }
+        Assert.Throws<ArgumentException>(() => System.Diagnostics.Process.GetProcessById(pid));
+    }
+
     [Fact]
     public void PyTorchRunsAlternateWithOursAndEachRoundGivesOneRatio()
     {
