@@ -60,6 +60,9 @@ public static class CompareConsole
 
         public void RunStarting(int index, int total, PlannedRun run, int epochs, int stepsPerEpoch) => clock.Restart();
 
+        public void RunDiscarded(int index, int total, PlannedRun run, string reason) =>
+            output.WriteLine($"[{index}/{total}] redoing {run.Folder}: {reason}");
+
         public void RunFinished(int index, int total, RunResult result)
         {
             var error = result.Summary.FinalTestError ?? result.Summary.BestValidationError;
@@ -82,6 +85,9 @@ public static class CompareConsole
         }
 
         public void StepCompleted(int epoch, int stepInEpoch, int stepsPerEpoch) => run!.Value = (epoch - 1) * (double)stepsPerEpoch + stepInEpoch;
+
+        public void RunDiscarded(int index, int total, PlannedRun plannedRun, string reason) =>
+            AnsiConsole.WriteLine($"[{index}/{total}] redoing {plannedRun.Folder}: {reason}");
 
         public void RunFinished(int index, int total, RunResult result)
         {

@@ -37,9 +37,8 @@ public static class TrainCommand
         if (parse.GetValue(o.Resume) is { } folder)
         {
             var run = new RunFolder(folder);
-            var configPath = run.File(RunFolder.ConfigFile);
-            if (!File.Exists(configPath)) throw new UserException($"{run.Path} is not a run folder ({RunFolder.ConfigFile} is missing)");
-            var config = JsonFiles.Read<RunConfigFile>(configPath).EffectiveConfig;
+            // Refused here, before the data is loaded: a folder without config.json or from the old binding.
+            var config = run.ReadConfigToResume().EffectiveConfig;
             // Only settings that do not change what the run computes may differ on resume.
             if (TrainOptions.Given(parse, o.Epochs)) config = config with { Epochs = parse.GetValue(o.Epochs) };
             if (TrainOptions.Given(parse, o.Threads)) config = config with { Threads = parse.GetValue(o.Threads) };

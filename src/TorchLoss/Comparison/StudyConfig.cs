@@ -26,7 +26,7 @@ public sealed record StudyConfig
     /// <summary>The validation accuracy whose first epoch the table reports ("epochs to reach").</summary>
     public double TargetAccuracy { get; init; } = 0.9;
     public string Device { get; init; } = "cpu";
-    /// <summary>Training engine of every run: auto, fused or autograd (see <see cref="Training.TrainingEngine"/>).</summary>
+    /// <summary>Training engine of every run: auto, fused, autograd or closed-form (see <see cref="Training.TrainingEngine"/>).</summary>
     public string Engine { get; init; } = "auto";
     public int? Threads { get; init; }
     public int? BlasThreads { get; init; }

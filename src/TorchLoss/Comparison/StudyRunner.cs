@@ -8,6 +8,9 @@ namespace TorchLoss.Comparison;
 public interface IStudyObserver
 {
     void RunStarting(int index, int total, PlannedRun run, int epochs, int stepsPerEpoch) { }
+    /// <summary>A run folder that is trained again from scratch, whatever its settings, and why: it was written by the
+    /// old libtorch binding (or a newer TorchLoss), so it is neither reused nor resumed.</summary>
+    void RunDiscarded(int index, int total, PlannedRun run, string reason) { }
     void StepCompleted(int epoch, int stepInEpoch, int stepsPerEpoch) { }
     void RunFinished(int index, int total, RunResult result) { }
 }
@@ -16,7 +19,8 @@ public sealed class SilentStudyObserver : IStudyObserver;
 
 /// <summary>
 /// Runs planned runs into a study folder. A run whose folder is complete and whose settings match is read back,
-/// not redone; an interrupted one with matching settings is resumed; one with other settings is started again.
+/// not redone; an interrupted one with matching settings is resumed; one with other settings is started again, and so
+/// is one of another format (the old libtorch binding's) whatever its settings, which the observer is told.
 /// </summary>
 public sealed class StudyRunner(string outputDirectory, ClassificationData data, IStudyObserver? observer = null)
 {
@@ -35,6 +39,11 @@ public sealed class StudyRunner(string outputDirectory, ClassificationData data,
     {
         var folder = new RunFolder(Path.Combine(OutputDirectory, run.Folder));
         var existing = ReadConfig(folder);
+        if (existing?.FormatMismatch is { } why)
+        {
+            observer.RunDiscarded(index, total, run, why); // whatever its settings: never reused, never resumed
+            existing = null;
+        }
         var same = existing is not null && Identity(existing.EffectiveConfig) == Identity(run.Config) && SameStart(existing, run.Config);
         if (same && folder.IsComplete)
         {
@@ -58,9 +67,7 @@ public sealed class StudyRunner(string outputDirectory, ClassificationData data,
 
     static RunConfigFile? ReadConfig(RunFolder folder)
     {
-        var path = folder.File(RunFolder.ConfigFile);
-        if (!File.Exists(path)) return null;
-        try { return JsonFiles.Read<RunConfigFile>(path); }
+        try { return folder.ReadConfig(); }
         catch (InvalidDataException) { return null; }
     }
 

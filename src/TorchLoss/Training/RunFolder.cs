@@ -1,3 +1,5 @@
+using TorchLoss.Reporting;
+
 namespace TorchLoss.Training;
 
 /// <summary>
@@ -27,6 +29,20 @@ public sealed class RunFolder
     public bool IsComplete => System.IO.File.Exists(File(SummaryFile)) && !System.IO.File.Exists(File(IncompleteMarker));
 
     public bool HasCheckpoint => System.IO.File.Exists(File(StateFile));
+
+    /// <summary>The run's config.json, or null when the folder has none.</summary>
+    public RunConfigFile? ReadConfig() =>
+        System.IO.File.Exists(File(ConfigFile)) ? JsonFiles.Read<RunConfigFile>(File(ConfigFile)) : null;
+
+    /// <summary>The config.json of a run that can be continued; <see cref="InvalidDataException"/> (one line) when there
+    /// is none, or when the run is of another format (<see cref="RunConfigFile.FormatMismatch"/>).</summary>
+    public RunConfigFile ReadConfigToResume()
+    {
+        var config = ReadConfig() ?? throw new InvalidDataException($"{Path} is not a run folder ({ConfigFile} is missing)");
+        if (config.FormatMismatch is { } why)
+            throw new InvalidDataException($"cannot resume {Path}: {why}; start a new run instead (without --resume)");
+        return config;
+    }
 
     /// <summary>Creates the folder for a new run; refuses a folder that already holds a run.</summary>
     public void CreateNew()

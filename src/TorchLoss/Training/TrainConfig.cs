@@ -30,7 +30,7 @@ public sealed record TrainConfig
     /// <summary>Stop after this many epochs without validation improvement (null: never).</summary>
     public int? EarlyStopPatience { get; init; }
 
-    /// <summary>auto (fused where supported), fused, or autograd: see <see cref="TrainingEngine"/>.</summary>
+    /// <summary>auto (fused where supported), fused, autograd or closed-form: see <see cref="TrainingEngine"/>.</summary>
     public string Engine { get; init; } = "auto";
 
     public ulong Seed { get; init; } = 1;

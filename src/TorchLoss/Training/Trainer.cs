@@ -21,8 +21,13 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
     /// <summary>Starts a new run in an empty folder.</summary>
     public RunSummary Run() => Execute(resume: false);
 
-    /// <summary>Continues an interrupted run from its last checkpoint (up to <see cref="TrainConfig.Epochs"/>).</summary>
-    public RunSummary Resume() => Execute(resume: true);
+    /// <summary>Continues an interrupted run from its last checkpoint (up to <see cref="TrainConfig.Epochs"/>). A run of
+    /// another format (the old libtorch binding's) is refused with <see cref="InvalidDataException"/> before anything changes.</summary>
+    public RunSummary Resume()
+    {
+        run.ReadConfigToResume();
+        return Execute(resume: true);
+    }
 
     RunSummary Execute(bool resume)
     {

@@ -63,6 +63,13 @@ public sealed record RunConfigFile(TrainConfig Config, RunEnvironment Environmen
 {
     public const int CurrentFormatVersion = 2;
 
+    /// <summary>Why a run with this config.json must be neither resumed nor reused, or null when it may be: its checkpoints
+    /// and metrics come from another binding (format 1: the old libtorch 1.13 one) or a newer TorchLoss.</summary>
+    public string? FormatMismatch => FormatVersion == CurrentFormatVersion ? null
+        : FormatVersion < CurrentFormatVersion
+            ? $"it was written by the old libtorch 1.13 binding (config.json format {FormatVersion}; this TorchLoss writes format {CurrentFormatVersion})"
+            : $"it was written by a newer TorchLoss (config.json format {FormatVersion}; this one reads format {CurrentFormatVersion})";
+
     /// <summary>The settings the run was computed with. Runs written before engines existed record none and used
     /// autograd; reading them as the default (auto, i.e. fused) would resume or reuse them under another engine.</summary>
     public TrainConfig EffectiveConfig => Environment.Engine is null ? Config with { Engine = "autograd" } : Config;

@@ -40,14 +40,20 @@ public class TrainCommandTests
         Assert.StartsWith("torchloss: error: ", error);
     }
 
-    [Fact]
-    public void CudaWithoutCudaGivesOneLineAndExitCode2()
+    [Theory]
+    [InlineData("cuda")]
+    [InlineData("cuda:0")]
+    public void CudaWithoutCudaGivesOneLineAndExitCode2(string device)
     {
-        if (TorchRuntime.CudaIsAvailable) return;
-        var (code, error) = Run("--device", "cuda");
+        if (TorchRuntime.CudaIsAvailable) return; // with a CUDA backend and device this is a real run, not an error
+        using var data = new CliDataset();
+        var (code, output, error) = data.Run(TrainCommand.Create, "--device", device, "--runs-dir", data.RunsDirectory, "--name", "on-cuda");
         Assert.Equal(ExitCodes.UsageError, code);
-        Assert.Contains("CUDA is not available", error);
+        Assert.StartsWith($"torchloss: error: {device} was requested but CUDA is not available", error);
         Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.DoesNotContain(" at TorchLoss", error);
+        Assert.Equal("", output);
+        Assert.False(Directory.Exists(Path.Combine(data.RunsDirectory, "on-cuda")));
     }
 
     [Fact]
