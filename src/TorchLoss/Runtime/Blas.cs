@@ -1,26 +1,13 @@
-using System.Runtime.InteropServices;
-
 namespace TorchLoss.Runtime;
 
 /// <summary>
-/// The BLAS inside TorchSharp's libtorch: libtorch_cpu embeds oneMKL and exports the Fortran sgemm_/dgemm_.
-/// Those symbols are not visible through dlsym(RTLD_DEFAULT) inside .NET, so they are looked up in libtorch_cpu itself.
+/// The BLAS inside TorchSharp's libtorch: libtorch_cpu embeds oneMKL and exports the Fortran sgemm_/dgemm_ and MKL's
+/// service functions (looked up in libtorch_cpu itself; see TorchLoss.Fused's LibTorchCpu).
 /// </summary>
 public static class Blas
 {
-    static readonly Lazy<nint> LibTorchCpu = new(() =>
-    {
-        TorchRuntime.Initialize();
-        _ = TorchSharp.torch.get_num_threads(); // loads libtorch
-        foreach (var name in new[] { "libtorch_cpu.so", "libtorch_cpu.dylib", "torch_cpu.dll" })
-            if (NativeLibrary.TryLoad(name, typeof(TorchSharp.torch).Assembly, DllImportSearchPath.SafeDirectories | DllImportSearchPath.AssemblyDirectory, out var h))
-                return h;
-        return 0;
-    });
-
     /// <summary>The address of an exported libtorch_cpu symbol, or 0.</summary>
-    public static nint Export(string symbol) =>
-        LibTorchCpu.Value != 0 && NativeLibrary.TryGetExport(LibTorchCpu.Value, symbol, out var p) ? p : 0;
+    public static nint Export(string symbol) => Fused.Interop.LibTorchCpu.Export(symbol);
 
     /// <summary>Fortran sgemm_ (column-major), or 0 when libtorch does not export it.</summary>
     public static nint Sgemm => Export("sgemm_");
