@@ -1,3 +1,4 @@
+using TorchLoss.Fused;
 using TorchLoss.Heads;
 using TorchSharp;
 using TorchLoss.Runtime;
@@ -56,7 +57,7 @@ public static class GradCheck
         var loss = LossValue(head, model, x, targets, variables);
         var closed = ClosedForm(head, model, x, targets, variables);
         var autograd = WithAutograd(head, model, x, targets, variables);
-        var fused = WithFusedStep(head, model, x, labels, variables, s.Classes);
+        var fused = WithFusedStep(s.FusedForm(head, s.Classes), model, x, labels, variables, s.Classes);
         var x32 = x.to_type(ScalarType.Float32);
         var targets32 = targets.to_type(ScalarType.Float32);
         var variables32 = variables.Select(v => v.to_type(ScalarType.Float32)).ToList();
@@ -104,12 +105,13 @@ public static class GradCheck
         return gradients;
     }
 
-    /// <summary>The fused step's gradients (no update), or null where it cannot compute the model.</summary>
-    static IReadOnlyList<Tensor>? WithFusedStep(OutputHead head, GradientModel model, Tensor x, Tensor labels, IReadOnlyList<Tensor> variables,
+    /// <summary>The fused step's gradients (no update) for the head as <paramref name="form"/> computes it, or null where the
+    /// head has no fused form or the fused step cannot compute the model.</summary>
+    static IReadOnlyList<Tensor>? WithFusedStep(FusedHead? form, GradientModel model, Tensor x, Tensor labels, IReadOnlyList<Tensor> variables,
         int classes)
     {
-        if (model.Spec is not { } spec) return null;
-        return Training.FusedStep.Gradients(spec, head, x, labels, variables, classes);
+        if (form is null || model.Spec is not { } spec) return null;
+        return Training.FusedStep.Gradients(spec, form, x, labels, variables, classes);
     }
 
     static IReadOnlyList<Tensor> WithAutograd(OutputHead head, GradientModel model, Tensor x, Tensor targets, IReadOnlyList<Tensor> variables)

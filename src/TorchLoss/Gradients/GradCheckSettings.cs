@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
+using TorchLoss.Fused;
 using TorchLoss.Heads;
 using TorchLoss.Models;
+using TorchLoss.Training;
 
 namespace TorchLoss.Gradients;
 
@@ -16,6 +18,12 @@ public sealed record GradCheckSettings
 
     /// <summary>Each head's loss convention by name (for the JSON report).</summary>
     public IReadOnlyDictionary<string, string> HeadConventions => Heads.ToDictionary(h => h.Name, h => h.Convention);
+
+    /// <summary>How the fused step computes a head, for checking its gradients; null: the head has no fused form and its
+    /// fused rows are left empty. The engine's own mapping (<see cref="FusedStep.FormOf"/>) unless replaced, which a test
+    /// does to show that a wrong mapping fails the check.</summary>
+    [JsonIgnore]
+    public Func<OutputHead, long, FusedHead?> FusedForm { get; init; } = FusedStep.FormOf;
 
     public IReadOnlyList<int> BatchSizes { get; init; } = [1, 16];
 

@@ -61,31 +61,43 @@ public sealed class FusedStep : ITrainingStep
     {
         var settings = optimizer.Settings();
         var sgd = new FusedSgd(settings.LearningRate, settings.Momentum, settings.Dampening, settings.WeightDecay, settings.Nesterov);
-        var (momentum, fresh) = settings.Momentum == 0 ? (null, false) : MomentumBuffers();
-        mlp.Step(batch.X, batch.Y, momentum, fresh, sgd, statistics.Full, output);
+        if (settings.Momentum == 0)
+            mlp.Step(batch.X, batch.Y, null, false, sgd, statistics.Full, output);
+        else
+            StepWithMomentum(batch, sgd);
         var batchSize = batch.Y.size(0);
         statistics.Record(output, batchSize, batchSize * outputs);
     }
 
-    /// <summary>TorchSharp's own momentum buffers, made (as zeros, with the fresh flag: PyTorch's first step sets them to
-    /// the gradient) when SGD has none yet.</summary>
-    (IReadOnlyList<Tensor>, bool Fresh) MomentumBuffers()
+    /// <summary>A step on TorchSharp's own momentum buffers. Where SGD has none yet, the step starts new ones (zeros, with
+    /// the fresh flag: PyTorch's first step sets them to the gradient) that become SGD's only when the step succeeds, so a
+    /// refused step leaves the momentum to start as the next gradient, whichever engine takes that step. Buffers for some
+    /// parameters only (a partial optimizer state) are refused: the fused step updates all of them.</summary>
+    void StepWithMomentum(Batch batch, FusedSgd sgd)
     {
-        var states = optimizer.state_dict().State;
-        var fresh = states.Any(s => ((SGD.State)s).momentum_buffer is null);
-        var buffers = new Tensor[states.Count];
-        for (var i = 0; i < states.Count; i++)
+        var states = optimizer.state_dict().State.Cast<SGD.State>().ToList();
+        var missing = states.Count(s => s.momentum_buffer is null);
+        if (missing == 0)
         {
-            var state = (SGD.State)states[i];
-            if (fresh)
-            {
-                state.momentum_buffer?.Dispose();
-                using var noGrad = torch.no_grad();
-                state.momentum_buffer = torch.zeros_like(parameters[i]).DetachFromDisposeScope();
-            }
-            buffers[i] = state.momentum_buffer!;
+            mlp.Step(batch.X, batch.Y, states.Select(s => s.momentum_buffer!).ToList(), false, sgd, statistics.Full, output);
+            return;
         }
-        return (buffers, fresh);
+        if (missing != states.Count)
+            throw new InvalidOperationException("some parameters have momentum and some do not; the fused step updates all of them");
+        var fresh = new Tensor[states.Count];
+        try
+        {
+            using (torch.no_grad())
+                for (var i = 0; i < fresh.Length; i++)
+                    fresh[i] = torch.zeros_like(parameters[i]).DetachFromDisposeScope();
+            mlp.Step(batch.X, batch.Y, fresh, true, sgd, statistics.Full, output);
+        }
+        catch
+        {
+            foreach (var b in fresh) b?.Dispose();
+            throw;
+        }
+        for (var i = 0; i < states.Count; i++) states[i].momentum_buffer = fresh[i];
     }
 
     public SplitScore? Score(TensorSplit split)
@@ -108,9 +120,14 @@ public sealed class FusedStep : ITrainingStep
     /// <summary>The fused step's gradients of the batch-mean loss for a model of <paramref name="spec"/> holding
     /// <paramref name="variables"/> (weight and bias pairs), without an update; null where the fused step has no form
     /// for the head. Used by gradcheck.</summary>
-    public static Tensor[]? Gradients(ModelSpec spec, OutputHead head, Tensor x, Tensor labels, IReadOnlyList<Tensor> variables, int classes)
+    public static Tensor[]? Gradients(ModelSpec spec, OutputHead head, Tensor x, Tensor labels, IReadOnlyList<Tensor> variables, int classes) =>
+        FormOf(head, classes) is { } form ? Gradients(spec, form, x, labels, variables, classes) : null;
+
+    /// <summary>As <see cref="Gradients(ModelSpec, OutputHead, Tensor, Tensor, IReadOnlyList{Tensor}, int)"/>, for a head as
+    /// <paramref name="form"/> says the fused step computes it (gradcheck's seam for checking a mapping other than
+    /// <see cref="FormOf"/>); null where the variables do not fit the model.</summary>
+    public static Tensor[]? Gradients(ModelSpec spec, FusedHead form, Tensor x, Tensor labels, IReadOnlyList<Tensor> variables, int classes)
     {
-        if (FormOf(head, classes) is not { } form) return null;
         using var model = spec.Build((int)x.size(1), classes, dtype: x.dtype);
         var named = model.parameters().ToList();
         if (named.Count != variables.Count) return null;

@@ -1,3 +1,4 @@
+using TorchLoss.Fused;
 using TorchLoss.Gradients;
 using TorchLoss.Heads;
 using TorchSharp;
@@ -50,6 +51,50 @@ public class GradCheckTests
         var report = GradCheck.Run(new GradCheckSettings { Heads = [new ScaledGradientHead(1.01)], BatchSizes = [1] });
         Assert.All(report.Rows, r => Assert.False(GradCheck.ClosedFormVsFiniteDifferences.Accepts(r.ClosedFormVsFiniteDifferences)));
     }
+
+    [Fact]
+    public void TheFusedStepsGradientsAreCheckedOnTheLinearModelAndTheMlpButNotOnBareLogits()
+    {
+        var report = GradCheck.Run(new GradCheckSettings { BatchSizes = [4] });
+        Assert.Contains(report.Rows, r => r.Model == "logits");
+        Assert.All(report.Rows.Where(r => r.Model == "logits"), r => Assert.Null(r.FusedVsClosedForm));
+        Assert.Equal(["linear", "mlp"], report.Rows.Where(r => r.Model != "logits").Select(r => r.Model).Distinct().Order());
+        Assert.All(report.Rows.Where(r => r.Model != "logits"), r =>
+        {
+            Assert.NotNull(r.FusedVsClosedForm);
+            Assert.True(GradCheck.ClosedFormVsAutograd.Accepts(r.FusedVsClosedForm!), $"{r.Head} {r.Model} {r.Variable}: {r.FusedVsClosedForm}");
+        });
+    }
+
+    [Fact]
+    public void AFusedFormThatDisagreesWithTheClosedFormFailsTheCheck()
+    {
+        // softmax-ce's closed form, but the fused step is told to compute softmax + squared error: a deliberate bug in the
+        // head -> fused mapping (which lives in the engine, FusedStep.FormOf, since the move onto TorchSharp).
+        var report = GradCheck.Run(new GradCheckSettings
+        {
+            Heads = [new SoftmaxCrossEntropyHead()], BatchSizes = [3], FusedForm = (_, _) => new FusedHead(FusedLoss.SoftmaxSquaredError),
+        });
+        Assert.False(report.Passed);
+        Assert.Contains(report.Rows, r => r.Model != "logits");
+        Assert.All(report.Rows.Where(r => r.Model != "logits"), r => Assert.False(r.Passed));
+        Assert.All(report.Rows, r => Assert.True(GradCheck.ClosedFormVsAutograd.Accepts(r.ClosedFormVsAutograd)));
+        Assert.All(report.Rows, r => Assert.True(GradCheck.ClosedFormVsFiniteDifferences.Accepts(r.ClosedFormVsFiniteDifferences)));
+        // The same run with the engine's own mapping passes: the failure above is the mapping's alone.
+        Assert.True(GradCheck.Run(new GradCheckSettings { Heads = [new SoftmaxCrossEntropyHead()], BatchSizes = [3] }).Passed);
+    }
+
+    [Fact]
+    public void AHeadWithoutAFusedFormIsCheckedWithoutTheFusedStep()
+    {
+        // A user's own head: the engine's mapping has no fused form for it, so gradcheck leaves the fused rows empty.
+        var report = GradCheck.Run(new GradCheckSettings { Heads = [new RenamedCrossEntropyHead()], BatchSizes = [2] });
+        Assert.True(report.Passed, string.Join("\n", report.Rows.Where(r => !r.Passed)));
+        Assert.All(report.Rows, r => Assert.Null(r.FusedVsClosedForm));
+    }
+
+    /// <summary>Softmax + cross-entropy, unchanged, under a name the fused step does not know.</summary>
+    sealed class RenamedCrossEntropyHead() : CrossEntropyLike("renamed-ce", "softmax-ce under another name");
 
     [Fact]
     public void ErrorsUseTheFloorForElementsNearZero()

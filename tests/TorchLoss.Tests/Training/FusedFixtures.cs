@@ -81,21 +81,23 @@ internal static class FusedFixtures
     /// <summary>Labels for a model with <paramref name="outputs"/> outputs: 0/1 for one output, else a class index.</summary>
     public static int LabelLimit(int outputs) => outputs == 1 ? 2 : outputs;
 
-    /// <summary>Trains a fresh model for <paramref name="steps"/> steps through <paramref name="engine"/>, every step recorded
-    /// into one interval of step statistics.</summary>
+    /// <summary>Trains a fresh model for <paramref name="steps"/> steps through <paramref name="engine"/> (the fused one on
+    /// <paramref name="fusedThreads"/> threads), every step recorded into one interval of step statistics.</summary>
     public static TrainedState Train(TrainingEngine engine, Func<Sequential> build, OutputHead head, SgdCase sgd, double learningRate,
-        Func<int, Batch> batch, int steps, bool fullStatistics = true)
+        Func<int, Batch> batch, int steps, bool fullStatistics = true, int fusedThreads = 1)
     {
         using var model = build();
         using var optimizer = sgd.Create(model.parameters(), learningRate);
         using var statistics = new StepStatistics(Trainer.ParameterNames(model), fullStatistics);
-        using (var step = TrainingEngines.Create(engine, model, head, optimizer, statistics))
+        using (var step = TrainingEngines.Create(engine, model, head, optimizer, statistics, fusedThreads))
         {
             Assert.Equal(engine, step.Engine);
             for (var s = 0; s < steps; s++)
                 using (torch.NewDisposeScope())
                     step.Run(batch(s));
         }
+        // TorchSharp's SGD counts no steps (the old binding's optimizer did): every step must have been recorded instead.
+        Assert.Equal(steps, statistics.Steps);
         return new TrainedState(Values(model), statistics.Flush());
     }
 

@@ -1,5 +1,6 @@
 using TorchLoss.Heads;
 using TorchLoss.Models;
+using TorchLoss.Tests.Fused;
 using TorchLoss.Tests.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -57,6 +58,23 @@ public class TrainingEngineTests
         var e = Assert.Throws<FormatException>(() => TrainingEngines.Resolve(TrainingEngine.Fused, model, Head, adam));
         Assert.Equal("--engine fused cannot run this configuration: the fused step implements SGD only", e.Message);
         Assert.Equal((TrainingEngine.Autograd, (string?)null), TrainingEngines.Resolve(TrainingEngine.Autograd, model, Head, adam));
+    }
+
+    [Theory]
+    [MemberData(nameof(FusedMlpTests.UnsupportedModels), MemberType = typeof(FusedMlpTests))]
+    public void AnUnsupportedModelFallsBackUnderAutoAndIsRefusedNamingTheReasonUnderFused(string name, string reason)
+    {
+        using var model = FusedMlpTests.Unsupported(name);
+        // An optimizer needs a parameter: the empty model lends it one of its own.
+        using var sgd = optim.SGD(model.parameters().DefaultIfEmpty(new Parameter(torch.zeros([1]))).ToList(), 0.1);
+        var (engine, fallback) = TrainingEngines.Resolve(TrainingEngine.Auto, model, Head, sgd);
+        Assert.Equal(TrainingEngine.Autograd, engine);
+        Assert.Contains(reason, fallback);
+        var e = Assert.Throws<FormatException>(() => TrainingEngines.Resolve(TrainingEngine.Fused, model, Head, sgd));
+        Assert.StartsWith("--engine fused cannot run this configuration: ", e.Message);
+        Assert.Contains(reason, e.Message);
+        using var statistics = new StepStatistics(Trainer.ParameterNames(model));
+        Assert.Contains(reason, Assert.Throws<NotSupportedException>(() => TrainingEngines.Create(TrainingEngine.Fused, model, Head, sgd, statistics)).Message);
     }
 
     [Fact]
