@@ -90,13 +90,13 @@ public static class BenchCommand
                 $"{group.Key.Head}, batch {group.Key.Batch}: best CPU setting {best.s.Setting} ({best.t.StepsPerSecond.Median:F0} steps/s); " +
                 $"default {chosen.t.StepsPerSecond.Median / best.t.StepsPerSecond.Median:P0} of it"));
         }
-        foreach (var d in report.Settings.Where(s => s.IsDefault).SelectMany(s => s.DiagnosticsCost))
+        foreach (var (setting, d) in report.Settings.Where(s => s.IsEngineDefault).SelectMany(s => s.DiagnosticsCost.Select(d => (s.Setting, d))))
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"step statistics, {d.Head}, batch {d.Batch}: {d.FractionOfStepTime:P1} of step time " +
+                $"step statistics, {setting}, {d.Head}, batch {d.Batch}: {d.FractionOfStepTime:P1} of step time " +
                 $"({d.WithStatistics.Median:F0} steps/s with, {d.WithoutStatistics.Median:F0} without; alternating repetitions)"));
         foreach (var p in report.PyTorch)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"against PyTorch {p.Version}, batch {p.Batch}, {p.Ratio.Samples.Count} alternating rounds: torchloss default " +
+                $"against PyTorch {p.Version}, batch {p.Batch}, {p.Ratio.Samples.Count} alternating rounds: torchloss {p.Setting} " +
                 $"{p.TorchLoss.Median:F0} steps/s, PyTorch best ({string.Join("/", p.BestThreads)} intra-op) {p.PyTorch.Median:F0}: " +
                 $"{p.Ratio.Median:F2}x (rounds {p.Ratio.Min:F2}-{p.Ratio.Max:F2}x)"));
         foreach (var l in report.UnderLoad ?? [])

@@ -9,8 +9,11 @@ public sealed record ThroughputResult(string Setting, string Head, int Batch, Ra
     public double RooflineFraction => StepsPerSecond.Median * FlopsPerStep / (SgemmGflops * 1e9);
 }
 
+/// <param name="IsDefault">train's default setting (the fused engine's, on the CPU).</param>
+/// <param name="IsEngineDefault">its engine's default threads: these settings also measure the diagnostics' cost and,
+/// with --pytorch, run against PyTorch.</param>
 public sealed record SettingResult(string Setting, bool IsDefault, Rate Sgemm, IReadOnlyList<ThroughputResult> Throughput,
-    IReadOnlyList<DiagnosticsCostResult> DiagnosticsCost);
+    IReadOnlyList<DiagnosticsCostResult> DiagnosticsCost, bool IsEngineDefault = false);
 
 /// <summary>Steps/s with and without `train`'s step statistics, measured in alternating repetitions.</summary>
 public sealed record DiagnosticsCostResult(string Head, int Batch, Rate WithStatistics, Rate WithoutStatistics)
@@ -27,7 +30,8 @@ public sealed record PyTorchResult(int Batch, string Version, int BestThreads, d
 
 /// <summary>torchloss's default setting against PyTorch, measured in alternating rounds (one of each per round) so that
 /// drift in the machine's speed falls on both alike. Ratio: the per-round ratios, torchloss over PyTorch.</summary>
-public sealed record PyTorchComparison(int Batch, string Version, IReadOnlyList<int> BestThreads, Rate PyTorch, Rate TorchLoss, Rate Ratio);
+public sealed record PyTorchComparison(int Batch, string Version, IReadOnlyList<int> BestThreads, Rate PyTorch, Rate TorchLoss, Rate Ratio,
+    string Setting = "");
 
 /// <summary>train's default setting with and without one other CPU-bound process, in alternating rounds (one idle and one
 /// loaded repetition per round). Ratio: loaded over idle, per round.</summary>

@@ -28,7 +28,6 @@ public static class BenchRunner
         var results = new List<SettingResult>();
         var skipped = new List<SkippedSetting>();
         var baseline = new List<PyTorchComparison>();
-        var defaults = ThreadSettings.For(DefaultCpuEngine);
         foreach (var name in settings.Devices)
         {
             var device = Devices.Parse(name);
@@ -43,15 +42,17 @@ public static class BenchRunner
                 var label = (setting with { Blas = applied.Blas }).ToString();
                 progress?.Invoke($"{label}: sgemm");
                 var sgemm = Roofline(device, setting, applied, settings);
-                var isDefault = device.IsCuda() || (setting.Engine == DefaultCpuEngine && setting.IntraOp == defaults.IntraOp && setting.Blas == defaults.Blas);
+                var engineDefaults = ThreadSettings.For(setting.Engine);
+                var isEngineDefault = device.IsCuda() || (setting.IntraOp == engineDefaults.IntraOp && setting.Blas == engineDefaults.Blas);
+                var isDefault = device.IsCuda() || (setting.Engine == DefaultCpuEngine && isEngineDefault);
                 var throughput = new List<ThroughputResult>();
                 var diagnostics = new List<DiagnosticsCostResult>();
                 foreach (var head in settings.Heads)
                     foreach (var batch in settings.Batches)
                     {
-                        progress?.Invoke($"{label}: {head}, batch {batch}{(isDefault ? ", with and without step statistics" : "")}");
+                        progress?.Invoke($"{label}: {head}, batch {batch}{(isEngineDefault ? ", with and without step statistics" : "")}");
                         Rate rate;
-                        if (isDefault)
+                        if (isEngineDefault)
                         {
                             var (with, without) = TrainingThroughput.DiagnosticsCost(device, setting.Engine, head, settings.Widths, batch, settings);
                             diagnostics.Add(new DiagnosticsCostResult(head, batch, with, without));
@@ -60,10 +61,11 @@ public static class BenchRunner
                         else rate = TrainingThroughput.StepsPerSecond(device, setting.Engine, head, settings.Widths, batch, settings);
                         throughput.Add(new ThroughputResult(label, head, batch, rate, StepFlops.TrainingStep(settings.Widths, batch), sgemm.Median));
                     }
-                results.Add(new SettingResult(label, isDefault, sgemm, throughput, diagnostics));
-                if (isDefault && !device.IsCuda() && pytorch is not null && settings.Heads.Contains("softmax-ce"))
+                results.Add(new SettingResult(label, isDefault, sgemm, throughput, diagnostics, isEngineDefault));
+                if (isEngineDefault && !device.IsCuda() && pytorch is not null && settings.Heads.Contains("softmax-ce"))
                     foreach (var batch in settings.Batches)
-                        if (AgainstPyTorch(device, setting.Engine, batch, settings, pytorch, progress) is { } comparison) baseline.Add(comparison);
+                        if (AgainstPyTorch(device, setting.Engine, batch, settings, pytorch, progress) is { } comparison)
+                            baseline.Add(comparison with { Setting = label });
                 if (isDefault && !device.IsCuda() && load is not null)
                     foreach (var batch in settings.Batches)
                         underLoad.Add(UnderLoad(device, setting.Engine, batch, settings, load, progress));
@@ -71,7 +73,7 @@ public static class BenchRunner
         }
         if (pytorch is not null && baseline.Count == 0)
             skipped.Add(new SkippedSetting("PyTorch baseline", settings.Heads.Contains("softmax-ce")
-                ? $"it is compared with the default setting only (fused, {defaults.IntraOp}x{defaults.Blas} on the CPU), which was not measured"
+                ? "it is compared with each engine's default threads only, and no such setting was measured"
                 : "it runs softmax-ce, which is not among the heads measured"));
         return new BenchReport(TorchRuntime.Version, TorchRuntime.BlasName, Environment.ProcessorCount, results, skipped, baseline,
             load is null ? null : underLoad);
@@ -133,7 +135,7 @@ public static class BenchRunner
         var single = settings with { Repetitions = 1 };
         for (var round = 1; round <= settings.Repetitions; round++)
         {
-            progress?.Invoke($"against PyTorch, batch {batch}: round {round} of {settings.Repetitions}");
+            progress?.Invoke($"against PyTorch, {engine.Name()}, batch {batch}: round {round} of {settings.Repetitions}");
             ours.Add(TrainingThroughput.StepsPerSecond(device, engine, "softmax-ce", settings.Widths, batch, single).Median);
             if (pytorch(batch) is not { } result) return null;
             theirs.Add(result);

@@ -48,7 +48,7 @@ public class BenchTests
         var settings = new BenchSettings
         {
             Devices = ["cpu", "cuda"], Batches = [8, 16], Widths = [16, 8, 4],
-            CpuThreads = new[] { (1, cores), (cores, 1) }.Distinct().ToList(),
+            CpuThreads = new[] { (1, cores), (cores, 1), (cores, cores) }.Distinct().ToList(),
             WarmupSteps = 1, Steps = 3, Repetitions = 2,
         };
         Assert.Equal([TrainingEngine.Fused, TrainingEngine.Autograd], settings.Engines);
@@ -82,7 +82,13 @@ public class BenchTests
         Assert.StartsWith($"cpu, fused, {defaults.IntraOp} intra-op, ", defaultSetting.Setting);
         Assert.Equal([8, 16], defaultSetting.DiagnosticsCost.Select(d => d.Batch));
         Assert.All(defaultSetting.DiagnosticsCost, d => Assert.Equal(2, d.WithoutStatistics.Samples.Count));
-        Assert.All(report.Settings.Where(s => !s.IsDefault), s => Assert.Empty(s.DiagnosticsCost));
+        // Each engine's default threads measure it too (autograd's: the intra-op count for both pools); no other setting does.
+        var autogradDefaults = ThreadSettings.For(TrainingEngine.Autograd);
+        var engineDefaults = report.Settings.Where(s => s.IsEngineDefault).Select(s => s.Setting).ToList();
+        Assert.Contains(defaultSetting.Setting, engineDefaults);
+        Assert.Contains($"cpu, autograd, {autogradDefaults.IntraOp} intra-op, {autogradDefaults.Blas} BLAS", engineDefaults);
+        Assert.All(report.Settings.Where(s => s.IsEngineDefault), s => Assert.Equal([8, 16], s.DiagnosticsCost.Select(d => d.Batch)));
+        Assert.All(report.Settings.Where(s => !s.IsEngineDefault), s => Assert.Empty(s.DiagnosticsCost));
         Assert.Empty(report.PyTorch);
     }
 
@@ -174,7 +180,7 @@ public class BenchTests
 
         Assert.Equal(settings.Batches, report.PyTorch.Select(p => p.Batch));
         var expectedEvents = settings.Batches.SelectMany(b => Enumerable.Range(1, 3).SelectMany(r =>
-            new[] { $"against PyTorch, batch {b}: round {r} of 3", $"pytorch {b}" }));
+            new[] { $"against PyTorch, fused, batch {b}: round {r} of 3", $"pytorch {b}" }));
         Assert.Equal(expectedEvents, events);
         for (var i = 0; i < report.PyTorch.Count; i++)
         {
@@ -215,12 +221,13 @@ public class BenchTests
         Assert.Equal(0, calls);
         Assert.Contains(report.Skipped, s => s.Setting == "PyTorch baseline" && s.Reason.Contains("softmax-ce"));
 
-        // Without the default setting among those measured there is nothing to compare with, and the report says so.
+        // Without an engine's default threads among those measured there is nothing to compare with, and the report says so
+        // (PyTorchSettings measures the fused engine's default threads, which are not autograd's).
         report = WithThreadsRestored(() => BenchRunner.Run(settings with { Engines = [TrainingEngine.Autograd] }, null,
             b => { calls++; return new PyTorchResult(b, "x", 1, 1); }));
         Assert.Empty(report.PyTorch);
         Assert.Equal(0, calls);
-        Assert.Contains(report.Skipped, s => s.Setting == "PyTorch baseline" && s.Reason.Contains("not measured"));
+        Assert.Contains(report.Skipped, s => s.Setting == "PyTorch baseline" && s.Reason.Contains("no such setting was measured"));
     }
 
     [Fact]
