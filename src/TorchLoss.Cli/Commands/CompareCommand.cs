@@ -25,8 +25,8 @@ public static class CompareCommand
         var target = new Option<double?>("--target-accuracy") { Description = "Validation accuracy for the \"epochs to reach\" column (default 0.9)." };
         var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N." };
         var engine = new Option<string?>("--engine") { Description = "auto (default: fused where it can run), fused, autograd or closed-form; see train --help." };
-        var threads = new Option<int?>("--threads") { Description = "Intra-op threads: the fused engine's own threads, or libtorch's for autograd (default: one per core)." };
-        var blasThreads = new Option<int?>("--blas-threads") { Description = "BLAS (oneMKL) threads inside each matrix product (default: 1 with the fused engine; with autograd, the intra-op count)." };
+        var threads = new Option<int?>("--threads") { Description = "Intra-op threads: the fused engine's own threads (default: one per core), or libtorch's for autograd (default: 1)." };
+        var blasThreads = new Option<int?>("--blas-threads") { Description = "BLAS (oneMKL) threads inside each matrix product (default: 1 with the fused engine, one per core with autograd)." };
         var dataset = new Option<string?>("--dataset") { Description = "mnist (default) or fashion-mnist." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Dataset directory." };
         var command = new Command("compare",

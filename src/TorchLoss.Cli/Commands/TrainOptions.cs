@@ -36,8 +36,8 @@ public sealed class TrainOptions
                       "backward; any device), or auto (fused where it can run, else autograd).",
         DefaultValueFactory = _ => Defaults.Engine,
     };
-    public readonly Option<int?> Threads = new("--threads") { Description = "Intra-op threads: the fused engine's own threads, or libtorch's for autograd (default: one per core); see README, Performance." };
-    public readonly Option<int?> BlasThreads = new("--blas-threads") { Description = "BLAS (oneMKL) threads inside each matrix product (default: 1 with the fused engine; with autograd, the intra-op count)." };
+    public readonly Option<int?> Threads = new("--threads") { Description = "Intra-op threads: the fused engine's own threads (default: one per core), or libtorch's for autograd (default: 1); see README, Performance." };
+    public readonly Option<int?> BlasThreads = new("--blas-threads") { Description = "BLAS (oneMKL) threads inside each matrix product (default: 1 with the fused engine, one per core with autograd)." };
     public readonly Option<int> LogEvery = new("--log-every") { Description = "Steps between step-statistics records.", DefaultValueFactory = _ => Defaults.LogEvery };
     public readonly Option<bool> NoStepStatistics = new("--no-step-stats") { Description = "Record only loss and accuracy per step (to measure what the diagnostics cost)." };
     public readonly Option<string> Dataset = new("--dataset") { Description = "mnist or fashion-mnist.", DefaultValueFactory = _ => Defaults.Dataset };

@@ -115,7 +115,7 @@ public class TrainingEngineTests
         var cores = Environment.ProcessorCount;
         Assert.Equal(new ThreadSettings(cores, 1), ThreadSettings.For(TrainingEngine.Fused));
         Assert.Equal(new ThreadSettings(cores, 1), ThreadSettings.For(TrainingEngine.Auto));
-        Assert.Equal(new ThreadSettings(cores, cores), ThreadSettings.For(TrainingEngine.Autograd));
+        Assert.Equal(new ThreadSettings(1, cores), ThreadSettings.For(TrainingEngine.Autograd));
         Assert.Equal(new ThreadSettings(3, 4), ThreadSettings.Resolve(3, 4, TrainingEngine.Fused));
         Assert.Equal(ThreadSettings.For(TrainingEngine.Autograd), ThreadSettings.Resolve(null, null, TrainingEngine.Autograd));
     }
@@ -126,8 +126,7 @@ public class TrainingEngineTests
         var cores = Environment.ProcessorCount;
         // e.g. the fused engine with --blas-threads 2 alone on 2 cores: 1 intra-op thread, not 2 x 2 spinning pools.
         Assert.Equal(new ThreadSettings(Math.Max(1, cores / 2), 2), ThreadSettings.Resolve(null, 2, TrainingEngine.Fused));
-        // Autograd: MKL follows libtorch's intra-op count.
-        Assert.Equal(new ThreadSettings(2, 2), ThreadSettings.Resolve(2, null, TrainingEngine.Autograd));
+        Assert.Equal(new ThreadSettings(2, Math.Max(1, cores / 2)), ThreadSettings.Resolve(2, null, TrainingEngine.Autograd));
         Assert.Equal(new ThreadSettings(1, cores), ThreadSettings.Resolve(1, null, TrainingEngine.Fused));
         Assert.Equal(new ThreadSettings(1, 4 * cores), ThreadSettings.Resolve(null, 4 * cores, TrainingEngine.Fused));
     }
