@@ -55,10 +55,11 @@ public sealed class StepStatistics : IDisposable
             values.Add(dz.norm(1).sum() * batch);
             values.Add((probabilities < SaturationMargin).logical_or(probabilities > 1 - SaturationMargin).sum().to_type(dtype));
             values.Add(TrueClassProbabilitySum(probabilities, targets));
+            // Each op here pays libtorch's dispatch: the norms stay in the parameters' dtype so that one stack and one
+            // conversion serve the whole vector (a parameter without a gradient counts 0).
+            foreach (var p in parameters) values.Add(p.grad is { } g ? g.norm() : torch.zeros([], dtype, p.device));
         }
-        var vector = full
-            ? torch.cat([torch.stack(values), GradientNorms.Of(parameters).to_type(dtype)]).to_type(ScalarType.Float64)
-            : torch.stack(values).to_type(ScalarType.Float64);
+        var vector = torch.stack(values).to_type(ScalarType.Float64);
         if (sums is null)
         {
             sums = vector.clone().DetachFromDisposeScope();

@@ -103,26 +103,11 @@ internal static class FusedFixtures
 
     public static double[][] Values(nn.Module model) => model.parameters().Select(Values).ToArray();
 
-    public static double[] Values(Tensor t)
-    {
-        using var detached = t.detach();
-        using var asDouble = detached.to_type(ScalarType.Float64);
-        return asDouble.data<double>().ToArray();
-    }
+    public static double[] Values(Tensor t) => Fused.FusedModels.Values(t);
 
     /// <summary>Each parameter tensor within <paramref name="relative"/> of the expected one's largest magnitude.</summary>
-    public static void AssertSameParameters(double[][] expected, double[][] actual, double relative, string what = "")
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (var i = 0; i < expected.Length; i++)
-        {
-            Assert.Equal(expected[i].Length, actual[i].Length);
-            var scale = expected[i].Max(Math.Abs);
-            var error = expected[i].Zip(actual[i], (a, b) => Math.Abs(a - b)).Max();
-            Assert.True(error <= relative * scale,
-                $"{what} parameter {i}: max difference {error:E3} against largest magnitude {scale:E3} (relative tolerance {relative:E0})");
-        }
-    }
+    public static void AssertSameParameters(double[][] expected, double[][] actual, double relative, string what = "") =>
+        Fused.FusedModels.AssertClose(expected, actual, relative, $"{what} parameters:");
 
     /// <summary>Every statistic of the interval, each gradient norm's mean and max included, within <paramref name="relative"/>.</summary>
     public static void AssertSameStatistics(IntervalStatistics expected, IntervalStatistics actual, double relative, string what = "")
