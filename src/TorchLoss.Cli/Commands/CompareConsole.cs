@@ -2,6 +2,7 @@ using System.Globalization;
 using Spectre.Console;
 using TorchLoss.Comparison;
 using TorchLoss.Data;
+using TorchLoss.Reporting;
 using TorchLoss.Reporting.Documents;
 using DocumentTable = TorchLoss.Reporting.Documents.Table;
 using TorchLoss.Training;
@@ -20,8 +21,10 @@ public static class CompareConsole
         {
             Dataset = config.Dataset, Device = config.Device, TrainLimit = config.TrainLimit, ValidationSize = config.ValidationSize,
         };
+        // One study per folder at a time: the second `compare --out X` is refused, not run over the first one's runs.
+        using var claim = FolderLock.Acquire(folder, "study folder");
+        AtomicFile.RemoveLeftovers(folder, recursive: false);
         using var data = TrainingData.Load(dataConfig, store);
-        Directory.CreateDirectory(folder);
         output.WriteLine($"compare ({config.Preset}): {config.Heads.Count} heads × {config.Models.Count} models, {config.Seeds} seed(s), " +
                          $"{config.Epochs} epochs; output in {Path.GetFullPath(folder)}");
         StudyResult result;

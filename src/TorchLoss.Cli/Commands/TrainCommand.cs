@@ -39,11 +39,7 @@ public static class TrainCommand
             var run = new RunFolder(folder);
             // Refused here, before the data is loaded: a folder without config.json or from the old binding.
             var config = run.ReadConfigToResume().EffectiveConfig;
-            // Only settings that do not change what the run computes may differ on resume.
-            if (TrainOptions.Given(parse, o.Epochs)) config = config with { Epochs = parse.GetValue(o.Epochs) };
-            if (TrainOptions.Given(parse, o.Threads)) config = config with { Threads = parse.GetValue(o.Threads) };
-            if (TrainOptions.Given(parse, o.BlasThreads)) config = config with { BlasThreads = parse.GetValue(o.BlasThreads) };
-            if (TrainOptions.Given(parse, o.DataDir)) config = config with { DataDirectory = parse.GetValue(o.DataDir) };
+            config = ResumeSettings.Apply(o, parse, run, config);
             return (config, run, true);
         }
         var fresh = o.ToConfig(parse);

@@ -92,6 +92,18 @@ public sealed class TrainOptions
         DataDirectory = p.GetValue(DataDir),
     };
 
+    /// <summary>Each option that decides what a run computes, with the setting it becomes (compared on --resume).</summary>
+    public IEnumerable<(Option Option, Func<TrainConfig, object?> Setting)> Settings() =>
+    [
+        (Head, c => c.Head), (Model, c => c.Model), (HiddenActivation, c => c.HiddenActivation), (MseReduction, c => c.MseReduction),
+        (TrueClassWeight, c => c.TrueClassWeight), (TrueClassTarget, c => c.TrueClassTarget), (InitScale, c => c.InitScale),
+        (InitFrom, c => c.InitFrom), (Optimizer, c => c.Optimizer), (LearningRate, c => c.LearningRate), (Momentum, c => c.Momentum),
+        (Nesterov, c => c.Nesterov), (WeightDecay, c => c.WeightDecay), (BatchSize, c => c.BatchSize), (Schedule, c => c.Schedule),
+        (EarlyStop, c => c.EarlyStopPatience), (Seed, c => c.Seed), (Device, c => c.Device), (Engine, c => c.Engine),
+        (LogEvery, c => c.LogEvery), (NoStepStatistics, c => c.StepStatistics), (Dataset, c => c.Dataset),
+        (ValidationSize, c => c.ValidationSize), (TrainLimit, c => c.TrainLimit), (Standardize, c => c.Standardize), (Binary, c => c.BinaryTask),
+    ];
+
     /// <summary>--mse-reduction, shared by every command that builds squared-error heads.</summary>
     public static Option<string> MseReductionOption() => new("--mse-reduction")
     {

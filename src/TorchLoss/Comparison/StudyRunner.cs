@@ -9,7 +9,7 @@ public interface IStudyObserver
 {
     void RunStarting(int index, int total, PlannedRun run, int epochs, int stepsPerEpoch) { }
     /// <summary>A run folder that is trained again from scratch, whatever its settings, and why: it was written by the
-    /// old libtorch binding (or a newer TorchLoss), so it is neither reused nor resumed.</summary>
+    /// old libtorch binding (or a newer TorchLoss), or its files disagree with each other, so it is neither reused nor resumed.</summary>
     void RunDiscarded(int index, int total, PlannedRun run, string reason) { }
     void StepCompleted(int epoch, int stepInEpoch, int stepsPerEpoch) { }
     void RunFinished(int index, int total, RunResult result) { }
@@ -38,6 +38,7 @@ public sealed class StudyRunner(string outputDirectory, ClassificationData data,
     RunResult Run(PlannedRun run, int index, int total)
     {
         var folder = new RunFolder(Path.Combine(OutputDirectory, run.Folder));
+        using var claim = folder.Claim(); // held from the decision to reuse, resume or redo until the run is done
         var existing = ReadConfig(folder);
         if (existing?.FormatMismatch is { } why)
         {
@@ -47,9 +48,14 @@ public sealed class StudyRunner(string outputDirectory, ClassificationData data,
         var same = existing is not null && Identity(existing.EffectiveConfig) == Identity(run.Config) && SameStart(existing, run.Config);
         if (same && folder.IsComplete)
         {
-            var reused = RunResult.Read(run, folder, reused: true);
-            observer.RunFinished(index, total, reused);
-            return reused;
+            if (RunConsistency.Problem(folder) is not { } problem)
+            {
+                var reused = RunResult.Read(run, folder, reused: true);
+                observer.RunFinished(index, total, reused);
+                return reused;
+            }
+            observer.RunDiscarded(index, total, run, $"its files disagree ({problem})");
+            same = false;
         }
         var stepsPerEpoch = data.Train.Batches(run.Config.BatchSize).Count;
         observer.RunStarting(index, total, run, run.Config.Epochs, stepsPerEpoch);
@@ -57,7 +63,7 @@ public sealed class StudyRunner(string outputDirectory, ClassificationData data,
         if (same && folder.HasCheckpoint) trainer.Resume();
         else
         {
-            if (folder.Exists) Directory.Delete(folder.Path, recursive: true);
+            folder.Clear();
             trainer.Run();
         }
         var result = RunResult.Read(run, folder, reused: false);

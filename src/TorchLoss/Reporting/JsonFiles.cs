@@ -11,7 +11,7 @@ public static class JsonFiles
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new FiniteOrNullConverter() },
     };
 
     public static void Write<T>(string path, T value) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, Options));
@@ -30,21 +30,24 @@ public static class JsonFiles
     }
 }
 
-/// <summary>Writes a file so that readers see the old content or the new one, never a part.</summary>
-public static class AtomicFile
+/// <summary>Writes a double that is not finite (a diverged loss, a metric never measured) as null, so every number in
+/// the files is a JSON number; reads null, and the "NaN" strings of older files, back as NaN.</summary>
+public sealed class FiniteOrNullConverter : JsonConverter<double>
 {
-    public static void WriteAllText(string path, string text)
+    public override bool HandleNull => true;
+
+    public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
     {
-        var temp = $"{path}.tmp-{Environment.ProcessId}";
-        try
-        {
-            File.WriteAllText(temp, text);
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+        JsonTokenType.Null => double.NaN,
+        JsonTokenType.String when double.TryParse(reader.GetString(), System.Globalization.NumberStyles.Float,
+            System.Globalization.CultureInfo.InvariantCulture, out var value) => value,
+        JsonTokenType.String => throw new JsonException($"'{reader.GetString()}' is not a number"),
+        _ => reader.GetDouble(),
+    };
+
+    public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+    {
+        if (double.IsFinite(value)) writer.WriteNumberValue(value);
+        else writer.WriteNullValue();
     }
 }

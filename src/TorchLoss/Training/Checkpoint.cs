@@ -1,6 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 using TorchLoss.Reporting;
+using TorchLoss.Runtime;
 
 namespace TorchLoss.Training;
 
@@ -25,7 +26,8 @@ public static class Checkpoint
         foreach (var old in System.IO.Directory.GetFiles(run.File(Directory)))
             if (Path.GetFileName(old) != Path.GetFileName(modelFile) && Path.GetFileName(old) != Path.GetFileName(optimizerFile))
                 File.Delete(old);
-        CopyAtomically(run.File(modelFile), run.File(RunFolder.ModelFile));
+        FaultInjection.Reached("checkpoint:pruned");
+        AtomicFile.Copy(run.File(modelFile), run.File(RunFolder.ModelFile));
     }
 
     public static TrainingState Load(RunFolder run, nn.Module model, optim.Optimizer optimizer)
@@ -39,12 +41,5 @@ public static class Checkpoint
         try { optimizer.LoadState(optimizerState); }
         finally { foreach (var t in optimizerState.Values) t.Dispose(); }
         return state;
-    }
-
-    static void CopyAtomically(string source, string destination)
-    {
-        var temp = $"{destination}.tmp-{Environment.ProcessId}";
-        File.Copy(source, temp, overwrite: true);
-        File.Move(temp, destination, overwrite: true);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TorchLoss.Data;
 using TorchLoss.Heads;
 using TorchLoss.Reporting;
+using TorchLoss.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -28,6 +29,7 @@ internal sealed class EpochLoop(TrainConfig config, TrainingEngine engine, Threa
         {
             using (torch.NewDisposeScope()) trainingStep.Run(batches[i]);
             step++;
+            FaultInjection.Reached("train:step");
             stepInEpoch++;
             observer.StepCompleted(epoch, stepInEpoch, stepsPerEpoch);
             if (stepInEpoch % config.LogEvery == 0 || stepInEpoch == stepsPerEpoch)
@@ -54,7 +56,7 @@ internal sealed class EpochLoop(TrainConfig config, TrainingEngine engine, Threa
     /// (‖dL/dz‖, saturation, true-class probability, gradient norms) of the initial model measured on the validation
     /// split (the training split when there is none) by autograd, without an update. Train loss and error are NaN.
     /// </summary>
-    public void RecordInitial()
+    public EpochRecord RecordInitial()
     {
         var split = data.Validation.Count > 0 ? data.Validation : data.Train;
         using var statistics = new StepStatistics(parameterNames, full: true);
@@ -81,6 +83,7 @@ internal sealed class EpochLoop(TrainConfig config, TrainingEngine engine, Threa
         var test = config.EvaluateTest ? Evaluation.Score(model, head, data.Test, dtype) : null;
         var record = new EpochRecord(0, 0, optimizer.LearningRate(), double.NaN, double.NaN, validation, test, 0, 0, initial);
         log.Append(EpochMetrics.Epoch(record, parameterNames));
+        return record;
     }
 
     MetricRecord IntervalRecord(int epoch, long step, IntervalStatistics s) => EpochMetrics.Interval(epoch, step, s, parameterNames);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Runtime.InteropServices;
 using System.Text;
+using TorchLoss.Reporting;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,29 +27,19 @@ public static class ParameterFile
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = $"{full}.tmp-{Environment.ProcessId}";
-        try
+        var list = tensors.ToList();
+        AtomicFile.Write(full, file =>
         {
-            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write))
-            using (var hashing = new HashingStream(file))
+            using var hashing = new HashingStream(file);
+            using (var w = new BinaryWriter(hashing, Encoding.UTF8, leaveOpen: true))
             {
-                var list = tensors.ToList();
-                using (var w = new BinaryWriter(hashing, Encoding.UTF8, leaveOpen: true))
-                {
-                    w.Write(Magic);
-                    w.Write(FormatVersion);
-                    w.Write(list.Count);
-                    foreach (var (name, value) in list) WriteTensor(w, name, value);
-                }
-                file.Write(hashing.Hash());
+                w.Write(Magic);
+                w.Write(FormatVersion);
+                w.Write(list.Count);
+                foreach (var (name, value) in list) WriteTensor(w, name, value);
             }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+            file.Write(hashing.Hash());
+        });
     }
 
     static void WriteTensor(BinaryWriter w, string name, Tensor value)

@@ -44,16 +44,67 @@ public sealed class RunFolder
         return config;
     }
 
-    /// <summary>Creates the folder for a new run; refuses a folder that already holds a run.</summary>
+    /// <summary>The last checkpoint's state.json, or null when the run has none yet.</summary>
+    public TrainingState? ReadState() => HasCheckpoint ? JsonFiles.Read<TrainingState>(File(StateFile)) : null;
+
+    /// <summary>Refuses (<see cref="FormatException"/>, one line) to continue this run up to <paramref name="epochs"/>
+    /// epochs in total when it already has more, or when it is complete and has exactly that many.</summary>
+    public void CheckCanContinueTo(int epochs)
+    {
+        if (ReadState() is not { } state) return;
+        if (epochs < state.Epoch)
+            throw new FormatException($"--epochs {epochs}: {Path} already has {state.Epoch} epochs; give the new total (more than {state.Epoch}) to train further");
+        if (epochs == state.Epoch && IsComplete)
+            throw new FormatException($"{Path} is complete ({state.Epoch} epochs); pass --epochs N with N > {state.Epoch} to train it further");
+    }
+
+    FolderLock? claim;
+
+    /// <summary>True while this object holds the folder (<see cref="Claim"/>).</summary>
+    public bool IsClaimed => claim is not null;
+
+    /// <summary>Takes the folder (created if missing) for this process as its only writer, until the result is disposed;
+    /// <see cref="FolderInUseException"/> naming the holder when another writer has it. Temporary files left by a
+    /// killed writer are deleted.</summary>
+    public IDisposable Claim()
+    {
+        if (claim is not null) throw new InvalidOperationException($"{Path} is already claimed by this object");
+        claim = FolderLock.Acquire(Path, "run folder");
+        AtomicFile.RemoveLeftovers(Path);
+        return new Release(this);
+    }
+
+    sealed class Release(RunFolder folder) : IDisposable
+    {
+        public void Dispose()
+        {
+            folder.claim?.Dispose();
+            folder.claim = null;
+        }
+    }
+
+    /// <summary>Refuses a claimed folder that already holds a run (anything besides the lock's own files).</summary>
     public void CreateNew()
     {
-        if (Directory.Exists(Path) && Directory.EnumerateFileSystemEntries(Path).Any())
+        RequireClaim();
+        if (Entries().Any())
             throw new IOException($"run folder {Path} already exists; pick another --name, or continue it with --resume {Path}");
-        try { Directory.CreateDirectory(Path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new IOException($"cannot create run folder {Path}: {e.Message}; choose another --runs-dir");
-        }
+    }
+
+    /// <summary>Deletes everything in the claimed folder but the lock, to train the run again from scratch.</summary>
+    public void Clear()
+    {
+        RequireClaim();
+        foreach (var entry in Entries())
+            if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
+            else System.IO.File.Delete(entry);
+    }
+
+    IEnumerable<string> Entries() => Directory.EnumerateFileSystemEntries(Path).Where(e => !FolderLock.IsLockFile(e));
+
+    void RequireClaim()
+    {
+        if (claim is null) throw new InvalidOperationException($"{Path} must be claimed first");
     }
 
     public void MarkIncomplete() => System.IO.File.WriteAllText(File(IncompleteMarker),

@@ -65,6 +65,14 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         var names = ParameterNames(model);
         var environment = Environment(modelDescription, model, head, device, engine, engineNote, threads);
 
+        using var claim = run.IsClaimed ? null : run.Claim();
+        if (resume) run.CheckCanContinueTo(config.Epochs);
+        // A run killed before its first checkpoint (the initial model's) trained nothing: it starts over in its folder.
+        if (resume && !run.HasCheckpoint)
+        {
+            run.Clear();
+            resume = false;
+        }
         var state = new TrainingState { LearningRate = config.LearningRate };
         List<MetricRecord> kept = [];
         if (resume)
@@ -85,7 +93,13 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         var loop = new EpochLoop(config, engine, threads, data, model, head, optimizer, names, log, observer);
         var stepsPerEpoch = data.Train.Batches(config.BatchSize).Count;
         observer.RunStarted(environment, state.Epoch + 1, config.Epochs, stepsPerEpoch);
-        if (!resume) loop.RecordInitial();
+        if (!resume)
+        {
+            // The initial model is the first checkpoint: the last good one when epoch 1 already diverges, and what a run
+            // interrupted during epoch 1 resumes from.
+            state = state.AfterInitial(loop.RecordInitial());
+            Checkpoint.Save(run, model, optimizer, state);
+        }
 
         var status = RunStatus.Completed;
         string? message = null;
@@ -97,7 +111,7 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
             {
                 status = RunStatus.Diverged;
                 message = $"loss became {outcome.BadLoss} in epoch {epoch} by step {outcome.Step}; " +
-                          (state.Epoch > 0 ? $"the last good checkpoint (epoch {state.Epoch}) is kept. " : "no epoch completed. ") +
+                          (state.Epoch > 0 ? $"the last good checkpoint (epoch {state.Epoch}) is kept. " : "the initial model (epoch 0) is kept as the last good one. ") +
                           "Try a smaller --lr.";
                 break;
             }

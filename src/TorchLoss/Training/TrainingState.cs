@@ -23,6 +23,16 @@ public sealed record TrainingState
     public double? BestValidationError { get; init; }
     public double? TestErrorAtBestEpoch { get; init; }
 
+    /// <summary>The state before the first step: the initial model's (epoch 0's) validation and test error. The best epoch
+    /// is chosen among trained epochs only.</summary>
+    public TrainingState AfterInitial(EpochRecord initial) => this with
+    {
+        Epoch = 0,
+        Step = 0,
+        FinalValidationError = initial.Validation?.Error,
+        FinalTestError = initial.Test?.Error,
+    };
+
     /// <summary>The state after <paramref name="record"/>'s epoch; the schedule gives the next learning rate.</summary>
     public TrainingState After(EpochRecord record, long optimizerSteps, LearningRateSchedule schedule, out bool improved)
     {

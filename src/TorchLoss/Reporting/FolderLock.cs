@@ -1,0 +1,79 @@
+using System.Globalization;
+using TorchLoss.Runtime;
+
+namespace TorchLoss.Reporting;
+
+/// <summary>A second writer was refused: another process (or another part of this one) holds the folder.</summary>
+public sealed class FolderInUseException(string message) : IOException(message);
+
+/// <summary>
+/// An exclusive claim on a folder for one writer: an OS lock on the folder's lock file (flock, which .NET takes for
+/// FileShare.None), so the kernel releases it when the process ends in any way, even SIGKILL: a dead process never
+/// holds a folder. The lock file stays (deleting it would let two writers lock two different files); the holder's
+/// PID and command go into a second file, for the one line a refused writer prints.
+/// </summary>
+public sealed class FolderLock : IDisposable
+{
+    public const string LockFile = ".torchloss.lock";
+    public const string HolderFile = ".torchloss.holder";
+    const int WouldBlock = 11; // EWOULDBLOCK on Linux, the HResult .NET reports for a held lock
+
+    readonly FileStream stream;
+    readonly string holderFile;
+
+    FolderLock(FileStream stream, string holderFile)
+    {
+        this.stream = stream;
+        this.holderFile = holderFile;
+    }
+
+    public string Folder => Path.GetDirectoryName(holderFile)!;
+
+    /// <summary>Takes <paramref name="folder"/> (created if missing) for this process; <see cref="FolderInUseException"/>
+    /// naming the holder when another writer has it. <paramref name="kind"/> names the folder in messages ("run folder").</summary>
+    public static FolderLock Acquire(string folder, string kind)
+    {
+        folder = Path.GetFullPath(folder);
+        try { Directory.CreateDirectory(folder); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot create {kind} {folder}: {e.Message}");
+        }
+        var lockPath = Path.Combine(folder, LockFile);
+        var holderPath = Path.Combine(folder, HolderFile);
+        FileStream stream;
+        try { stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+        catch (IOException e) when (e.HResult == WouldBlock)
+        {
+            throw new FolderInUseException($"{kind} {folder} is in use by {Holder(holderPath)}; wait for it to finish or stop it");
+        }
+        AtomicFile.WriteAllText(holderPath, string.Create(CultureInfo.InvariantCulture,
+            $"{Environment.ProcessId}\n{DateTime.Now:yyyy-MM-dd HH:mm:ss}\n{string.Join(' ', Environment.GetCommandLineArgs())}\n"));
+        FaultInjection.Reached("folder-lock:acquired");
+        return new FolderLock(stream, holderPath);
+    }
+
+    /// <summary>"process 1234 (since 2026-12-02 08:15:02)", or "another process" when the holder has not said yet.</summary>
+    static string Holder(string holderPath)
+    {
+        try
+        {
+            var lines = File.ReadAllLines(holderPath);
+            if (lines.Length >= 2 && int.TryParse(lines[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                return pid == Environment.ProcessId ? $"this process (PID {pid}, since {lines[1]})" : $"process {pid} (since {lines[1]})";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        return "another process";
+    }
+
+    public void Dispose()
+    {
+        try { File.Delete(holderFile); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        stream.Dispose();
+    }
+
+    /// <summary>True for the files this class keeps in a folder (they do not make a folder "hold a run").</summary>
+    public static bool IsLockFile(string path) => Path.GetFileName(path) is LockFile or HolderFile
+        || Path.GetFileName(path).StartsWith(HolderFile + AtomicFile.TemporaryMarker, StringComparison.Ordinal);
+}
