@@ -23,11 +23,11 @@ public static class AtomicFile
         {
             using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
             {
-                FaultInjection.Reached("atomic-write:opened");
+                FaultInjection.Reached($"atomic-write:opened:{Path.GetFileName(path)}");
                 write(file);
                 file.Flush();
             }
-            FaultInjection.Reached("atomic-write:written");
+            FaultInjection.Reached($"atomic-write:written:{Path.GetFileName(path)}");
             File.Move(temp, path, overwrite: true);
         }
         catch
@@ -35,7 +35,7 @@ public static class AtomicFile
             TryDelete(temp);
             throw;
         }
-        FaultInjection.Reached("atomic-write:renamed");
+        FaultInjection.Reached($"atomic-write:renamed:{Path.GetFileName(path)}");
     }
 
     /// <summary>Copies <paramref name="source"/> to <paramref name="destination"/> atomically.</summary>

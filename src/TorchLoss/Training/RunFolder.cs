@@ -38,7 +38,9 @@ public sealed class RunFolder
     /// is none, or when the run is of another format (<see cref="RunConfigFile.FormatMismatch"/>).</summary>
     public RunConfigFile ReadConfigToResume()
     {
-        var config = ReadConfig() ?? throw new InvalidDataException($"{Path} is not a run folder ({ConfigFile} is missing)");
+        var config = ReadConfig() ?? throw new InvalidDataException(Directory.Exists(Path)
+            ? $"{Path} holds no run ({ConfigFile} is missing): it was interrupted before it started, or is not a run folder; start the run again without --resume"
+            : $"{Path} is not a run folder (it does not exist)");
         if (config.FormatMismatch is { } why)
             throw new InvalidDataException($"cannot resume {Path}: {why}; start a new run instead (without --resume)");
         return config;
@@ -87,7 +89,7 @@ public sealed class RunFolder
     public void CreateNew()
     {
         RequireClaim();
-        if (Entries().Any())
+        if (RunEntries().Any())
             throw new IOException($"run folder {Path} already exists; pick another --name, or continue it with --resume {Path}");
     }
 
@@ -101,6 +103,12 @@ public sealed class RunFolder
     }
 
     IEnumerable<string> Entries() => Directory.EnumerateFileSystemEntries(Path).Where(e => !FolderLock.IsLockFile(e));
+
+    /// <summary>What makes a folder hold a run: anything but the lock's files and the marker of a run interrupted before
+    /// it wrote its config.json (which never started).</summary>
+    IEnumerable<string> RunEntries() => System.IO.File.Exists(File(ConfigFile))
+        ? Entries()
+        : Entries().Where(e => System.IO.Path.GetFileName(e) != IncompleteMarker);
 
     void RequireClaim()
     {

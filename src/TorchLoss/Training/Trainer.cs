@@ -85,8 +85,8 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         {
             run.CreateNew();
         }
+        run.MarkIncomplete(); // first: a folder with a config.json is always either marked or complete
         JsonFiles.Write(run.File(RunFolder.ConfigFile), new RunConfigFile(config, environment, RunConfigFile.CurrentFormatVersion));
-        run.MarkIncomplete();
         File.Delete(run.File(RunFolder.SummaryFile));
 
         using var log = MetricsLog.Open(run.Path, kept);

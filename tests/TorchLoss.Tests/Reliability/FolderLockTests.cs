@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using TorchLoss.Reporting;
+using TorchLoss.Tests.Data;
+
+namespace TorchLoss.Tests.Reliability;
+
+/// <summary>One writer per folder: a second claim is refused naming the holder, and a dead holder holds nothing.</summary>
+public class FolderLockTests
+{
+    [Fact]
+    public void ASecondClaimIsRefusedNamingTheHolderUntilTheFirstIsReleased()
+    {
+        using var root = new TempDirectory();
+        var folder = root["run"];
+        using (FolderLock.Acquire(folder, "run folder"))
+        {
+            var e = Assert.Throws<FolderInUseException>(() => FolderLock.Acquire(folder, "run folder"));
+            Assert.StartsWith($"run folder {folder} is in use by this process (PID {Environment.ProcessId}, since ", e.Message);
+            Assert.EndsWith("; wait for it to finish or stop it", e.Message);
+        }
+        using (FolderLock.Acquire(folder, "run folder")) { }
+        Assert.Equal([FolderLock.LockFile], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void AnotherProcessHoldsTheFolderWhileItLivesAndNotAfterItIsKilled()
+    {
+        using var root = new TempDirectory();
+        var folder = Directory.CreateDirectory(root["study"]).FullName;
+        // flock(1) takes the same kind of lock (flock(2)) on the lock file and holds it while its command runs; -o keeps the
+        // lock in flock itself, so killing flock is killing the holder.
+        using var holder = Process.Start(new ProcessStartInfo("flock", ["-o", Path.Combine(folder, FolderLock.LockFile), "sleep", "60"]))!;
+        try
+        {
+            var refused = WaitUntil(() =>
+            {
+                try { FolderLock.Acquire(folder, "study folder").Dispose(); return null; }
+                catch (FolderInUseException e) { return e; }
+            });
+            Assert.Equal($"study folder {folder} is in use by another process; wait for it to finish or stop it", refused.Message);
+        }
+        finally
+        {
+            holder.Kill(); // SIGKILL: the kernel releases the lock
+            holder.WaitForExit();
+        }
+        using (FolderLock.Acquire(folder, "study folder")) { }
+    }
+
+    [Fact]
+    public void LeftoversOfKilledWritersAreRemovedAndNothingElse()
+    {
+        using var root = new TempDirectory();
+        var folder = Directory.CreateDirectory(root["run"]).FullName;
+        Directory.CreateDirectory(Path.Combine(folder, "checkpoints"));
+        File.WriteAllText(Path.Combine(folder, "model.params.tmp-4242"), "partial");
+        File.WriteAllText(Path.Combine(folder, "checkpoints", "state.json.tmp-17"), "partial");
+        File.WriteAllText(Path.Combine(folder, "model.params"), "kept");
+        Assert.Equal(1, AtomicFile.RemoveLeftovers(folder, recursive: false));
+        Assert.Equal(1, AtomicFile.RemoveLeftovers(folder));
+        Assert.Equal(["model.params"], Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Select(Path.GetFileName));
+    }
+
+    static FolderInUseException WaitUntil(Func<FolderInUseException?> attempt)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if (attempt() is { } refused) return refused;
+            Thread.Sleep(25); // flock(1) has not taken the lock yet
+        }
+        throw new TimeoutException("flock(1) did not take the lock within 5 s");
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.RegularExpressions;
+using TorchLoss.Reporting;
+using TorchLoss.Tests.Data;
+using TorchLoss.Training;
+
+namespace TorchLoss.Tests.Reliability;
+
+/// <summary>
+/// A real `torchloss train` (a child process on a slice of MNIST) killed at every kind of point it passes (inside
+/// every atomic write, between a checkpoint's files, mid-epoch), then continued as INCOMPLETE says: the result equals
+/// an uninterrupted run's, bit for bit, and no temporary file is left.
+/// </summary>
+public partial class TrainFaultInjectionTests : IDisposable
+{
+    readonly TempDirectory root = new();
+
+    public void Dispose() => root.Dispose();
+
+    string Runs => root["runs"];
+
+    string[] Train(string name) =>
+    [
+        "train", "--data-dir", CliProcess.MnistDataDirectory, "--train-limit", "600", "--validation-size", "100", "--epochs", "2",
+        "--model", "mlp:16", "--batch", "50", "--log-every", "4", "--lr", "0.3", "--momentum", "0.9", "--seed", "5",
+        "--runs-dir", Runs, "--name", name,
+    ];
+
+    RunFolder Folder(string name) => new(Path.Combine(Runs, name));
+
+    /// <summary>The reference run, and every point it passed, in order.</summary>
+    (string Comparable, List<string> Points) Reference()
+    {
+        var trace = root["trace"];
+        var (code, _, error) = CliProcess.Run(Train("reference"), trace: trace);
+        Assert.True(code == 0, error);
+        return (RunFolderReliabilityTests.Comparable(Folder("reference")), File.ReadAllLines(trace).ToList());
+    }
+
+    /// <summary>One fault per kind of point (epoch numbers aside), at its middle occurrence, plus the first and last step.</summary>
+    static List<string> KillPoints(List<string> points)
+    {
+        var chosen = new List<int>();
+        foreach (var group in points.Select((p, i) => (p, i)).GroupBy(x => Digits().Replace(x.p, "#")))
+        {
+            var occurrences = group.Select(x => x.i).ToList();
+            chosen.Add(occurrences[occurrences.Count / 2]);
+            if (group.Key == "train:step") chosen.AddRange([occurrences[0], occurrences[^1]]);
+        }
+        return chosen.Distinct().Order().Select(i => $"{points[i]}@{points.Take(i + 1).Count(p => p == points[i])}").ToList();
+    }
+
+    [GeneratedRegex("[0-9]+")]
+    private static partial Regex Digits();
+
+    [MnistPresentFact]
+    public void KilledAtEveryKindOfPointAndContinuedItEqualsAnUninterruptedRun()
+    {
+        var (reference, points) = Reference();
+        var faults = KillPoints(points);
+        Assert.Contains(faults, f => f.StartsWith("atomic-write:written:state.json@", StringComparison.Ordinal));
+        Assert.Contains(faults, f => f.StartsWith("atomic-write:renamed:summary.json@", StringComparison.Ordinal));
+        Assert.True(faults.Count >= 25, string.Join(", ", faults));
+
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.ForEach(faults.Select((f, i) => (f, i)), new ParallelOptions { MaxDegreeOfParallelism = 2 }, x =>
+        {
+            try { KillAndContinue($"killed-{x.i}", x.f + ":kill", reference); }
+            catch (Exception e) { failures.Add($"{x.f}: {e.Message}"); }
+        });
+        Assert.True(failures.IsEmpty, string.Join("\n", failures));
+    }
+
+    [MnistPresentTheory]
+    [InlineData("train:step@5")]
+    [InlineData("train:step@13")]
+    [InlineData("atomic-write:written:state.json@2")]
+    public void InterruptedWithSigintAndContinuedItEqualsAnUninterruptedRun(string point)
+    {
+        var (reference, _) = Reference();
+        KillAndContinue("interrupted", point + ":int", reference);
+    }
+
+    void KillAndContinue(string name, string fault, string reference)
+    {
+        var run = Folder(name);
+        var (code, _, error) = CliProcess.Run(Train(name), fault);
+        Assert.True(code != 0, $"the fault did not stop the run (exit {code})");
+        Assert.DoesNotContain("   at ", error);
+        AssertNothingPassesAsValidThatIsNot(run);
+
+        // What the folder says to do: INCOMPLETE names --resume; a folder without config.json never started.
+        var again = File.Exists(run.File(RunFolder.ConfigFile)) ? ["train", "--resume", run.Path, "--data-dir", CliProcess.MnistDataDirectory] : Train(name);
+        var (resumed, output, resumeError) = CliProcess.Run(again);
+        Assert.True(resumed == 0, $"continuing failed (exit {resumed}): {resumeError}{output}");
+        Assert.True(run.IsComplete);
+        Assert.Empty(Directory.GetFiles(run.Path, $"*{AtomicFile.TemporaryMarker}*", SearchOption.AllDirectories));
+        Assert.Equal(reference, RunFolderReliabilityTests.Comparable(run));
+    }
+
+    /// <summary>A folder left by a fault: marked INCOMPLETE once it has a config.json, and every file it names whole.</summary>
+    internal static void AssertNothingPassesAsValidThatIsNot(RunFolder run)
+    {
+        if (!Directory.Exists(run.Path)) return;
+        if (File.Exists(run.File(RunFolder.ConfigFile)))
+            Assert.True(File.Exists(run.File(RunFolder.IncompleteMarker)) || run.IsComplete, "a run folder neither complete nor marked INCOMPLETE");
+        if (run.IsComplete) Assert.Null(RunConsistency.Problem(run));
+        foreach (var file in new[] { RunFolder.ModelFile, RunFolder.BestModelFile }.Select(run.File).Where(File.Exists))
+            foreach (var tensor in ParameterFile.Read(file).Values) tensor.Dispose();
+        if (run.ReadState() is { } state)
+            foreach (var file in new[] { state.ModelCheckpoint!, state.OptimizerCheckpoint! })
+                foreach (var tensor in ParameterFile.Read(run.File(file)).Values) tensor.Dispose();
+    }
+}
