@@ -51,5 +51,8 @@ public static class CliRunner
         _ => null,
     };
 
-    static string FirstLine(string message) => message.Split('\n')[0].Trim();
+    public static string FirstLine(string message) => message.Split('\n')[0].Trim();
+
+    /// <summary>A write failed because the disk (or the user's quota) is full: ENOSPC or EDQUOT.</summary>
+    public static bool IsDiskFull(Exception e) => e is IOException { HResult: 28 or 122 };
 }

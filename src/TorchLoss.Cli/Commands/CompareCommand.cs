@@ -63,7 +63,11 @@ public static class CompareCommand
             var folder = parse.GetValue(output)
                          ?? Path.Combine("runs", config.Dataset == "mnist" ? $"compare-{config.Preset}" : $"compare-{config.Dataset}-{config.Preset}");
             var reproduce = "torchloss " + string.Join(' ', parse.Tokens.Select(t => t.Value));
-            return CompareConsole.Run(config, folder, reproduce, services ?? DataCommandServices.Default());
+            try { return CompareConsole.Run(config, folder, reproduce, services ?? DataCommandServices.Default()); }
+            catch (IOException e) when (CliRunner.IsDiskFull(e))
+            {
+                throw new UserException($"{CliRunner.FirstLine(e.Message)}; free some space, then run the same command again: finished runs are kept");
+            }
         });
         return command;
     }

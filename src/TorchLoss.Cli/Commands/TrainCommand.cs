@@ -28,7 +28,12 @@ public static class TrainCommand
         var json = parse.GetValue(o.Json);
         var store = services.Store(config.DataDirectory);
         using var data = TrainingData.Load(config, store);
-        var summary = TrainConsole.Run(config, data, run, resume, json, services.Output);
+        RunSummary summary;
+        try { summary = TrainConsole.Run(config, data, run, resume, json, services.Output); }
+        catch (IOException e) when (CliRunner.IsDiskFull(e))
+        {
+            throw new UserException($"{CliRunner.FirstLine(e.Message)}; free some space, then continue with: torchloss train --resume {run.Path}");
+        }
         return summary.Status == RunStatus.Diverged ? ExitCodes.Failed : ExitCodes.Ok;
     }
 

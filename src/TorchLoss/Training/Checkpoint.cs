@@ -23,6 +23,13 @@ public static class Checkpoint
         ModelFile.Save(model, run.File(modelFile));
         ParameterFile.Write(run.File(optimizerFile), optimizer.State());
         JsonFiles.Write(run.File(RunFolder.StateFile), state with { ModelCheckpoint = modelFile, OptimizerCheckpoint = optimizerFile });
+        Settle(run, modelFile, optimizerFile);
+    }
+
+    /// <summary>What follows state.json: older checkpoints removed, model.params made the checkpoint's model. Done again
+    /// on resume, since a process stopped after state.json was written may not have got this far.</summary>
+    static void Settle(RunFolder run, string modelFile, string optimizerFile)
+    {
         foreach (var old in System.IO.Directory.GetFiles(run.File(Directory)))
             if (Path.GetFileName(old) != Path.GetFileName(modelFile) && Path.GetFileName(old) != Path.GetFileName(optimizerFile))
                 File.Delete(old);
@@ -40,6 +47,7 @@ public static class Checkpoint
         var optimizerState = ParameterFile.Read(run.File(optimizerFile));
         try { optimizer.LoadState(optimizerState); }
         finally { foreach (var t in optimizerState.Values) t.Dispose(); }
+        Settle(run, modelFile, optimizerFile);
         return state;
     }
 }

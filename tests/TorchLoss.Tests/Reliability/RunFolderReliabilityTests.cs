@@ -181,7 +181,9 @@ public class RunFolderReliabilityTests : IDisposable
             string.Join(' ', r.Values.Where(v => !Timing(v.Key)).Select(v => $"{v.Key}={v.Value:R}")));
         var models = new[] { RunFolder.ModelFile, RunFolder.BestModelFile }.Where(f => File.Exists(run.File(f)))
             .Select(f => $"{f} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(run.File(f))))}");
-        return string.Join('\n', lines.Concat(models));
+        var files = Directory.GetFiles(run.Path, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(run.Path, f))
+            .Where(f => !f.StartsWith("events.out.tfevents.", StringComparison.Ordinal) && !FolderLock.IsLockFile(f)).Order();
+        return string.Join('\n', lines.Concat(models).Append(string.Join(' ', files)));
     }
 
     static bool Timing(string name) => name is "wall_seconds" or "steps_per_second" or "seconds";
