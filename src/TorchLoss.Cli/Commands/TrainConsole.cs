@@ -95,9 +95,11 @@ public static class TrainConsole
                 output.WriteLine(JsonSerializer.Serialize(new { run = run.Path, summary }, JsonFiles.Options).ReplaceLineEndings(" "));
                 return;
             }
+            var invariant = CultureInfo.InvariantCulture;
             var best = summary.BestEpoch is { } b
-                ? $", best validation error {summary.BestValidationError:P2} at epoch {b} (test error {summary.TestErrorAtBestEpoch:P2})" : "";
-            output.WriteLine($"{summary.Status}: test error {summary.FinalTestError:P2} after {summary.Epochs} epoch(s){best}. " +
+                ? string.Create(invariant, $", best validation error {summary.BestValidationError:P2} at epoch {b} (test error {summary.TestErrorAtBestEpoch:P2})") : "";
+            var when = summary.Epochs == 0 ? "of the initial model" : $"after {summary.Epochs} epoch(s)";
+            output.WriteLine(string.Create(invariant, $"{summary.Status}: test error {summary.FinalTestError:P2} {when}{best}. ") +
                              $"{summary.Message}{(summary.Message is null ? "" : " ")}Run folder: {run.Path}");
         }
     }
