@@ -22,8 +22,15 @@ sealed class DatasetFetcher(DatasetSpec dataset, string directory, IReadOnlyList
     public async Task<IReadOnlyList<FileFetchOutcome>> FetchAsync(CancellationToken cancellationToken)
     {
         var outcomes = new List<FileFetchOutcome>();
-        foreach (var file in dataset.Files)
-            outcomes.Add(await FetchFileAsync(file, cancellationToken));
+        try
+        {
+            foreach (var file in dataset.Files)
+                outcomes.Add(await FetchFileAsync(file, cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new DatasetFetchCancelledException(outcomes.Where(o => o.Action != FetchAction.AlreadyPresent).ToArray(), cancellationToken);
+        }
         return outcomes;
     }
 
@@ -34,6 +41,7 @@ sealed class DatasetFetcher(DatasetSpec dataset, string directory, IReadOnlyList
         if (existing.State == FileState.Ok) return new FileFetchOutcome(file, FetchAction.AlreadyPresent, null, []);
         if (Directory.Exists(path))
             throw new DataDirectoryException($"{path} is a directory where a dataset file belongs; remove it and fetch again");
+        cancellationToken.ThrowIfCancellationRequested();
         foreach (var source in sources)
         {
             if (failedSources.Contains(source)) continue;
