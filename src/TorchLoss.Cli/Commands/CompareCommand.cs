@@ -36,7 +36,7 @@ public static class CompareCommand
         {
             quick, full, output, heads, models, seeds, epochs, fineTune, scales, grid, tuningEpochs, trainLimit, target, device, engine, threads, blasThreads, dataset, dataDir,
         };
-        command.SetAction(parse =>
+        command.SetAction((parse, cancellationToken) =>
         {
             if (parse.GetValue(quick) && parse.GetValue(full)) throw new UserException("choose --quick or --full, not both");
             var config = StudyConfig.FromPreset(parse.GetValue(quick) ? "quick" : parse.GetValue(full) ? "full" : "default");
@@ -63,7 +63,7 @@ public static class CompareCommand
             var folder = parse.GetValue(output)
                          ?? Path.Combine("runs", config.Dataset == "mnist" ? $"compare-{config.Preset}" : $"compare-{config.Dataset}-{config.Preset}");
             var reproduce = "torchloss " + string.Join(' ', parse.Tokens.Select(t => t.Value));
-            try { return CompareConsole.Run(config, folder, reproduce, services ?? DataCommandServices.Default()); }
+            try { return Task.FromResult(CompareConsole.Run(config, folder, reproduce, services ?? DataCommandServices.Default(), cancellationToken)); }
             catch (IOException e) when (CliRunner.IsDiskFull(e))
             {
                 throw new UserException($"{CliRunner.FirstLine(e.Message)}; free some space, then run the same command again: finished runs are kept");

@@ -13,7 +13,22 @@ namespace TorchLoss.Cli.Commands;
 /// per run otherwise, then the summary tables and the reading.</summary>
 public static class CompareConsole
 {
-    public static int Run(StudyConfig config, string folder, string reproduce, DataCommandServices services)
+    /// <summary>Runs the study. Cancelling <paramref name="cancellationToken"/> stops the run in progress at its next step
+    /// boundary, resumable: the same command then reuses the finished runs and resumes that one.</summary>
+    public static int Run(StudyConfig config, string folder, string reproduce, DataCommandServices services, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return RunStudy(config, folder, reproduce, services, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new CommandInterruptedException(
+                $"compare interrupted; finished runs are kept in {Path.GetFullPath(folder)}: rerun the same command to continue: {reproduce}", cancellationToken);
+        }
+    }
+
+    static int RunStudy(StudyConfig config, string folder, string reproduce, DataCommandServices services, CancellationToken cancellationToken)
     {
         var output = services.Output;
         var store = services.Store(config.DataDirectory);
@@ -24,7 +39,7 @@ public static class CompareConsole
         // One study per folder at a time: the second `compare --out X` is refused, not run over the first one's runs.
         using var claim = FolderLock.Acquire(folder, "study folder");
         AtomicFile.RemoveLeftovers(folder, recursive: false);
-        using var data = TrainingData.Load(dataConfig, store);
+        using var data = TrainingData.Load(dataConfig, store, cancellationToken: cancellationToken);
         output.WriteLine($"compare ({config.Preset}): {config.Heads.Count} heads × {config.Models.Count} models, {config.Seeds} seed(s), " +
                          $"{config.Epochs} epochs; output in {Path.GetFullPath(folder)}");
         StudyResult result;
@@ -33,11 +48,11 @@ public static class CompareConsole
             result = null!;
             AnsiConsole.Progress().AutoClear(true)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .Start(context => result = Study.Run(config, folder, data, new BarObserver(context)));
+                .Start(context => result = Study.Run(config, folder, data, new BarObserver(context, cancellationToken)));
         }
         else
         {
-            result = Study.Run(config, folder, data, new LineObserver(output));
+            result = Study.Run(config, folder, data, new LineObserver(output, cancellationToken));
         }
         var doc = StudyReport.Write(result, folder, reproduce);
         foreach (var block in doc.Blocks.OfType<DocumentTable>().Skip(1)) PrintTable(output, block);
@@ -57,9 +72,12 @@ public static class CompareConsole
         output.WriteLine();
     }
 
-    sealed class LineObserver(TextWriter output) : IStudyObserver
+    sealed class LineObserver(TextWriter output, CancellationToken cancellationToken) : IStudyObserver
     {
         readonly System.Diagnostics.Stopwatch clock = new();
+
+        // Throwing here stops the run in progress at this step boundary, resumable (see ITrainingObserver.StepCompleted).
+        public void StepCompleted(int epoch, int stepInEpoch, int stepsPerEpoch) => cancellationToken.ThrowIfCancellationRequested();
 
         public void RunStarting(int index, int total, PlannedRun run, int epochs, int stepsPerEpoch) => clock.Restart();
 
@@ -76,7 +94,7 @@ public static class CompareConsole
         }
     }
 
-    sealed class BarObserver(ProgressContext context) : IStudyObserver
+    sealed class BarObserver(ProgressContext context, CancellationToken cancellationToken) : IStudyObserver
     {
         ProgressTask? study, run;
 
@@ -87,7 +105,11 @@ public static class CompareConsole
             run = context.AddTask(Markup.Escape(plannedRun.Folder), maxValue: epochs * (double)stepsPerEpoch);
         }
 
-        public void StepCompleted(int epoch, int stepInEpoch, int stepsPerEpoch) => run!.Value = (epoch - 1) * (double)stepsPerEpoch + stepInEpoch;
+        public void StepCompleted(int epoch, int stepInEpoch, int stepsPerEpoch)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            run!.Value = (epoch - 1) * (double)stepsPerEpoch + stepInEpoch;
+        }
 
         public void RunDiscarded(int index, int total, PlannedRun plannedRun, string reason) =>
             AnsiConsole.WriteLine($"[{index}/{total}] redoing {plannedRun.Folder}: {reason}");

@@ -38,6 +38,7 @@ public static class DataFetchCommand
                 FetchAction.Fetched => $"fetched from {outcome.Source}, checksum ok",
                 _ => $"was corrupt, replaced from {outcome.Source}, checksum ok",
             };
+            if (outcome.ReplacedLinkTo is { } target) what += $" (it replaces a symbolic link to {target}, which is left as it was)";
             output.WriteLine($"  {outcome.File.Name,-26} {what}");
         }
         foreach (var failure in report.Outcomes.SelectMany(o => o.FailedSources).Distinct())

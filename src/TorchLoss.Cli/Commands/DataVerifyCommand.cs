@@ -57,8 +57,8 @@ public static class DataVerifyCommand
 
     static string Describe(FileCheck check, string dataset) => check.State switch
     {
-        FileState.Ok => $"  ok          {check.File.Name}",
-        FileState.Missing => $"  MISSING     {check.Path}: run `torchloss data fetch {dataset}`",
+        FileState.Ok => $"  ok          {check.File.Name}{(check.LinkTarget is { } target ? $" (a symbolic link to {target})" : "")}",
+        FileState.Missing => $"  MISSING     {check.Path}: {(check.Problem is { } p ? $"{p}; " : "")}run `torchloss data fetch {dataset}`",
         FileState.Corrupt => $"  CORRUPT     {check.Path}: {check.Problem}; run `torchloss data fetch {dataset}` to replace it",
         _ => $"  UNREADABLE  {check.Path}: {check.Problem}; remove it and run `torchloss data fetch {dataset}`",
     };

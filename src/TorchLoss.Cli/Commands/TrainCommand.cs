@@ -17,19 +17,20 @@ public static class TrainCommand
             "and output saturation into runs/NAME. Squared-error heads use L = 1/2 * sum over classes (a - y)^2 averaged over " +
             "the batch unless --mse-reduction mean.");
         foreach (var option in options.All()) command.Options.Add(option);
-        command.SetAction(parse => Run(options, parse, services ?? DataCommandServices.Default()));
+        // The token SIGINT and SIGTERM cancel: the run stops at the next step boundary, resumable.
+        command.SetAction((parse, cancellationToken) => Task.FromResult(Run(options, parse, services ?? DataCommandServices.Default(), cancellationToken)));
         return command;
     }
 
-    static int Run(TrainOptions o, ParseResult parse, DataCommandServices services)
+    static int Run(TrainOptions o, ParseResult parse, DataCommandServices services, CancellationToken cancellationToken)
     {
         var (config, run, resume) = Plan(o, parse);
         config.Validate();
         var json = parse.GetValue(o.Json);
         var store = services.Store(config.DataDirectory);
-        using var data = TrainingData.Load(config, store);
+        using var data = TrainingData.Load(config, store, cancellationToken: cancellationToken);
         RunSummary summary;
-        try { summary = TrainConsole.Run(config, data, run, resume, json, services.Output); }
+        try { summary = TrainConsole.Run(config, data, run, resume, json, services.Output, cancellationToken); }
         catch (IOException e) when (CliRunner.IsDiskFull(e))
         {
             throw new UserException($"{CliRunner.FirstLine(e.Message)}; free some space, then continue with: torchloss train --resume {run.Path}");

@@ -11,12 +11,31 @@ namespace TorchLoss.Cli.Commands;
 /// per epoch, and with --json one JSON object per epoch and one for the summary instead.</summary>
 public static class TrainConsole
 {
-    public static RunSummary Run(TrainConfig config, ClassificationData data, RunFolder run, bool resume, bool json, TextWriter output)
+    /// <summary>Trains. Cancelling <paramref name="cancellationToken"/> stops the run at the next step boundary, incomplete and
+    /// resumable from its last checkpoint, with a <see cref="CommandInterruptedException"/> that says how to resume.</summary>
+    public static RunSummary Run(TrainConfig config, ClassificationData data, RunFolder run, bool resume, bool json, TextWriter output,
+        CancellationToken cancellationToken = default)
     {
-        var interactive = !json && output == Console.Out && !Console.IsOutputRedirected;
+        try
+        {
+            return Run(config, data, run, resume, json, output, cancellationToken, interactive: !json && output == Console.Out && !Console.IsOutputRedirected);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Once config.json exists the run resumes (from the initial model's checkpoint, or from scratch before it).
+            throw new CommandInterruptedException(File.Exists(run.File(RunFolder.ConfigFile))
+                ? $"interrupted; resume with: torchloss train --resume {run.Path}"
+                : "interrupted before the run started; nothing was trained: run the same command again",
+                cancellationToken);
+        }
+    }
+
+    static RunSummary Run(TrainConfig config, ClassificationData data, RunFolder run, bool resume, bool json, TextWriter output,
+        CancellationToken cancellationToken, bool interactive)
+    {
         if (!interactive)
         {
-            var observer = new LineObserver(output, json);
+            var observer = new LineObserver(output, json, cancellationToken);
             var summary = Start(config, data, run, resume, observer);
             observer.Finished(run, summary);
             return summary;
@@ -29,7 +48,7 @@ public static class TrainConsole
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
-                var observer = new LineObserver(new ConsoleLineWriter(console), json: false, context);
+                var observer = new LineObserver(new ConsoleLineWriter(console), json: false, cancellationToken, context);
                 result = Start(config, data, run, resume, observer);
                 observer.Finished(run, result);
             });
@@ -55,7 +74,7 @@ public static class TrainConsole
         public override void WriteLine(string? value) => console.WriteLine(value ?? "");
     }
 
-    sealed class LineObserver(TextWriter output, bool json, ProgressContext? progress = null) : ITrainingObserver
+    sealed class LineObserver(TextWriter output, bool json, CancellationToken cancellationToken, ProgressContext? progress = null) : ITrainingObserver
     {
         int epochs;
         ProgressTask? task;
@@ -73,6 +92,7 @@ public static class TrainConsole
 
         public void StepCompleted(int epoch, int stepInEpoch, int stepsPerEpoch)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (progress is null) return;
             if (stepInEpoch == 1) task = progress.AddTask($"epoch {epoch}/{epochs}", maxValue: stepsPerEpoch);
             task!.Value = stepInEpoch;

@@ -7,6 +7,8 @@ namespace TorchLoss.Data;
 /// Makes every file of a dataset present and verified: a file already there with the right checksum is kept;
 /// otherwise the sources are tried in order. Each download goes to a temporary file in the same directory that is
 /// renamed into place only after its size and SHA-256 match, so no interrupted or corrupt fetch looks valid.
+/// A symbolic link counts by the file it points to; one that dangles or points to a corrupt file is replaced by the
+/// download itself, never written through, so nothing outside the dataset's directory changes.
 /// </summary>
 sealed class DatasetFetcher(DatasetSpec dataset, string directory, IReadOnlyList<IDatasetSource> sources, IProgress<FetchProgress>? progress)
 {
@@ -20,8 +22,15 @@ sealed class DatasetFetcher(DatasetSpec dataset, string directory, IReadOnlyList
     public async Task<IReadOnlyList<FileFetchOutcome>> FetchAsync(CancellationToken cancellationToken)
     {
         var outcomes = new List<FileFetchOutcome>();
-        foreach (var file in dataset.Files)
-            outcomes.Add(await FetchFileAsync(file, cancellationToken));
+        try
+        {
+            foreach (var file in dataset.Files)
+                outcomes.Add(await FetchFileAsync(file, cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new DatasetFetchCancelledException(outcomes.Where(o => o.Action != FetchAction.AlreadyPresent).ToArray(), cancellationToken);
+        }
         return outcomes;
     }
 
@@ -32,6 +41,7 @@ sealed class DatasetFetcher(DatasetSpec dataset, string directory, IReadOnlyList
         if (existing.State == FileState.Ok) return new FileFetchOutcome(file, FetchAction.AlreadyPresent, null, []);
         if (Directory.Exists(path))
             throw new DataDirectoryException($"{path} is a directory where a dataset file belongs; remove it and fetch again");
+        cancellationToken.ThrowIfCancellationRequested();
         foreach (var source in sources)
         {
             if (failedSources.Contains(source)) continue;
@@ -39,7 +49,7 @@ sealed class DatasetFetcher(DatasetSpec dataset, string directory, IReadOnlyList
             {
                 await WriteVerifiedAsync(source, file, path, cancellationToken);
                 var action = existing.State == FileState.Missing ? FetchAction.Fetched : FetchAction.ReplacedCorrupt;
-                return new FileFetchOutcome(file, action, source.Description, failures.ToArray());
+                return new FileFetchOutcome(file, action, source.Description, failures.ToArray(), existing.LinkTarget);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -15,12 +15,13 @@ public static class TrainingData
         Binary = config.BinaryTask is { } b ? BinaryTask.Parse(b) : null,
     };
 
-    public static ClassificationData Load(TrainConfig config, DatasetStore store, IProgress<FetchProgress>? progress = null)
+    public static ClassificationData Load(TrainConfig config, DatasetStore store, IProgress<FetchProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         var device = Runtime.Devices.Parse(config.Device);
         Runtime.Devices.EnsureAvailable(device);
         var options = Options(config);
-        var files = store.Ensure(config.Dataset, progress);
+        var files = store.EnsureAsync(config.Dataset, progress, cancellationToken).GetAwaiter().GetResult();
         return files.Load(options, device);
     }
 }

@@ -79,6 +79,8 @@ public sealed record RunConfigFile(TrainConfig Config, RunEnvironment Environmen
 public interface ITrainingObserver
 {
     void RunStarted(RunEnvironment environment, int firstEpoch, int epochs, int stepsPerEpoch) { }
+    /// <summary>Called after each optimisation step. Throwing <see cref="OperationCanceledException"/> here stops the run at
+    /// this step boundary: its folder stays incomplete, and <see cref="Trainer.Resume"/> continues it from the last checkpoint.</summary>
     void StepCompleted(int epoch, int stepInEpoch, int stepsPerEpoch) { }
     void IntervalCompleted(int epoch, long step, IntervalStatistics statistics) { }
     void EpochCompleted(EpochRecord record) { }

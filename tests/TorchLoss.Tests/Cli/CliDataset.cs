@@ -48,13 +48,18 @@ sealed class CliDataset : IDisposable
     public string this[string relative] => root[relative];
 
     /// <summary>Runs `torchloss COMMAND ARGS --dataset rows --data-dir ...` in-process: exit code, stdout, stderr.</summary>
-    public (int Code, string Output, string Error) Run(Func<DataCommandServices, Command> command, params string[] args)
+    public (int Code, string Output, string Error) Run(Func<DataCommandServices, Command> command, params string[] args) =>
+        Run(command, new StringWriter(), default, args);
+
+    /// <summary>As <see cref="Run(Func{DataCommandServices, Command}, string[])"/>, writing stdout to <paramref name="output"/>
+    /// and running under <paramref name="cancellationToken"/> (as if SIGINT cancelled it).</summary>
+    public (int Code, string Output, string Error) Run(Func<DataCommandServices, Command> command, StringWriter output,
+        CancellationToken cancellationToken, params string[] args)
     {
-        var output = new StringWriter();
         var stderr = new StringWriter();
         var created = command(new DataCommandServices(Manifest, null, output, ShowProgress: false));
         var rootCommand = new RootCommand("test") { created };
-        var code = CliRunner.Run(rootCommand, [created.Name, .. args, "--dataset", Name, "--data-dir", DataDirectory], stderr);
+        var code = CliRunner.Run(rootCommand, [created.Name, .. args, "--dataset", Name, "--data-dir", DataDirectory], stderr, cancellationToken);
         return (code, output.ToString(), stderr.ToString());
     }
 

@@ -19,12 +19,14 @@ public sealed class DataCommandTests : IDisposable
 
     string PathOf(string file) => Path.Combine(DatasetDirectory, file);
 
-    int Run(params string[] args)
+    int Run(params string[] args) => Run(CancellationToken.None, args);
+
+    int Run(CancellationToken cancellationToken, params string[] args)
     {
         var services = new DataCommandServices(TinyDataset.Manifest(files), _ => sources, output, ShowProgress: false);
         var root = new RootCommand("test") { DataCommand.Create(services) };
         string[] withDirectory = args.Contains("--data-dir") ? args : [.. args, "--data-dir", temp.Path];
-        return CliRunner.Run(root, withDirectory, errors);
+        return CliRunner.Run(root, withDirectory, errors, cancellationToken);
     }
 
     /// <summary>The single line CliRunner printed, without its "torchloss: error: " prefix.</summary>
@@ -67,6 +69,28 @@ public sealed class DataCommandTests : IDisposable
         Assert.Equal(ExitCodes.UsageError, Run("data", "fetch", "tiny"));
         Assert.Contains("mirror (checksum mismatch: sha256 ", Error());
         Assert.Empty(temp.Files());
+    }
+
+    [Fact]
+    public void A_cancelled_fetch_exits_130_leaves_no_partial_file_and_says_nothing_changed()
+    {
+        using var cancellation = new CancellationTokenSource();
+        sources = [new BlockingSource(files, stallOn: TinyDataset.TrainImages, cancellation.Cancel)];
+        Assert.Equal(ExitCodes.Interrupted, Run(cancellation.Token, "data", "fetch", "tiny"));
+        Assert.Equal("torchloss: data fetch cancelled; nothing was changed", errors.ToString().TrimEnd());
+        Assert.Empty(temp.Files());
+    }
+
+    [Fact]
+    public void A_fetch_cancelled_after_some_files_keeps_them_verified_and_names_them()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var order = TinyDataset.Spec(files).Files.Select(f => f.Name).ToArray();
+        sources = [new BlockingSource(files, stallOn: order[2], cancellation.Cancel)];
+        Assert.Equal(ExitCodes.Interrupted, Run(cancellation.Token, "data", "fetch", "tiny"));
+        Assert.Equal($"torchloss: data fetch cancelled; kept the 2 file(s) already fetched and verified ({order[0]}, {order[1]})", errors.ToString().TrimEnd());
+        Assert.Equal(order[..2].Select(f => Path.Combine(TinyDataset.Name, f)).Order(), temp.Files());
+        Assert.All(order[..2], f => Assert.Equal(files[f], File.ReadAllBytes(PathOf(f))));
     }
 
     [Fact]

@@ -87,6 +87,12 @@ public partial class TrainFaultInjectionTests : IDisposable
         var (code, _, error) = CliProcess.Run(Train(name), fault);
         Assert.True(code != 0, $"the fault did not stop the run (exit {code})");
         Assert.DoesNotContain("   at ", error);
+        if (fault.EndsWith(":int", StringComparison.Ordinal))
+        {
+            Assert.Equal(130, code);
+            Assert.Equal($"torchloss: interrupted; resume with: torchloss train --resume {run.Path}", error.TrimEnd('\n'));
+        }
+        else Assert.Equal(137, code); // 128 + SIGKILL
         AssertNothingPassesAsValidThatIsNot(run);
 
         // What the folder says to do: INCOMPLETE names --resume; a folder without config.json never started.
