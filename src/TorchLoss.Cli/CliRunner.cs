@@ -26,7 +26,7 @@ public static class CliRunner
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            stderr.WriteLine($"torchloss: error: {parsed.Errors[0].Message} (see --help)");
+            stderr.WriteLine($"torchloss: error: {ParseErrorMessage(parsed)}");
             return ExitCodes.UsageError;
         }
         try
@@ -38,6 +38,28 @@ public static class CliRunner
             stderr.WriteLine($"torchloss: error: {message}");
             return ExitCodes.UsageError;
         }
+    }
+
+    /// <summary>The first parse error as one line. A group of commands (torchloss, torchloss data) given an unknown or no
+    /// subcommand says so and lists its commands, instead of System.CommandLine's "Required command was not provided".
+    /// The messages of the CLI's own option parsers name their option ("--lr: ...") and are complete; the library's get
+    /// a pointer to --help.</summary>
+    static string ParseErrorMessage(ParseResult parsed)
+    {
+        var command = parsed.CommandResult.Command;
+        var unknown = parsed.UnmatchedTokens.FirstOrDefault(t => !t.StartsWith('-'));
+        if (command.Subcommands.Count > 0 && command.Action is null && (unknown is not null || parsed.UnmatchedTokens.Count == 0))
+        {
+            var commands = string.Join(", ", command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
+            var group = command == parsed.RootCommandResult.Command ? "" : $" of '{command.Name}'";
+            return unknown is null
+                ? $"no command given; commands{group}: {commands} (see --help)"
+                : $"unknown command '{unknown}'; commands{group}: {commands}";
+        }
+        if (command.Subcommands.Count > 0 && command.Action is null)
+            return $"unknown option '{parsed.UnmatchedTokens[0]}' (see --help)";
+        var message = parsed.Errors[0].Message;
+        return message.StartsWith("--", StringComparison.Ordinal) ? message : $"{message} (see --help)";
     }
 
     /// <summary>The one-line message for errors a user can cause; null for programming errors, which propagate.</summary>
