@@ -22,7 +22,7 @@ public static class CompareCommand
         var grid = new Option<string?>("--lr-grid") { Description = $"Comma-separated learning rates tried per head on validation, each up to {Numbers.Limit(TrainOptions.MaxScale)}." };
         var tuningEpochs = NumericOptions.OptionalInt("--tuning-epochs", "Epochs of each learning-rate trial.", min: 1);
         var trainLimit = NumericOptions.OptionalInt("--train-limit", "Use only the first K training images.", min: 1);
-        var target = NumericOptions.OptionalDouble("--target-accuracy", "Validation accuracy for the \"epochs to reach\" column, in (0, 1) (default 0.9).", positive: true, max: Math.BitDecrement(1.0));
+        var target = NumericOptions.OptionalDouble("--target-accuracy", "Validation accuracy for the \"epochs to reach\" column, in (0, 1) (default 0.9).", positive: true, max: 1, belowMax: true);
         var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N." };
         var engine = new Option<string?>("--engine") { Description = "auto (default: fused where it can run), fused, autograd or closed-form; see train --help." };
         var threads = NumericOptions.Threads("--threads", "Intra-op threads: the fused engine's own threads (default: one per core), or libtorch's for autograd (default: 1).");

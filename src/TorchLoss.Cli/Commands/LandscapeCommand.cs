@@ -43,7 +43,7 @@ public static class LandscapeCommand
             var data = OptionParsing.LabelledSamples("--samples", parse.GetValue(samples)!).Select(s => new LabelledPoint(s.X, s.Y)).ToList();
             if (data.Count > MaxSamples) throw new UserException($"--samples: {data.Count} samples, at most {MaxSamples} are allowed");
             if (data.FirstOrDefault(s => Math.Abs(s.X) > MaxMagnitude) is { } big)
-                throw new UserException($"--samples: x = {Numbers.General(big.X)} is outside +-{Numbers.Limit(MaxMagnitude)} ({Overflow})");
+                throw new UserException($"--samples: x = {Numbers.Limit(big.X)} is outside +-{Numbers.Limit(MaxMagnitude)} ({Overflow})");
             var landscape = Landscape.Compute(data, from, to, pointCount);
             var files = LandscapeFiles.Write(landscape, parse.GetValue(outDir)!);
             Print(landscape, files, output ?? Console.Out);

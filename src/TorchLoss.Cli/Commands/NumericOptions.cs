@@ -12,21 +12,22 @@ namespace TorchLoss.Cli.Commands;
 /// </summary>
 public static class NumericOptions
 {
-    /// <summary>A double option; <paramref name="positive"/> also refuses 0.</summary>
+    /// <summary>A double option; <paramref name="positive"/> also refuses 0, <paramref name="belowMax"/> refuses
+    /// <paramref name="max"/> itself.</summary>
     public static Option<double> Double(string name, string description, double defaultValue,
-        double min = double.MinValue, double max = double.MaxValue, bool positive = false) => new(name)
+        double min = double.MinValue, double max = double.MaxValue, bool positive = false, bool belowMax = false) => new(name)
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,
-        CustomParser = result => ParseDouble(result, name, min, max, positive) ?? defaultValue,
+        CustomParser = result => ParseDouble(result, name, min, max, positive, belowMax) ?? defaultValue,
     };
 
     /// <summary>A double option without a default (null when absent).</summary>
     public static Option<double?> OptionalDouble(string name, string description,
-        double min = double.MinValue, double max = double.MaxValue, bool positive = false) => new(name)
+        double min = double.MinValue, double max = double.MaxValue, bool positive = false, bool belowMax = false) => new(name)
     {
         Description = description,
-        CustomParser = result => ParseDouble(result, name, min, max, positive),
+        CustomParser = result => ParseDouble(result, name, min, max, positive, belowMax),
     };
 
     /// <summary>An integer option; <paramref name="maxReason"/>, when given, says why <paramref name="max"/> is the maximum.</summary>
@@ -79,7 +80,7 @@ public static class NumericOptions
         : text.Contains(',') ? "is not a number (use a dot for decimals)"
         : "is not a number";
 
-    static double? ParseDouble(ArgumentResult result, string name, double min, double max, bool positive)
+    static double? ParseDouble(ArgumentResult result, string name, double min, double max, bool positive, bool belowMax)
     {
         if (Token(result) is not { } text) return null;
         if (!TryParseDouble(text, out var value))
@@ -89,6 +90,7 @@ public static class NumericOptions
         }
         if (positive && !(value > 0)) result.AddError($"{name}: must be greater than 0, got {text}");
         else if (value < min) result.AddError($"{name}: must be at least {Numbers.Limit(min)}, got {text}");
+        else if (belowMax && !(value < max)) result.AddError($"{name}: must be less than {Numbers.Limit(max)}, got {text}");
         else if (value > max) result.AddError($"{name}: must be at most {Numbers.Limit(max)}, got {text}");
         return value;
     }

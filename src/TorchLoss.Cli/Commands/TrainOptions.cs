@@ -25,7 +25,7 @@ public sealed class TrainOptions
     public readonly Option<string?> InitFrom = PathOptions.OptionalPath("--init-from", "Start from the parameters in this file (e.g. runs/NAME/model.params of a cross-entropy run).");
     public readonly Option<string> Optimizer = new("--optimizer") { Description = "sgd or adam.", DefaultValueFactory = _ => Defaults.Optimizer };
     public readonly Option<double> LearningRate = NumericOptions.Double("--lr", $"Learning rate, up to {Numbers.Limit(MaxScale)}.", Defaults.LearningRate, positive: true, max: MaxScale);
-    public readonly Option<double> Momentum = NumericOptions.Double("--momentum", "SGD momentum, in [0, 1).", 0, min: 0, max: Math.BitDecrement(1.0));
+    public readonly Option<double> Momentum = NumericOptions.Double("--momentum", "SGD momentum, in [0, 1).", 0, min: 0, max: 1, belowMax: true);
     public readonly Option<bool> Nesterov = new("--nesterov") { Description = "Nesterov momentum (SGD)." };
     public readonly Option<double> WeightDecay = NumericOptions.Double("--weight-decay", $"L2 weight decay, 0 to {Numbers.Limit(MaxScale)}.", 0, min: 0, max: MaxScale);
     public readonly Option<int> BatchSize = NumericOptions.Int("--batch", "Minibatch size.", Defaults.BatchSize, min: 1);
