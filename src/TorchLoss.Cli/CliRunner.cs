@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 using TorchSharp;
 using TorchLoss.Runtime;
 using static TorchSharp.torch;
@@ -18,7 +20,7 @@ public static class ExitCodes
 /// <summary>An error caused by the user's input; printed as one line, never with a stack trace.</summary>
 public sealed class UserException(string message) : Exception(message);
 
-public static class CliRunner
+public static partial class CliRunner
 {
     public static int Run(RootCommand root, string[] args, TextWriter? stderr = null)
     {
@@ -70,8 +72,18 @@ public static class CliRunner
         IOException => FirstLine(e.Message),
         ArgumentOutOfRangeException a => FirstLine(a.Message.Split(" (Parameter")[0]),
         DllNotFoundException => FirstLine(e.Message),
+        // libtorch failing to allocate what the user's sizes ask for (a model, batch or grid too large) is their input,
+        // not a bug; other libtorch errors are.
+        OutOfMemoryException => "not enough memory for the sizes asked for (reduce the model, batch or sizes)",
+        ExternalException x when Allocation().Match(x.Message) is { Success: true } m =>
+            $"not enough memory: libtorch could not allocate {m.Groups[1].Value} bytes (reduce the model, batch or sizes)",
+        ExternalException x when x.Message.Contains("CUDA out of memory", StringComparison.Ordinal) =>
+            $"not enough GPU memory: {FirstLine(x.Message)}",
         _ => null,
     };
+
+    [GeneratedRegex(@"can't allocate memory: you tried to allocate (\d+) bytes")]
+    private static partial Regex Allocation();
 
     static string FirstLine(string message) => message.Split('\n')[0].Trim();
 }

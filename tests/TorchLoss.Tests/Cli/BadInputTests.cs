@@ -174,6 +174,14 @@ public sealed class BadInputTests : IDisposable
             Assert.NotEmpty(command.Parse(["--x", bad]).Errors);
     }
 
+    [Fact]
+    public void AModelTooLargeToAllocateIsOneLine()
+    {
+        using var data = new CliDataset();
+        var (code, _, error) = data.Run(TrainCommand.Create, "--model", "mlp:2000000000", "--runs-dir", data.RunsDirectory, "--epochs", "1", "--validation-size", "50");
+        AssertOneLineUsageError("not enough memory: libtorch could not allocate", code, error);
+    }
+
     // Child processes: a regression here would be a trace and exit 134, or a hang, not a wrong line.
 
     [Fact]
