@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 using TorchLoss.Data;
 using TorchSharp;
 using TorchLoss.Runtime;
@@ -26,7 +28,7 @@ public sealed class UserException(string message) : Exception(message);
 /// and how to continue.</summary>
 public sealed class CommandInterruptedException(string message, CancellationToken token) : OperationCanceledException(message, token);
 
-public static class CliRunner
+public static partial class CliRunner
 {
     /// <summary>Parses and runs a command. A command whose action takes a cancellation token gets one that SIGINT and
     /// SIGTERM cancel (and <paramref name="cancellationToken"/>, for tests); when it stops for that, one line says so and
@@ -37,7 +39,7 @@ public static class CliRunner
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            stderr.WriteLine($"torchloss: error: {parsed.Errors[0].Message} (see --help)");
+            stderr.WriteLine($"torchloss: error: {ParseErrorMessage(parsed)}");
             return ExitCodes.UsageError;
         }
         // System.CommandLine's own termination handling is off: it would return while the action still runs.
@@ -61,6 +63,28 @@ public static class CliRunner
         }
     }
 
+    /// <summary>The first parse error as one line. A group of commands (torchloss, torchloss data) given an unknown or no
+    /// subcommand says so and lists its commands, instead of System.CommandLine's "Required command was not provided".
+    /// The messages of the CLI's own option parsers name their option ("--lr: ...") and are complete; the library's get
+    /// a pointer to --help.</summary>
+    static string ParseErrorMessage(ParseResult parsed)
+    {
+        var command = parsed.CommandResult.Command;
+        var unknown = parsed.UnmatchedTokens.FirstOrDefault(t => !t.StartsWith('-'));
+        if (command.Subcommands.Count > 0 && command.Action is null && (unknown is not null || parsed.UnmatchedTokens.Count == 0))
+        {
+            var commands = string.Join(", ", command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
+            var group = command == parsed.RootCommandResult.Command ? "" : $" of '{command.Name}'";
+            return unknown is null
+                ? $"no command given; commands{group}: {commands} (see --help)"
+                : $"unknown command '{unknown}'; commands{group}: {commands}";
+        }
+        if (command.Subcommands.Count > 0 && command.Action is null)
+            return $"unknown option '{parsed.UnmatchedTokens[0]}' (see --help)";
+        var message = parsed.Errors[0].Message;
+        return message.StartsWith("--", StringComparison.Ordinal) ? message : $"{message} (see --help)";
+    }
+
     /// <summary>The one-line message for errors a user can cause; null for programming errors, which propagate.</summary>
     static string? UserMessage(Exception e) => e switch
     {
@@ -69,6 +93,13 @@ public static class CliRunner
         IOException => FirstLine(e.Message),
         ArgumentOutOfRangeException a => FirstLine(a.Message.Split(" (Parameter")[0]),
         DllNotFoundException => FirstLine(e.Message),
+        // libtorch failing to allocate what the user's sizes ask for (a model, batch or grid too large) is their input,
+        // not a bug; other libtorch errors are.
+        OutOfMemoryException => "not enough memory for the sizes asked for (reduce the model, batch or sizes)",
+        ExternalException x when Allocation().Match(x.Message) is { Success: true } m =>
+            $"not enough memory: libtorch could not allocate {m.Groups[1].Value} bytes (reduce the model, batch or sizes)",
+        ExternalException x when x.Message.Contains("CUDA out of memory", StringComparison.Ordinal) =>
+            $"not enough GPU memory: {FirstLine(x.Message)}",
         _ => null,
     };
 
@@ -77,6 +108,9 @@ public static class CliRunner
         CommandInterruptedException or DatasetFetchCancelledException => FirstLine(e.Message),
         _ => "interrupted",
     };
+
+    [GeneratedRegex(@"can't allocate memory: you tried to allocate (\d+) bytes")]
+    private static partial Regex Allocation();
 
     public static string FirstLine(string message) => message.Split('\n')[0].Trim();
 

@@ -19,13 +19,17 @@ public static class BenchCommand
         var batches = new Option<string>("--batch") { Description = "Comma-separated batch sizes.", DefaultValueFactory = _ => "32,128,1024" };
         var heads = new Option<string>("--head") { Description = "Comma-separated heads.", DefaultValueFactory = _ => "softmax-ce" };
         var engines = new Option<string>("--engine") { Description = "Comma-separated engines to measure on the CPU: fused, autograd.", DefaultValueFactory = _ => "fused,autograd" };
-        var threads = new Option<string?>("--threads") { Description = "CPU settings to try as INTRAxBLAS pairs, e.g. 1x2,1x1,2x1,2x2 (default: those four on 2 cores)." };
-        var steps = new Option<int>("--steps") { Description = "Timed steps per repetition.", DefaultValueFactory = _ => defaults.Steps };
-        var repetitions = new Option<int>("--repetitions") { Description = "Repetitions (the median is reported).", DefaultValueFactory = _ => defaults.Repetitions };
-        var warmup = new Option<int>("--warmup") { Description = "Untimed steps first.", DefaultValueFactory = _ => defaults.WarmupSteps };
+        var threads = new Option<string?>("--threads")
+        {
+            Description = "CPU settings to try as INTRAxBLAS pairs, e.g. 1x2,1x1,2x1,2x2 (default: those four on 2 cores); " +
+                          $"INTRA at most {ThreadLimits.MaxThreads}, BLAS at most {ThreadLimits.MaxBlasThreads} ({ThreadLimits.BlasRule}).",
+        };
+        var steps = NumericOptions.Int("--steps", "Timed steps per repetition.", defaults.Steps, min: 1);
+        var repetitions = NumericOptions.Int("--repetitions", "Repetitions (the median is reported).", defaults.Repetitions, min: 1);
+        var warmup = NumericOptions.Int("--warmup", "Untimed steps first.", defaults.WarmupSteps, min: 0);
         var pytorch = new Option<bool>("--pytorch") { Description = "Also run benchmarks/pytorch/train_mlp.py (softmax-ce) and compare torchloss's default setting with PyTorch's best, in alternating rounds." };
         var underLoad = new Option<bool>("--under-load") { Description = "Also measure train's default setting while one other CPU-bound process runs, against idle, in alternating rounds." };
-        var python = new Option<string>("--python") { Description = "Python with PyTorch for --pytorch.", DefaultValueFactory = _ => "/usr/bin/python3" };
+        var python = PathOptions.Path("--python", "Python with PyTorch for --pytorch (checked before anything is measured).", "/usr/bin/python3");
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         var command = new Command("bench",
             "Benchmark training throughput (steps/s, examples/s) of the 784-256-256-10 MLP per device and thread setting, with the " +
@@ -52,7 +56,7 @@ public static class BenchCommand
             {
                 var checkout = DataDirectory.FindCheckout(AppContext.BaseDirectory)
                                ?? throw new UserException("--pytorch needs the checkout's benchmarks/pytorch/train_mlp.py; run from a checkout");
-                var interpreter = parse.GetValue(python)!;
+                var interpreter = PythonInterpreter.RequireTorch("--python", parse.GetValue(python)!);
                 // One repetition per call: the runner alternates PyTorch runs with its own repetitions. PyTorch always tries
                 // every intra-op count from 1 to the cores (whatever --threads says) and is compared at its best.
                 baseline = batch => PyTorchBaseline.Run(interpreter, PyTorchBaseline.ScriptPath(checkout), batch, settings.Steps, 1,
@@ -115,7 +119,14 @@ public static class BenchCommand
     static (int, int) Pair(string text)
     {
         var parts = text.Split('x');
-        if (parts.Length == 2 && int.TryParse(parts[0], out var intra) && int.TryParse(parts[1], out var blas)) return (intra, blas);
-        throw new UserException($"--threads: '{text}' is not INTRAxBLAS, e.g. 1x2");
+        if (parts.Length != 2 || !Count(parts[0], out var intra) || !Count(parts[1], out var blas))
+            throw new UserException($"--threads: '{text}' is not INTRAxBLAS, e.g. 1x2");
+        if (intra < 1 || blas < 1) throw new UserException($"--threads: '{text}': thread counts must be at least 1");
+        if (intra > ThreadLimits.MaxThreads || blas > ThreadLimits.MaxBlasThreads)
+            throw new UserException($"--threads: '{text}': INTRA must be at most {ThreadLimits.MaxThreads} and BLAS at most " +
+                                    $"{ThreadLimits.MaxBlasThreads} ({ThreadLimits.BlasRule})");
+        return (intra, blas);
+
+        static bool Count(string s, out int value) => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
     }
 }

@@ -12,23 +12,23 @@ public static class CompareCommand
     {
         var quick = new Option<bool>("--quick") { Description = "Under five minutes on a 2-core CPU: 20,000 training images, 2 seeds, 6 epochs." };
         var full = new Option<bool>("--full") { Description = "The long study: 5 seeds, 40 epochs, a wider learning-rate grid and init-scale sweep." };
-        var output = new Option<string?>("--out") { Description = "Output folder (default runs/compare-PRESET). Completed runs in it are reused." };
+        var output = PathOptions.OptionalPath("--out", "Output folder (default runs/compare-PRESET). Completed runs in it are reused.");
         var heads = new Option<string?>("--heads") { Description = "Comma-separated heads (default softmax-ce,softmax-mse,sigmoid-mse)." };
         var models = new Option<string?>("--models") { Description = "Semicolon-separated models (default \"mlp:256,256;linear\")." };
-        var seeds = new Option<int?>("--seeds") { Description = "Seeds per arm." };
-        var epochs = new Option<int?>("--epochs") { Description = "Epochs per run from random weights." };
-        var fineTune = new Option<int?>("--fine-tune-epochs") { Description = "Epochs of fine-tuning after cross-entropy (0: no fine-tuning arms)." };
-        var scales = new Option<string?>("--init-scales") { Description = "Comma-separated init scales for the sweep (e.g. 1,4,16)." };
-        var grid = new Option<string?>("--lr-grid") { Description = "Comma-separated learning rates tried per head on validation." };
-        var tuningEpochs = new Option<int?>("--tuning-epochs") { Description = "Epochs of each learning-rate trial." };
-        var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first K training images." };
-        var target = new Option<double?>("--target-accuracy") { Description = "Validation accuracy for the \"epochs to reach\" column (default 0.9)." };
+        var seeds = NumericOptions.OptionalInt("--seeds", "Seeds per arm.", min: 1);
+        var epochs = NumericOptions.OptionalInt("--epochs", "Epochs per run from random weights.", min: 1);
+        var fineTune = NumericOptions.OptionalInt("--fine-tune-epochs", "Epochs of fine-tuning after cross-entropy (0: no fine-tuning arms).", min: 0);
+        var scales = new Option<string?>("--init-scales") { Description = $"Comma-separated init scales for the sweep (e.g. 1,4,16), each up to {Numbers.Limit(TrainOptions.MaxScale)}." };
+        var grid = new Option<string?>("--lr-grid") { Description = $"Comma-separated learning rates tried per head on validation, each up to {Numbers.Limit(TrainOptions.MaxScale)}." };
+        var tuningEpochs = NumericOptions.OptionalInt("--tuning-epochs", "Epochs of each learning-rate trial.", min: 1);
+        var trainLimit = NumericOptions.OptionalInt("--train-limit", "Use only the first K training images.", min: 1);
+        var target = NumericOptions.OptionalDouble("--target-accuracy", "Validation accuracy for the \"epochs to reach\" column, in (0, 1) (default 0.9).", positive: true, max: 1, belowMax: true);
         var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N." };
         var engine = new Option<string?>("--engine") { Description = "auto (default: fused where it can run), fused, autograd or closed-form; see train --help." };
-        var threads = new Option<int?>("--threads") { Description = "Intra-op threads: the fused engine's own threads (default: one per core), or libtorch's for autograd (default: 1)." };
-        var blasThreads = new Option<int?>("--blas-threads") { Description = "BLAS (oneMKL) threads inside each matrix product (default: 1 with the fused engine, one per core with autograd)." };
+        var threads = NumericOptions.Threads("--threads", "Intra-op threads: the fused engine's own threads (default: one per core), or libtorch's for autograd (default: 1).");
+        var blasThreads = NumericOptions.BlasThreads("--blas-threads", "BLAS (oneMKL) threads inside each matrix product (default: 1 with the fused engine, one per core with autograd).");
         var dataset = new Option<string?>("--dataset") { Description = "mnist (default) or fashion-mnist." };
-        var dataDir = new Option<string?>("--data-dir") { Description = "Dataset directory." };
+        var dataDir = PathOptions.OptionalPath("--data-dir", "Dataset directory.");
         var command = new Command("compare",
             "Run the cross-entropy vs squared-error study (Golik et al. 2013) on MNIST: each head from random weights, cross-entropy " +
             "then squared-error fine-tuning, an init-scale sweep; learning rates picked per head on validation; several seeds; " +
@@ -48,8 +48,8 @@ public static class CompareCommand
                 Seeds = parse.GetValue(seeds) ?? config.Seeds,
                 Epochs = parse.GetValue(epochs) ?? config.Epochs,
                 FineTuneEpochs = parse.GetValue(fineTune) ?? config.FineTuneEpochs,
-                InitScales = parse.GetValue(scales) is { } s ? OptionParsing.Doubles("--init-scales", s) : config.InitScales,
-                LearningRates = parse.GetValue(grid) is { } g ? OptionParsing.Doubles("--lr-grid", g) : config.LearningRates,
+                InitScales = parse.GetValue(scales) is { } s ? OptionParsing.Doubles("--init-scales", s, TrainOptions.MaxScale) : config.InitScales,
+                LearningRates = parse.GetValue(grid) is { } g ? OptionParsing.Doubles("--lr-grid", g, TrainOptions.MaxScale) : config.LearningRates,
                 TuningEpochs = parse.GetValue(tuningEpochs) ?? config.TuningEpochs,
                 TrainLimit = parse.GetValue(trainLimit) ?? config.TrainLimit,
                 TargetAccuracy = parse.GetValue(target) ?? config.TargetAccuracy,

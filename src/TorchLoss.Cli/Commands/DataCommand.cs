@@ -9,12 +9,10 @@ public static class DataCommand
     public static Command Create(DataCommandServices? services = null)
     {
         services ??= DataCommandServices.Default();
-        var dataDirectory = new Option<string?>("--data-dir")
-        {
-            Description = $"Where datasets live (default: ${DataDirectory.EnvironmentVariable}, else the checkout's datasets/, " +
-                          "else ~/.local/share/torchloss/datasets).",
-            Recursive = true,
-        };
+        var dataDirectory = PathOptions.OptionalPath("--data-dir",
+            $"Where datasets live (default: ${DataDirectory.EnvironmentVariable}, else the checkout's datasets/, " +
+            "else ~/.local/share/torchloss/datasets).");
+        dataDirectory.Recursive = true;
         return new Command("data", "Fetch, verify and describe the datasets (MNIST, Fashion-MNIST).")
         {
             dataDirectory,

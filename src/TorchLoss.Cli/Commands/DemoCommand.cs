@@ -11,11 +11,15 @@ namespace TorchLoss.Cli.Commands;
 /// </summary>
 public static class DemoCommand
 {
+    /// <summary>The most steps: the demo is a quick check of the engine (300 by default, a few hundred steps a second
+    /// on a small CPU); 100,000 already take minutes.</summary>
+    public const int MaxSteps = 100_000;
+
     public static Command Create()
     {
-        var steps = new Option<int>("--steps") { Description = "Training steps.", DefaultValueFactory = _ => 300 };
-        var lr = new Option<double>("--lr") { Description = "SGD learning rate.", DefaultValueFactory = _ => 0.1 };
-        var seed = new Option<ulong>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1 };
+        var steps = NumericOptions.Int("--steps", $"Training steps, 1 to {MaxSteps}.", 300, min: 1, max: MaxSteps);
+        var lr = NumericOptions.Double("--lr", $"SGD learning rate, up to {Numbers.Limit(TrainOptions.MaxScale)}.", 0.1, positive: true, max: TrainOptions.MaxScale);
+        var seed = NumericOptions.Seed("--seed", "Random seed.", 1);
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("demo", "Train a tiny MLP on synthetic blobs with softmax + cross-entropy (a check of the engine).")
         {
@@ -23,11 +27,7 @@ public static class DemoCommand
         };
         command.SetAction(parse =>
         {
-            var n = parse.GetValue(steps);
-            var rate = parse.GetValue(lr);
-            if (n < 1) throw new UserException("--steps must be at least 1");
-            if (!(rate > 0)) throw new UserException("--lr must be positive");
-            return Run(n, rate, parse.GetValue(seed), Devices.Parse(parse.GetValue(device)!));
+            return Run(parse.GetValue(steps), parse.GetValue(lr), parse.GetValue(seed), Devices.Parse(parse.GetValue(device)!));
         });
         return command;
     }

@@ -10,18 +10,31 @@ namespace TorchLoss.Cli.Commands;
 /// <summary>`torchloss gradcheck`: hand-derived gradients against autograd and finite differences.</summary>
 public static class GradCheckCommand
 {
+    /// <summary>The largest batch: finite differences evaluate the loss twice per logit, each evaluation over the whole
+    /// batch, so the time grows with the batch's square (batch 1000 with 4 classes: about 12 s on 2 cores).</summary>
+    public const int MaxBatch = 1000;
+
+    /// <summary>Classes, features and hidden units: the checks exist to compare gradients, which small sizes do as
+    /// well; each parameter of W1 and W2 costs two loss evaluations, so the MLP's cost grows with hidden x (features + classes).</summary>
+    public const int MaxUnits = 100;
+
+    /// <summary>The largest saturated |z|: softmax saturates fully in float64 by |z| ~ 745, and the square loss on logits
+    /// squares z, so far larger values only test overflow.</summary>
+    public const double MaxSaturatedLogit = 1e4;
+
     public static Command Create(TextWriter? output = null)
     {
         var defaults = new GradCheckSettings();
         var heads = new Option<string>("--heads") { Description = $"Comma-separated heads to check (default: all). {HeadCatalog.Help}." };
         var reduction = TrainOptions.MseReductionOption();
-        var batches = new Option<string>("--batch-sizes") { Description = "Comma-separated batch sizes.", DefaultValueFactory = _ => string.Join(",", defaults.BatchSizes) };
-        var classes = new Option<int>("--classes") { Description = "Output units (classes).", DefaultValueFactory = _ => defaults.Classes };
-        var features = new Option<int>("--features") { Description = "Input features of the linear model and the MLP.", DefaultValueFactory = _ => defaults.Features };
-        var hidden = new Option<int>("--hidden") { Description = "Hidden units of the MLP.", DefaultValueFactory = _ => defaults.HiddenUnits };
+        var batches = new Option<string>("--batch-sizes") { Description = $"Comma-separated batch sizes, each 1 to {MaxBatch}.", DefaultValueFactory = _ => string.Join(",", defaults.BatchSizes) };
+        var classes = NumericOptions.Int("--classes", $"Output units (classes), 1 to {MaxUnits}.", defaults.Classes, min: 1, max: MaxUnits);
+        var features = NumericOptions.Int("--features", $"Input features of the linear model and the MLP, 1 to {MaxUnits}.", defaults.Features, min: 1, max: MaxUnits);
+        var hidden = NumericOptions.Int("--hidden", $"Hidden units of the MLP, 1 to {MaxUnits}.", defaults.HiddenUnits, min: 1, max: MaxUnits);
         var activation = new Option<string>("--hidden-activation") { Description = "Hidden activation of the MLP: sigmoid, tanh or relu.", DefaultValueFactory = _ => "sigmoid" };
-        var saturated = new Option<double>("--saturated-logit") { Description = "Largest |z| of the saturated cases.", DefaultValueFactory = _ => defaults.SaturatedLogit };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the random inputs.", DefaultValueFactory = _ => defaults.Seed };
+        var saturated = NumericOptions.Double("--saturated-logit", $"Largest |z| of the saturated cases, up to {Numbers.Limit(MaxSaturatedLogit)}.",
+            defaults.SaturatedLogit, positive: true, max: MaxSaturatedLogit);
+        var seed = NumericOptions.Seed("--seed", "Seed of the random inputs.", defaults.Seed);
         var json = new Option<bool>("--json") { Description = "Print the full report (every case) as JSON instead of the table." };
         var command = new Command("gradcheck",
             "Check each head's closed-form dL/dz, and backprop by hand through a linear layer and a one-hidden-layer MLP, " +
@@ -39,7 +52,7 @@ public static class GradCheckCommand
             var settings = new GradCheckSettings
             {
                 Heads = OptionParsing.Heads("--heads", parse.GetValue(heads), options),
-                BatchSizes = OptionParsing.Integers("--batch-sizes", parse.GetValue(batches)!),
+                BatchSizes = OptionParsing.Integers("--batch-sizes", parse.GetValue(batches)!, max: MaxBatch),
                 Classes = parse.GetValue(classes),
                 Features = parse.GetValue(features),
                 HiddenUnits = parse.GetValue(hidden),

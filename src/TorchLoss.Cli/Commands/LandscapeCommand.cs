@@ -6,12 +6,28 @@ namespace TorchLoss.Cli.Commands;
 /// <summary>`torchloss landscape`: CE and MSE of one-weight logistic regression, with first and second derivatives in w.</summary>
 public static class LandscapeCommand
 {
+    /// <summary>The largest |w| and |x|: the curvature squares x and the loss sums |w x| over the samples, so both
+    /// must stay far below 1e308 for every value to be finite (past |w x| ~ 40 sigmoid is saturated anyway).</summary>
+    public const double MaxMagnitude = 1e150;
+
+    const string Overflow = "larger values overflow x^2 and w x in float64";
+
+    /// <summary>Grid size: 100,000 points take a couple of seconds; 10^8 would hold gigabytes of tensors.</summary>
+    public const int MaxPoints = 100_000;
+
+    /// <summary>Samples: each grid point holds every sample's logit, so points x samples stays within 10^7 values.</summary>
+    public const int MaxSamples = 100;
+
     public static Command Create(TextWriter? output = null)
     {
-        var samples = new Option<string>("--samples") { Description = "Samples X:LABEL, comma-separated (labels 0 or 1).", DefaultValueFactory = _ => "2:1,1:1,0.5:0" };
-        var range = new Option<string>("--range") { Description = "Range of the weight w, FROM:TO (e.g. --range=-6:6).", DefaultValueFactory = _ => "-6:6" };
-        var points = new Option<int>("--points") { Description = "Grid points over the range.", DefaultValueFactory = _ => 241 };
-        var outDir = new Option<string>("--out") { Description = "Output folder for landscape.csv and the SVG plots.", DefaultValueFactory = _ => Path.Combine("runs", "landscape") };
+        var samples = new Option<string>("--samples")
+        {
+            Description = $"Samples X:LABEL, comma-separated (labels 0 or 1; at most {MaxSamples}, |X| up to {Numbers.Limit(MaxMagnitude)}).",
+            DefaultValueFactory = _ => "2:1,1:1,0.5:0",
+        };
+        var range = new Option<string>("--range") { Description = $"Range of the weight w, FROM:TO (e.g. --range=-6:6), within +-{Numbers.Limit(MaxMagnitude)}.", DefaultValueFactory = _ => "-6:6" };
+        var points = NumericOptions.Int("--points", $"Grid points over the range, 2 to {MaxPoints}.", 241, min: 2, max: MaxPoints);
+        var outDir = PathOptions.Path("--out", "Output folder for landscape.csv and the SVG plots.", Path.Combine("runs", "landscape"));
         var command = new Command("landscape",
             "Logistic regression h = sigmoid(w x) with a single weight on a few samples: CE and MSE (1/2 sum (h - y)^2) " +
             "with their first and second derivatives in w over a range. Second derivatives both by the seeds' closed forms " +
@@ -23,9 +39,11 @@ public static class LandscapeCommand
         command.SetAction(parse =>
         {
             var pointCount = parse.GetValue(points);
-            if (pointCount < 2) throw new UserException("--points must be at least 2");
-            var (from, to) = OptionParsing.Range("--range", parse.GetValue(range)!);
+            var (from, to) = OptionParsing.Range("--range", parse.GetValue(range)!, MaxMagnitude, Overflow);
             var data = OptionParsing.LabelledSamples("--samples", parse.GetValue(samples)!).Select(s => new LabelledPoint(s.X, s.Y)).ToList();
+            if (data.Count > MaxSamples) throw new UserException($"--samples: {data.Count} samples, at most {MaxSamples} are allowed");
+            if (data.FirstOrDefault(s => Math.Abs(s.X) > MaxMagnitude) is { } big)
+                throw new UserException($"--samples: x = {Numbers.Limit(big.X)} is outside +-{Numbers.Limit(MaxMagnitude)} ({Overflow})");
             var landscape = Landscape.Compute(data, from, to, pointCount);
             var files = LandscapeFiles.Write(landscape, parse.GetValue(outDir)!);
             Print(landscape, files, output ?? Console.Out);

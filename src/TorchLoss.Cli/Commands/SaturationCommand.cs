@@ -7,14 +7,23 @@ namespace TorchLoss.Cli.Commands;
 /// <summary>`torchloss saturation`: each head's |dL/dz| from confidently wrong to confidently right.</summary>
 public static class SaturationCommand
 {
+    /// <summary>The largest |margin|: logit-mse's loss (m - 1)^2 and every head's |dL/dz| (a root of a sum of squares)
+    /// square it, so past ~1e154 they overflow and a growing gradient reads as a vanishing one.</summary>
+    public const double MaxMargin = 1e150;
+
+    /// <summary>Points and classes: the sweep holds points x classes logits, at most 10^7 (80 MB) with these.</summary>
+    public const int MaxPoints = 100_000;
+
+    public const int MaxClasses = 100;
+
     public static Command Create(TextWriter? output = null)
     {
         var heads = new Option<string>("--heads") { Description = $"Comma-separated heads (default: all). {HeadCatalog.Help}." };
         var reduction = TrainOptions.MseReductionOption();
-        var classes = new Option<int>("--classes") { Description = "Classes of the softmax heads.", DefaultValueFactory = _ => 10 };
-        var range = new Option<string>("--range") { Description = "Margin range FROM:TO (e.g. --range=-30:30).", DefaultValueFactory = _ => "-30:30" };
-        var points = new Option<int>("--points") { Description = "Points of the sweep.", DefaultValueFactory = _ => 241 };
-        var outDir = new Option<string>("--out") { Description = "Output folder for saturation.csv and saturation.svg.", DefaultValueFactory = _ => Path.Combine("runs", "saturation") };
+        var classes = NumericOptions.Int("--classes", $"Classes of the softmax heads, 2 to {MaxClasses}.", 10, min: 2, max: MaxClasses);
+        var range = new Option<string>("--range") { Description = $"Margin range FROM:TO (e.g. --range=-30:30), within +-{Numbers.Limit(MaxMargin)}.", DefaultValueFactory = _ => "-30:30" };
+        var points = NumericOptions.Int("--points", $"Points of the sweep, 2 to {MaxPoints}.", 241, min: 2, max: MaxPoints);
+        var outDir = PathOptions.Path("--out", "Output folder for saturation.csv and saturation.svg.", Path.Combine("runs", "saturation"));
         var command = new Command("saturation",
             "For each head, |dL/dz| (its closed form) as the true class's margin sweeps from very wrong to very right with " +
             "the other logits fixed at 0: softmax heads get logits (m, 0, ..., 0), sigmoid heads and the square loss on logits " +
@@ -27,9 +36,8 @@ public static class SaturationCommand
         {
             var options = new HeadOptions(TrainOptions.ParseReduction(parse.GetValue(reduction)!));
             var chosen = OptionParsing.Heads("--heads", parse.GetValue(heads), options);
-            var (from, to) = OptionParsing.Range("--range", parse.GetValue(range)!);
-            if (parse.GetValue(points) < 2) throw new UserException("--points must be at least 2");
-            if (parse.GetValue(classes) < 2) throw new UserException("--classes must be at least 2");
+            var (from, to) = OptionParsing.Range("--range", parse.GetValue(range)!, MaxMargin,
+                "the square loss on logits and the gradient norm square the margin: larger ones overflow float64");
             var curves = SaturationSweep.Run(chosen, parse.GetValue(classes), from, to, parse.GetValue(points));
             var files = SaturationFiles.Write(curves, parse.GetValue(outDir)!);
             Print(curves, files, output ?? Console.Out);

@@ -10,24 +10,29 @@ public sealed class TrainOptions
 {
     static readonly TrainConfig Defaults = new();
 
+    /// <summary>The largest learning rate, init scale, weight decay and logit-mse weight or target accepted: the model
+    /// trains in float32 (at most 3.4e38), and a step of such a size overflows it at once (and k (z - M)^2 for |M| above
+    /// ~1e19); 1e6 is far above any rate or scale that trains, and far below where arithmetic overflows.</summary>
+    public const double MaxScale = 1e6;
+
     public readonly Option<string> Head = new("--head") { Description = $"Output head. {HeadCatalog.Help}.", DefaultValueFactory = _ => Defaults.Head };
     public readonly Option<string> Model = new("--model") { Description = $"Model: {ModelSpec.Syntax}.", DefaultValueFactory = _ => Defaults.Model };
     public readonly Option<string> HiddenActivation = new("--hidden-activation") { Description = "Hidden units of an MLP: sigmoid (as Golik et al.), tanh or relu.", DefaultValueFactory = _ => "sigmoid" };
     public readonly Option<string> MseReduction = MseReductionOption();
-    public readonly Option<double> TrueClassWeight = new("--true-class-weight") { Description = "logit-mse: weight k of the true class's term (Hui & Belkin rescaling).", DefaultValueFactory = _ => 1 };
-    public readonly Option<double> TrueClassTarget = new("--true-class-target") { Description = "logit-mse: target M for the true class's logit.", DefaultValueFactory = _ => 1 };
-    public readonly Option<double> InitScale = new("--init-scale") { Description = "Multiply the initial weights by this (large values start the units saturated).", DefaultValueFactory = _ => 1 };
-    public readonly Option<string?> InitFrom = new("--init-from") { Description = "Start from the parameters in this file (e.g. runs/NAME/model.params of a cross-entropy run)." };
+    public readonly Option<double> TrueClassWeight = NumericOptions.Double("--true-class-weight", $"logit-mse: weight k of the true class's term (Hui & Belkin rescaling); up to {Numbers.Limit(MaxScale)}.", 1, positive: true, max: MaxScale);
+    public readonly Option<double> TrueClassTarget = NumericOptions.Double("--true-class-target", $"logit-mse: target M for the true class's logit; up to {Numbers.Limit(MaxScale)}.", 1, positive: true, max: MaxScale);
+    public readonly Option<double> InitScale = NumericOptions.Double("--init-scale", $"Multiply the initial weights by this (large values start the units saturated); up to {Numbers.Limit(MaxScale)}.", 1, positive: true, max: MaxScale);
+    public readonly Option<string?> InitFrom = PathOptions.OptionalPath("--init-from", "Start from the parameters in this file (e.g. runs/NAME/model.params of a cross-entropy run).");
     public readonly Option<string> Optimizer = new("--optimizer") { Description = "sgd or adam.", DefaultValueFactory = _ => Defaults.Optimizer };
-    public readonly Option<double> LearningRate = new("--lr") { Description = "Learning rate.", DefaultValueFactory = _ => Defaults.LearningRate };
-    public readonly Option<double> Momentum = new("--momentum") { Description = "SGD momentum.", DefaultValueFactory = _ => 0 };
+    public readonly Option<double> LearningRate = NumericOptions.Double("--lr", $"Learning rate, up to {Numbers.Limit(MaxScale)}.", Defaults.LearningRate, positive: true, max: MaxScale);
+    public readonly Option<double> Momentum = NumericOptions.Double("--momentum", "SGD momentum, in [0, 1).", 0, min: 0, max: 1, belowMax: true);
     public readonly Option<bool> Nesterov = new("--nesterov") { Description = "Nesterov momentum (SGD)." };
-    public readonly Option<double> WeightDecay = new("--weight-decay") { Description = "L2 weight decay.", DefaultValueFactory = _ => 0 };
-    public readonly Option<int> BatchSize = new("--batch") { Description = "Minibatch size.", DefaultValueFactory = _ => Defaults.BatchSize };
-    public readonly Option<int> Epochs = new("--epochs") { Description = "Epochs (with --resume: the new total).", DefaultValueFactory = _ => Defaults.Epochs };
+    public readonly Option<double> WeightDecay = NumericOptions.Double("--weight-decay", $"L2 weight decay, 0 to {Numbers.Limit(MaxScale)}.", 0, min: 0, max: MaxScale);
+    public readonly Option<int> BatchSize = NumericOptions.Int("--batch", "Minibatch size.", Defaults.BatchSize, min: 1);
+    public readonly Option<int> Epochs = NumericOptions.Int("--epochs", "Epochs (with --resume: the new total).", Defaults.Epochs, min: 1);
     public readonly Option<string> Schedule = new("--schedule") { Description = $"Learning-rate schedule: {LearningRateSchedule.Syntax}.", DefaultValueFactory = _ => Defaults.Schedule };
-    public readonly Option<int?> EarlyStop = new("--early-stop") { Description = "Stop after this many epochs without validation improvement." };
-    public readonly Option<ulong> Seed = new("--seed") { Description = "Seed for initialisation and shuffling.", DefaultValueFactory = _ => Defaults.Seed };
+    public readonly Option<int?> EarlyStop = NumericOptions.OptionalInt("--early-stop", "Stop after this many epochs without validation improvement.", min: 1);
+    public readonly Option<ulong> Seed = NumericOptions.Seed("--seed", "Seed for initialisation and shuffling.", Defaults.Seed);
     public readonly Option<string> Device = new("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => Defaults.Device };
     public readonly Option<string> Engine = new("--engine")
     {
@@ -36,20 +41,22 @@ public sealed class TrainOptions
                       "backward; any device), or auto (fused where it can run, else autograd).",
         DefaultValueFactory = _ => Defaults.Engine,
     };
-    public readonly Option<int?> Threads = new("--threads") { Description = "Intra-op threads: the fused engine's own threads (default: one per core), or libtorch's for autograd (default: 1); see README, Performance." };
-    public readonly Option<int?> BlasThreads = new("--blas-threads") { Description = "BLAS (oneMKL) threads inside each matrix product (default: 1 with the fused engine, one per core with autograd)." };
-    public readonly Option<int> LogEvery = new("--log-every") { Description = "Steps between step-statistics records.", DefaultValueFactory = _ => Defaults.LogEvery };
+    public readonly Option<int?> Threads = NumericOptions.Threads("--threads", "Intra-op threads: the fused engine's own threads (default: one per core), or libtorch's for autograd (default: 1); see README, Performance.");
+    public readonly Option<int?> BlasThreads = NumericOptions.BlasThreads("--blas-threads", "BLAS (oneMKL) threads inside each matrix product (default: 1 with the fused engine, one per core with autograd).");
+    public readonly Option<int> LogEvery = NumericOptions.Int("--log-every", "Steps between step-statistics records.", Defaults.LogEvery, min: 1);
     public readonly Option<bool> NoStepStatistics = new("--no-step-stats") { Description = "Record only loss and accuracy per step (to measure what the diagnostics cost)." };
     public readonly Option<string> Dataset = new("--dataset") { Description = "mnist or fashion-mnist.", DefaultValueFactory = _ => Defaults.Dataset };
-    public readonly Option<string?> DataDir = new("--data-dir") { Description = "Dataset directory (default: $TORCHLOSS_DATA_DIR, else the checkout's datasets/)." };
-    public readonly Option<int> ValidationSize = new("--validation-size") { Description = "Training examples held out (from the end) for validation.", DefaultValueFactory = _ => Defaults.ValidationSize };
-    public readonly Option<int?> TrainLimit = new("--train-limit") { Description = "Use only the first K training examples." };
+    public readonly Option<string?> DataDir = PathOptions.OptionalPath("--data-dir", "Dataset directory (default: $TORCHLOSS_DATA_DIR, else the checkout's datasets/).");
+    public readonly Option<int> ValidationSize = NumericOptions.Int("--validation-size", "Training examples held out (from the end) for validation.", Defaults.ValidationSize, min: 0);
+    public readonly Option<int?> TrainLimit = NumericOptions.OptionalInt("--train-limit", "Use only the first K training examples.", min: 1);
     public readonly Option<bool> Standardize = new("--standardize") { Description = "Standardise pixels with the training mean and std (default: scale to [0, 1])." };
     public readonly Option<string?> Binary = new("--binary") { Description = "Binary task: PvN (e.g. 3v5) or Pvrest; for logistic regression." };
     public readonly Option<string?> Name = new("--name") { Description = "Run name (folder under --runs-dir); default: head_model_timestamp." };
-    public readonly Option<string> RunsDir = new("--runs-dir") { Description = "Where run folders go.", DefaultValueFactory = _ => "runs" };
-    public readonly Option<string?> Resume = new("--resume") { Description = "Continue the run in this folder from its last checkpoint (settings from its config.json; --epochs may raise the total)." };
+    public readonly Option<string> RunsDir = PathOptions.Path("--runs-dir", "Where run folders go.", "runs");
+    public readonly Option<string?> Resume = PathOptions.OptionalPath("--resume", "Continue the run in this folder from its last checkpoint (settings from its config.json; --epochs may raise the total).");
     public readonly Option<bool> Json = new("--json") { Description = "Print one JSON object per epoch and the summary, for scripts (no progress bar)." };
+
+    public TrainOptions() => PathOptions.RefuseEmpty(Name, "the run name is empty");
 
     public IEnumerable<Option> All() =>
     [
@@ -68,7 +75,7 @@ public sealed class TrainOptions
         TrueClassWeight = p.GetValue(TrueClassWeight),
         TrueClassTarget = p.GetValue(TrueClassTarget),
         InitScale = p.GetValue(InitScale),
-        InitFrom = p.GetValue(InitFrom) is { } from ? Path.GetFullPath(from) : null,
+        InitFrom = p.GetValue(InitFrom) is { } from ? InitialParameters(from) : null,
         Optimizer = p.GetValue(Optimizer)!.Trim().ToLowerInvariant(),
         LearningRate = p.GetValue(LearningRate),
         Momentum = p.GetValue(Momentum),
@@ -103,6 +110,14 @@ public sealed class TrainOptions
         (LogEvery, c => c.LogEvery), (NoStepStatistics, c => c.StepStatistics), (Dataset, c => c.Dataset),
         (ValidationSize, c => c.ValidationSize), (TrainLimit, c => c.TrainLimit), (Standardize, c => c.Standardize), (Binary, c => c.BinaryTask),
     ];
+
+    /// <summary>The --init-from file as a full path, refused before any data is loaded unless it is a regular file.</summary>
+    static string InitialParameters(string path)
+    {
+        var full = Path.GetFullPath(path);
+        Runtime.FileKinds.RequireRegularFile(full, "--init-from");
+        return full;
+    }
 
     /// <summary>--mse-reduction, shared by every command that builds squared-error heads.</summary>
     public static Option<string> MseReductionOption() => new("--mse-reduction")

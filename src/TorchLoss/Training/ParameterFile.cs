@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using TorchLoss.Reporting;
 using TorchSharp;
+using TorchLoss.Runtime;
 using static TorchSharp.torch;
 
 namespace TorchLoss.Training;
@@ -70,6 +71,8 @@ public static class ParameterFile
     /// <summary>Reads every tensor (on the CPU); throws InvalidDataException naming the file and the fault.</summary>
     public static Dictionary<string, Tensor> Read(string path)
     {
+        // Before opening: a FIFO would block the read forever, a directory would read as "access denied".
+        FileKinds.RequireRegularFile(path, "parameter file");
         byte[] all;
         try { all = File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

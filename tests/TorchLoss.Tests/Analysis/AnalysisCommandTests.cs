@@ -62,12 +62,12 @@ public class AnalysisCommandTests
     [InlineData("unknown hidden activation 'gelu'", "gradcheck", "--hidden-activation", "gelu")]
     [InlineData("--samples: '1:2' is not a sample", "landscape", "--samples", "1:2")]
     [InlineData("--range: '3:1' is not a range", "landscape", "--range", "3:1")]
-    [InlineData("--points must be at least 2", "landscape", "--points", "1")]
+    [InlineData("--points: must be at least 2, got 1", "landscape", "--points", "1")]
     [InlineData("--range: 'a:b' is not a range", "saturation", "--range", "a:b")]
-    [InlineData("--classes must be at least 2", "saturation", "--classes", "1")]
+    [InlineData("--classes: must be at least 2, got 1", "saturation", "--classes", "1")]
     [InlineData("unknown --mse-reduction 'sum'", "saturation", "--mse-reduction", "sum")]
     [InlineData("--task needs two digits", "examples", "--task", "3vrest")]
-    [InlineData("--steps must be at least 1", "examples", "--steps", "0")]
+    [InlineData("--steps: must be at least 1, got 0", "examples", "--steps", "0")]
     public void BadInputGivesOneLineAndExitCode2(string message, string command, string option, string value)
     {
         var (code, _, error) = Run(command, option, value);

@@ -18,7 +18,7 @@ public class CompareCommandTests
     [InlineData("unknown head 'hinge'", "--heads", "softmax-ce,hinge")]
     [InlineData("'abc' is not a number", "--lr-grid", "0.1,abc")]
     [InlineData("learning rates must be positive", "--lr-grid", "0.1,-1")]
-    [InlineData("seeds must be at least 1", "--seeds", "0")]
+    [InlineData("--seeds: must be at least 1, got 0", "--seeds", "0")]
     [InlineData("a learning rate is named twice", "--lr-grid", "0.1,0.3,0.1")]
     [InlineData("10-class models", "--models", "logistic")]
     [InlineData("unknown model 'cnn'", "--models", "cnn")]
