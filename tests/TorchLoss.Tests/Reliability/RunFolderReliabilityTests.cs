@@ -153,7 +153,7 @@ public class RunFolderReliabilityTests : IDisposable
     [Fact]
     public void DivergenceInTheFirstEpochKeepsTheInitialModelAndWritesOnlyNumbersOrNull()
     {
-        var (code, output, _) = Train([.. NewRun("diverged", epochs: 2, lr: "1e12"), "--head", "logit-mse", "--engine", "autograd"]);
+        var (code, output, _) = Train([.. NewRun("diverged", epochs: 2, lr: "1e6"), "--head", "logit-mse", "--engine", "autograd"]);
         Assert.Equal(ExitCodes.Failed, code);
         var run = Folder("diverged");
         var summary = JsonFiles.Read<RunSummary>(run.File(RunFolder.SummaryFile));
