@@ -41,6 +41,9 @@ sealed class DatasetFetcher(DatasetSpec dataset, string directory, IReadOnlyList
         if (existing.State == FileState.Ok) return new FileFetchOutcome(file, FetchAction.AlreadyPresent, null, []);
         if (Directory.Exists(path))
             throw new DataDirectoryException($"{path} is a directory where a dataset file belongs; remove it and fetch again");
+        // A file this process may not read (permissions, a loop of links) is not replaced: the user's file is left as it is.
+        if (existing.State == FileState.Unreadable)
+            throw new DataDirectoryException($"cannot read {path}: {existing.Problem}; fix its permissions, or remove it and fetch again");
         cancellationToken.ThrowIfCancellationRequested();
         foreach (var source in sources)
         {

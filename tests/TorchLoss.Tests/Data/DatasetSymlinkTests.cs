@@ -128,6 +128,13 @@ public sealed class DatasetSymlinkTests : IDisposable
         File.CreateSymbolicLink(elsewhere["loop"], PathOf(TinyDataset.TestLabels));
         var check = Store().Verify(TinyDataset.Name).Single(c => c.File.Name == TinyDataset.TestLabels);
         Assert.Equal(FileState.Unreadable, check.State);
+
+        // Fetching does not replace what it cannot read (an unreadable file takes the same path): it says why.
+        var source = new FakeSource("package", files);
+        var e = Assert.Throws<DataDirectoryException>(() => Store(source).Ensure(TinyDataset.Name));
+        Assert.StartsWith($"cannot read {PathOf(TinyDataset.TestLabels)}: ", e.Message);
+        Assert.EndsWith("; fix its permissions, or remove it and fetch again", e.Message);
+        Assert.True(new FileInfo(PathOf(TinyDataset.TestLabels)).LinkTarget is not null, "the link was replaced");
     }
 
     [Fact]
