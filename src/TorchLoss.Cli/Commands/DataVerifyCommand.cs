@@ -60,6 +60,6 @@ public static class DataVerifyCommand
         FileState.Ok => $"  ok          {check.File.Name}{(check.LinkTarget is { } target ? $" (a symbolic link to {target})" : "")}",
         FileState.Missing => $"  MISSING     {check.Path}: {(check.Problem is { } p ? $"{p}; " : "")}run `torchloss data fetch {dataset}`",
         FileState.Corrupt => $"  CORRUPT     {check.Path}: {check.Problem}; run `torchloss data fetch {dataset}` to replace it",
-        _ => $"  UNREADABLE  {check.Path}: {check.Problem}; remove it and run `torchloss data fetch {dataset}`",
+        _ => $"  UNREADABLE  {check.Path}: {check.Problem}; fix its permissions, or remove it and run `torchloss data fetch {dataset}`",
     };
 }

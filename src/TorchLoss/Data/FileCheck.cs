@@ -20,7 +20,7 @@ public sealed record FileCheck(DatasetFileSpec File, string Path, FileState Stat
         }
         catch (IOException e) // a loop of links
         {
-            return new(file, path, FileState.Unreadable, e.Message);
+            return new(file, path, FileState.Unreadable, e.Message.TrimEnd('.'));
         }
         var link = info.FullName == System.IO.Path.GetFullPath(path) ? null : info.FullName;
         if (!info.Exists)
@@ -34,7 +34,7 @@ public sealed record FileCheck(DatasetFileSpec File, string Path, FileState Stat
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new(file, path, FileState.Unreadable, e.Message, link);
+            return new(file, path, FileState.Unreadable, e.Message.TrimEnd('.'), link);
         }
         return actual == file.Sha256
             ? new(file, path, FileState.Ok, LinkTarget: link)
