@@ -41,7 +41,8 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
 
         TorchRuntime.ManualSeed(config.Seed);
         using var model = spec.Build(data.Features, data.ClassCount, device, config.InitScale);
-        if (config.InitFrom is { } initial && !resume) ModelFile.Load(model, initial);
+        // A resumed run's weights come from its checkpoint; one stopped before its first checkpoint starts over (see below).
+        if (config.InitFrom is { } initial && !(resume && run.HasCheckpoint)) ModelFile.Load(model, initial);
         using var optimizer = Optimizers.Create(config, model.parameters());
         return Execute(resume, model, head, optimizer, spec.Describe(data.Features, data.ClassCount));
     }

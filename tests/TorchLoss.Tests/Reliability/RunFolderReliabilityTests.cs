@@ -122,6 +122,24 @@ public class RunFolderReliabilityTests : IDisposable
     }
 
     [Fact]
+    public void AFineTuningRunInterruptedBeforeItsFirstCheckpointStartsOverFromItsInitialWeights()
+    {
+        var start = Train(NewRun("start", epochs: 1));
+        Assert.True(start.Code == ExitCodes.Ok, start.Error);
+        string[] fineTune = ["--head", "softmax-mse", "--init-from", Folder("start").File(RunFolder.ModelFile)];
+        var reference = Train([.. NewRun("fine-tuned", epochs: 1), .. fineTune]);
+        Assert.True(reference.Code == ExitCodes.Ok, reference.Error);
+
+        var run = Folder("fine-tuned-early");
+        Directory.CreateDirectory(run.Path);
+        File.Copy(Folder("fine-tuned").File(RunFolder.ConfigFile), run.File(RunFolder.ConfigFile));
+        run.MarkIncomplete();
+        var resumed = Train("--resume", run.Path);
+        Assert.True(resumed.Code == ExitCodes.Ok, resumed.Error);
+        Assert.Equal(Comparable(Folder("fine-tuned")), Comparable(run));
+    }
+
+    [Fact]
     public void AFolderInterruptedBeforeItsConfigIsStartedAgainByTheSameCommand()
     {
         var run = Folder("unstarted");
