@@ -29,6 +29,7 @@ public static class CompareCommand
         var blasThreads = NumericOptions.BlasThreads("--blas-threads", "BLAS (oneMKL) threads inside each matrix product (default: 1 with the fused engine, one per core with autograd).");
         var dataset = new Option<string?>("--dataset") { Description = "mnist (default) or fashion-mnist." };
         var dataDir = PathOptions.OptionalPath("--data-dir", "Dataset directory.");
+        var distribution = new StudyDistributionOptions();
         var command = new Command("compare",
             "Run the cross-entropy vs squared-error study (Golik et al. 2013) on MNIST: each head from random weights, cross-entropy " +
             "then squared-error fine-tuning, an init-scale sweep; learning rates picked per head on validation; several seeds; " +
@@ -36,9 +37,11 @@ public static class CompareCommand
         {
             quick, full, output, heads, models, seeds, epochs, fineTune, scales, grid, tuningEpochs, trainLimit, target, device, engine, threads, blasThreads, dataset, dataDir,
         };
+        foreach (var option in distribution.All()) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) =>
         {
             if (parse.GetValue(quick) && parse.GetValue(full)) throw new UserException("choose --quick or --full, not both");
+            distribution.Validate(parse);
             var config = StudyConfig.FromPreset(parse.GetValue(quick) ? "quick" : parse.GetValue(full) ? "full" : "default");
             config = config with
             {
@@ -63,7 +66,24 @@ public static class CompareCommand
             var folder = parse.GetValue(output)
                          ?? Path.Combine("runs", config.Dataset == "mnist" ? $"compare-{config.Preset}" : $"compare-{config.Dataset}-{config.Preset}");
             var reproduce = "torchloss " + string.Join(' ', parse.Tokens.Select(t => t.Value));
-            try { return Task.FromResult(CompareConsole.Run(config, folder, reproduce, services ?? DataCommandServices.Default(), cancellationToken)); }
+            var run = services ?? DataCommandServices.Default();
+            if (parse.GetValue(distribution.Plan))
+                return Task.FromResult(ComparePlanConsole.Print(config, folder, parse.GetValue(distribution.Shards), parse.GetValue(distribution.Json), run.Output));
+            if (parse.GetValue(distribution.Slurm))
+            {
+                var submit = SlurmScripts.Write(config, folder, distribution.SlurmSettings(parse), StudyCommandLine.Executable());
+                run.Output.WriteLine($"Slurm scripts for the study are in {Path.Combine(Path.GetFullPath(folder), SlurmScripts.Folder)}; submit them with:");
+                run.Output.WriteLine($"  {submit}");
+                return Task.FromResult(ExitCodes.Ok);
+            }
+            try
+            {
+                if (parse.GetValue(distribution.Shard) is { } shard)
+                    return Task.FromResult(CompareShardConsole.RunShard(config, folder, shard, run, cancellationToken));
+                if (parse.GetValue(distribution.Report))
+                    return Task.FromResult(CompareShardConsole.Report(config, folder, reproduce, run, cancellationToken));
+                return Task.FromResult(CompareConsole.Run(config, folder, reproduce, run, cancellationToken));
+            }
             catch (IOException e) when (CliRunner.IsDiskFull(e))
             {
                 throw new UserException($"{CliRunner.FirstLine(e.Message)}; free some space, then run the same command again: finished runs are kept");

@@ -45,6 +45,7 @@ public sealed class TrainOptions
     public readonly Option<int?> BlasThreads = NumericOptions.BlasThreads("--blas-threads", "BLAS (oneMKL) threads inside each matrix product (default: 1 with the fused engine, one per core with autograd).");
     public readonly Option<int> LogEvery = NumericOptions.Int("--log-every", "Steps between step-statistics records.", Defaults.LogEvery, min: 1);
     public readonly Option<bool> NoStepStatistics = new("--no-step-stats") { Description = "Record only loss and accuracy per step (to measure what the diagnostics cost)." };
+    public readonly Option<bool> NoTest = new("--no-test") { Description = "Never score the test split (as compare's tuning runs, which choose settings and must not see it)." };
     public readonly Option<string> Dataset = new("--dataset") { Description = "mnist or fashion-mnist.", DefaultValueFactory = _ => Defaults.Dataset };
     public readonly Option<string?> DataDir = PathOptions.OptionalPath("--data-dir", "Dataset directory (default: $TORCHLOSS_DATA_DIR, else the checkout's datasets/).");
     public readonly Option<int> ValidationSize = NumericOptions.Int("--validation-size", "Training examples held out (from the end) for validation.", Defaults.ValidationSize, min: 0);
@@ -62,7 +63,7 @@ public sealed class TrainOptions
     [
         Head, Model, HiddenActivation, MseReduction, TrueClassWeight, TrueClassTarget, InitScale, InitFrom, Optimizer, LearningRate,
         Momentum, Nesterov, WeightDecay, BatchSize, Epochs, Schedule, EarlyStop, Seed, Device, Engine, Threads, BlasThreads, LogEvery,
-        NoStepStatistics, Dataset, DataDir, ValidationSize, TrainLimit, Standardize, Binary, Name, RunsDir, Resume, Json,
+        NoStepStatistics, NoTest, Dataset, DataDir, ValidationSize, TrainLimit, Standardize, Binary, Name, RunsDir, Resume, Json,
     ];
 
     public TrainConfig ToConfig(ParseResult p) => new()
@@ -92,6 +93,7 @@ public sealed class TrainOptions
         BlasThreads = p.GetValue(BlasThreads),
         LogEvery = p.GetValue(LogEvery),
         StepStatistics = !p.GetValue(NoStepStatistics),
+        EvaluateTest = !p.GetValue(NoTest),
         ValidationSize = p.GetValue(ValidationSize),
         TrainLimit = p.GetValue(TrainLimit),
         Standardize = p.GetValue(Standardize),
@@ -107,7 +109,8 @@ public sealed class TrainOptions
         (InitFrom, c => c.InitFrom), (Optimizer, c => c.Optimizer), (LearningRate, c => c.LearningRate), (Momentum, c => c.Momentum),
         (Nesterov, c => c.Nesterov), (WeightDecay, c => c.WeightDecay), (BatchSize, c => c.BatchSize), (Schedule, c => c.Schedule),
         (EarlyStop, c => c.EarlyStopPatience), (Seed, c => c.Seed), (Device, c => c.Device), (Engine, c => c.Engine),
-        (LogEvery, c => c.LogEvery), (NoStepStatistics, c => c.StepStatistics), (Dataset, c => c.Dataset),
+        (LogEvery, c => c.LogEvery), (NoStepStatistics, c => c.StepStatistics), (NoTest, c => c.EvaluateTest),
+        (Dataset, c => c.Dataset),
         (ValidationSize, c => c.ValidationSize), (TrainLimit, c => c.TrainLimit), (Standardize, c => c.Standardize), (Binary, c => c.BinaryTask),
     ];
 

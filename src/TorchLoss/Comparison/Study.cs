@@ -1,4 +1,5 @@
 using TorchLoss.Data;
+using TorchLoss.Reporting;
 
 namespace TorchLoss.Comparison;
 
@@ -31,6 +32,41 @@ public static class Study
             results.Where(r => r.Run.Arm == arm).OrderBy(r => r.Run.Seed).ToList(), config.TargetAccuracy)).ToList();
         var all = tuned.Concat(results).ToList();
         return new StudyResult(config, choices, arms, clock.Elapsed, all.Count(r => !r.Reused), all.Count(r => r.Reused));
+    }
+
+    /// <summary>
+    /// Runs shard <paramref name="shard"/> of <paramref name="shards"/>: the steps assigned to it (<see cref="StudyStep.Shard"/>)
+    /// whose inputs are ready, phase after phase, until none of its steps is ready. Safe with the other shards running at
+    /// once on the same folder (each run folder has one writer; a run another process is writing is left to it) and
+    /// rerunnable (finished runs are reused). Returns the schedule as this shard leaves it.
+    /// </summary>
+    public static (StudySchedule Schedule, int Trained, int HeldElsewhere) RunShard(StudyConfig config, string outputDirectory, ClassificationData data,
+        int shard, int shards, IStudyObserver? observer = null)
+    {
+        config.Validate();
+        if (shards < 1 || shard < 1 || shard > shards) throw new FormatException($"--shard {shard}/{shards}: expected I/N with 1 <= I <= N");
+        var runner = new StudyRunner(outputDirectory, data, observer);
+        var attempted = new HashSet<string>();
+        int trained = 0, heldElsewhere = 0;
+        while (true)
+        {
+            var schedule = StudySchedule.Read(config, outputDirectory);
+            var mine = schedule.Steps.Where(s => s.Shard(shards) == shard).ToList();
+            var ready = mine.Where(s => s.Status == StepStatus.Ready && !attempted.Contains(s.Run.Folder)).ToList();
+            if (ready.Count == 0) return (schedule, trained, heldElsewhere);
+            foreach (var step in ready)
+            {
+                attempted.Add(step.Run.Folder);
+                try
+                {
+                    if (!runner.Run(step.Run, mine.IndexOf(step) + 1, mine.Count).Reused) trained++;
+                }
+                catch (FolderInUseException)
+                {
+                    heldElsewhere++; // another process is writing it: it finishes it, and the next phase waits for it
+                }
+            }
+        }
     }
 
     /// <summary>Per (model, head), the rate with the lowest best validation error; ties go to the smaller rate.

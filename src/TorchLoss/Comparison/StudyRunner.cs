@@ -35,9 +35,22 @@ public sealed class StudyRunner(string outputDirectory, ClassificationData data,
         return results;
     }
 
-    RunResult Run(PlannedRun run, int index, int total)
+    /// <summary>The run in <paramref name="run"/>'s folder read back when it is finished with the planned settings and its
+    /// files agree with each other; null otherwise. Read-only: it takes no claim, so another process may be writing it
+    /// (then it is not finished: INCOMPLETE marks it).</summary>
+    public static RunResult? Finished(string outputDirectory, PlannedRun run)
     {
-        var folder = new RunFolder(Path.Combine(OutputDirectory, run.Folder));
+        var folder = new RunFolder(Path.Combine(Path.GetFullPath(outputDirectory), run.Folder));
+        var existing = ReadConfig(folder);
+        if (existing is null || existing.FormatMismatch is not null || !Same(existing, run) || !folder.IsComplete) return null;
+        return RunConsistency.Problem(folder) is null ? RunResult.Read(run, folder, reused: true) : null;
+    }
+
+    /// <summary>Reuses, resumes or trains one run (see the class summary); <see cref="FolderInUseException"/> when another
+    /// process is writing its folder.</summary>
+    public RunResult Run(PlannedRun run, int index, int total)
+    {
+        var folder = Folder(run);
         using var claim = folder.Claim(); // held from the decision to reuse, resume or redo until the run is done
         var existing = ReadConfig(folder);
         if (existing?.FormatMismatch is { } why)
@@ -45,7 +58,7 @@ public sealed class StudyRunner(string outputDirectory, ClassificationData data,
             observer.RunDiscarded(index, total, run, why); // whatever its settings: never reused, never resumed
             existing = null;
         }
-        var same = existing is not null && Identity(existing.EffectiveConfig) == Identity(run.Config) && SameStart(existing, run.Config);
+        var same = existing is not null && Same(existing, run);
         if (same && folder.IsComplete)
         {
             if (RunConsistency.Problem(folder) is not { } problem)
@@ -70,6 +83,11 @@ public sealed class StudyRunner(string outputDirectory, ClassificationData data,
         observer.RunFinished(index, total, result);
         return result;
     }
+
+    RunFolder Folder(PlannedRun run) => new(Path.Combine(OutputDirectory, run.Folder));
+
+    static bool Same(RunConfigFile existing, PlannedRun run) =>
+        Identity(existing.EffectiveConfig) == Identity(run.Config) && SameStart(existing, run.Config);
 
     static RunConfigFile? ReadConfig(RunFolder folder)
     {

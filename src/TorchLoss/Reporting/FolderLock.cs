@@ -20,11 +20,13 @@ public sealed class FolderLock : IDisposable
 
     readonly FileStream stream;
     readonly string holderFile;
+    readonly bool shared;
 
-    FolderLock(FileStream stream, string holderFile)
+    FolderLock(FileStream stream, string holderFile, bool shared)
     {
         this.stream = stream;
         this.holderFile = holderFile;
+        this.shared = shared;
     }
 
     public string Folder => Path.GetDirectoryName(holderFile)!;
@@ -33,27 +35,40 @@ public sealed class FolderLock : IDisposable
     /// naming the holder when another writer has it. <paramref name="kind"/> names the folder in messages ("run folder").</summary>
     public static FolderLock Acquire(string folder, string kind)
     {
+        var (stream, holderPath) = Open(folder, kind, FileAccess.ReadWrite, FileShare.None);
+        AtomicFile.WriteAllText(holderPath, string.Create(CultureInfo.InvariantCulture,
+            $"{Environment.ProcessId}\n{DateTime.Now:yyyy-MM-dd HH:mm:ss}\n{string.Join(' ', Environment.GetCommandLineArgs())}\n"));
+        FaultInjection.Reached("folder-lock:acquired");
+        return new FolderLock(stream, holderPath, shared: false);
+    }
+
+    /// <summary>Takes <paramref name="folder"/> together with other shared holders (the shards of one study), keeping out
+    /// an exclusive writer (a plain `compare` of the same study), and being kept out by one.</summary>
+    public static FolderLock AcquireShared(string folder, string kind)
+    {
+        // .NET takes a shared flock for any FileShare other than None.
+        var (stream, holderPath) = Open(folder, kind, FileAccess.Read, FileShare.ReadWrite);
+        return new FolderLock(stream, holderPath, shared: true);
+    }
+
+    static (FileStream Stream, string HolderPath) Open(string folder, string kind, FileAccess access, FileShare share)
+    {
         folder = Path.GetFullPath(folder);
         try { Directory.CreateDirectory(folder); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new IOException($"cannot create {kind} {folder}: {e.Message}");
         }
-        var lockPath = Path.Combine(folder, LockFile);
         var holderPath = Path.Combine(folder, HolderFile);
-        FileStream stream;
-        try { stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+        try { return (new FileStream(Path.Combine(folder, LockFile), FileMode.OpenOrCreate, access, share), holderPath); }
         catch (IOException e) when (e.HResult == WouldBlock)
         {
             throw new FolderInUseException($"{kind} {folder} is in use by {Holder(holderPath)}; wait for it to finish or stop it");
         }
-        AtomicFile.WriteAllText(holderPath, string.Create(CultureInfo.InvariantCulture,
-            $"{Environment.ProcessId}\n{DateTime.Now:yyyy-MM-dd HH:mm:ss}\n{string.Join(' ', Environment.GetCommandLineArgs())}\n"));
-        FaultInjection.Reached("folder-lock:acquired");
-        return new FolderLock(stream, holderPath);
     }
 
-    /// <summary>"process 1234 (since 2026-12-02 08:15:02)", or "another process" when the holder has not said yet.</summary>
+    /// <summary>"process 1234 (since 2026-12-02 08:15:02)"; "another process" when the holder has not said yet or the
+    /// folder is shared (the shards of a study do not name themselves).</summary>
     static string Holder(string holderPath)
     {
         try
@@ -68,8 +83,11 @@ public sealed class FolderLock : IDisposable
 
     public void Dispose()
     {
-        try { File.Delete(holderFile); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        if (!shared)
+        {
+            try { File.Delete(holderFile); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
         stream.Dispose();
     }
 

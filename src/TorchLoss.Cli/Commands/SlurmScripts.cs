@@ -1,0 +1,89 @@
+using TorchLoss.Comparison;
+using TorchLoss.Reporting;
+
+namespace TorchLoss.Cli.Commands;
+
+/// <summary>
+/// Slurm scripts for a study, in STUDY/slurm: shard.sbatch (one shard of the study: `compare --shard
+/// $SLURM_ARRAY_TASK_ID/N`), report.sbatch (`compare --report`) and submit.sh, which submits shard.sbatch as a job
+/// array once per phase, each array after the previous one succeeded (--dependency=afterok), then the report.
+/// A shard runs its share of whatever is ready when it starts, so the same array serves every phase.
+/// </summary>
+public static class SlurmScripts
+{
+    public const string Folder = "slurm";
+
+    /// <summary>Writes the scripts; returns the command that submits them.</summary>
+    public static string Write(StudyConfig config, string study, SlurmSettings slurm, IReadOnlyList<string> torchloss)
+    {
+        var folder = Path.Combine(Path.GetFullPath(study), Folder);
+        Directory.CreateDirectory(Path.Combine(folder, "logs"));
+        var threads = config.Threads ?? 1;
+        var compare = StudyCommandLine.For(config with { Threads = threads }, study);
+        var phases = Enum.GetValues<StudyPhase>().Where(p => HasRuns(config, p)).ToList();
+
+        Script(Path.Combine(folder, "shard.sbatch"), Header(slurm, threads, "shard", folder),
+            "# One shard of the study: its share of the runs whose inputs are ready when it starts (submit.sh submits this array once per phase).",
+            $"exec {TrainCommandLine.Shell([.. torchloss, .. compare])} --shard \"${{SLURM_ARRAY_TASK_ID}}/{slurm.Shards}\"");
+        Script(Path.Combine(folder, "report.sbatch"), Header(slurm with { GpusPerTask = null }, threads, "report", folder),
+            "# The report of the finished study (nothing is trained).",
+            $"exec {TrainCommandLine.Shell([.. torchloss, .. compare])} --report");
+
+        var submit = new List<string>
+        {
+            "#!/bin/sh",
+            $"# Submits the study in {Path.GetFullPath(study)}: {string.Join(", ", phases.Select(p => p.ToString().ToLowerInvariant()))}, " +
+            $"each a job array of {slurm.Shards} shard(s) that starts after the previous phase succeeded, then the report.",
+            "set -eu",
+            "cd \"$(dirname \"$0\")\"",
+        };
+        string? previous = null;
+        foreach (var (phase, i) in phases.Select((p, i) => (p, i + 1)))
+        {
+            var dependency = previous is null ? "" : $" --dependency=afterok:${previous}";
+            submit.Add($"phase{i}=$(sbatch --parsable --array=1-{slurm.Shards}{dependency} --job-name=torchloss-{phase.ToString().ToLowerInvariant()} shard.sbatch)");
+            submit.Add($"echo \"phase {i} ({phase.ToString().ToLowerInvariant()}): job array $phase{i}\"");
+            previous = $"phase{i}";
+        }
+        submit.Add($"report=$(sbatch --parsable --dependency=afterok:${previous} report.sbatch)");
+        submit.Add("echo \"report: job $report\"");
+        Script(Path.Combine(folder, "submit.sh"), submit.ToArray());
+        return $"sh {Path.Combine(folder, "submit.sh")}";
+    }
+
+    static bool HasRuns(StudyConfig config, StudyPhase phase)
+    {
+        var plan = new StudyPlan(config);
+        var arms = plan.Arms();
+        return phase switch
+        {
+            StudyPhase.Tuning => true,
+            StudyPhase.Arms => arms.Any(a => a.Kind != ArmKind.FineTune),
+            _ => arms.Any(a => a.Kind == ArmKind.FineTune),
+        };
+    }
+
+    static string[] Header(SlurmSettings slurm, int threads, string name, string folder)
+    {
+        var lines = new List<string>
+        {
+            "#!/bin/bash",
+            $"#SBATCH --chdir={Environment.CurrentDirectory}",
+            $"#SBATCH --output={Path.Combine(folder, "logs", name + "-%A_%a.out")}",
+            $"#SBATCH --cpus-per-task={threads}",
+        };
+        if (slurm.Partition is { } partition) lines.Add($"#SBATCH --partition={partition}");
+        if (slurm.GpusPerTask is { } gpus) lines.Add($"#SBATCH --gpus-per-task={gpus}");
+        if (slurm.Time is { } time) lines.Add($"#SBATCH --time={time}");
+        return lines.ToArray();
+    }
+
+    static void Script(string path, string[] head, params string[] body) => Script(path, [.. head, .. body]);
+
+    static void Script(string path, string[] lines)
+    {
+        AtomicFile.WriteAllText(path, string.Join('\n', lines) + "\n");
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+    }
+}

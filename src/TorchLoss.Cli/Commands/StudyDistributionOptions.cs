@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace TorchLoss.Cli.Commands;
+
+/// <summary>A shard of a study: the I-th of N.</summary>
+public readonly record struct ShardSpec(int Index, int Count)
+{
+    public override string ToString() => $"{Index}/{Count}";
+}
+
+/// <summary>The Slurm settings of `compare --slurm`.</summary>
+public sealed record SlurmSettings(int Shards, string? Partition, int? GpusPerTask, string? Time);
+
+/// <summary>How `compare` runs a study besides the plain way: its plan, one shard, the report of finished shards, or
+/// Slurm scripts for the whole study.</summary>
+public sealed partial class StudyDistributionOptions
+{
+    public readonly Option<bool> Plan = new("--plan") { Description = "List the study's runs in dependency order (phase, folder, state, shard, the train command that produces each); nothing runs." };
+    public readonly Option<bool> Json = new("--json") { Description = "With --plan: one JSON object per run." };
+    public readonly Option<ShardSpec?> Shard = new("--shard")
+    {
+        Description = "Run only shard I of N (I/N): its share of the runs whose inputs are ready, phase after phase; N shards may run at once on one folder.",
+        CustomParser = result => ParseShard(result.Tokens.Single().Value, result),
+    };
+    public readonly Option<bool> Report = new("--report") { Description = "Write the report from the runs the shards finished (nothing is trained); says which runs are missing." };
+    public readonly Option<bool> Slurm = new("--slurm") { Description = "Write Slurm scripts for the study (a job array of shards per phase, chained with afterok, then the report) and print the command that submits them." };
+    public readonly Option<int> Shards = NumericOptions.Int("--shards", "With --slurm or --plan: the number of shards (array tasks per phase).", 4, min: 1, max: 10_000);
+    public readonly Option<string?> Partition = new("--partition") { Description = "With --slurm: the partition (sbatch --partition)." };
+    public readonly Option<int?> GpusPerTask = NumericOptions.OptionalInt("--gpus-per-task", "With --slurm: GPUs per shard (sbatch --gpus-per-task; pair with --device cuda).", min: 1, max: 64);
+    public readonly Option<string?> Time = new("--time")
+    {
+        Description = "With --slurm: the time limit of each shard, in Slurm's format (MINUTES, HH:MM:SS, D-HH:MM...).",
+        CustomParser = result => ParseTime(result.Tokens.Single().Value, result),
+    };
+
+    public IEnumerable<Option> All() => [Plan, Json, Shard, Report, Slurm, Shards, Partition, GpusPerTask, Time];
+
+    /// <summary>Refuses combinations that mean nothing: two modes at once, or settings without their mode.</summary>
+    public void Validate(ParseResult parse)
+    {
+        var modes = new Option[] { Plan, Shard, Report, Slurm }.Where(o => TrainOptions.Given(parse, o)).Select(o => o.Name).ToList();
+        if (modes.Count > 1) throw new UserException($"choose one of {string.Join(", ", modes)}");
+        if (TrainOptions.Given(parse, Json) && !parse.GetValue(Plan)) throw new UserException("--json goes with --plan");
+        foreach (var option in new Option[] { Partition, GpusPerTask, Time })
+            if (TrainOptions.Given(parse, option) && !parse.GetValue(Slurm)) throw new UserException($"{option.Name} goes with --slurm");
+        if (TrainOptions.Given(parse, Shards) && !parse.GetValue(Slurm) && !parse.GetValue(Plan)) throw new UserException("--shards goes with --slurm or --plan");
+    }
+
+    public SlurmSettings SlurmSettings(ParseResult parse) =>
+        new(parse.GetValue(Shards), parse.GetValue(Partition), parse.GetValue(GpusPerTask), parse.GetValue(Time));
+
+    static ShardSpec? ParseShard(string text, System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var parts = text.Split('/');
+        if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) && index >= 1 && index <= count)
+            return new ShardSpec(index, count);
+        result.AddError($"--shard: '{text}' is not I/N with 1 <= I <= N (e.g. 1/4)");
+        return null;
+    }
+
+    static string? ParseTime(string text, System.CommandLine.Parsing.ArgumentResult result)
+    {
+        if (SlurmTime().IsMatch(text)) return text;
+        result.AddError($"--time: '{text}' is not a Slurm time limit (MINUTES, MINUTES:SECONDS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS)");
+        return null;
+    }
+
+    [GeneratedRegex(@"^(\d+|\d+:\d{2}|\d+:\d{2}:\d{2}|\d+-\d+|\d+-\d+:\d{2}|\d+-\d+:\d{2}:\d{2})$")]
+    private static partial Regex SlurmTime();
+}
