@@ -28,7 +28,7 @@ public static class ComparePlanConsole
             {
                 output.WriteLine(new JsonObject
                 {
-                    ["phase"] = step.Phase.ToString().ToLowerInvariant(),
+                    ["phase"] = step.Phase.Slug(),
                     ["index_in_phase"] = step.IndexInPhase,
                     ["folder"] = step.Run.Folder,
                     ["status"] = step.Status.ToString().ToLowerInvariant(),

@@ -32,7 +32,7 @@ public static class SlurmScripts
         var submit = new List<string>
         {
             "#!/bin/sh",
-            $"# Submits the study in {Path.GetFullPath(study)}: {string.Join(", ", phases.Select(p => p.ToString().ToLowerInvariant()))}, " +
+            $"# Submits the study in {Path.GetFullPath(study)}: {string.Join(", ", phases.Select(p => p.Slug()))}, " +
             $"each a job array of {slurm.Shards} shard(s) that starts after the previous phase succeeded, then the report.",
             "set -eu",
             "cd \"$(dirname \"$0\")\"",
@@ -41,8 +41,8 @@ public static class SlurmScripts
         foreach (var (phase, i) in phases.Select((p, i) => (p, i + 1)))
         {
             var dependency = previous is null ? "" : $" --dependency=afterok:${previous}";
-            submit.Add($"phase{i}=$(sbatch --parsable --array=1-{slurm.Shards}{dependency} --job-name=torchloss-{phase.ToString().ToLowerInvariant()} shard.sbatch)");
-            submit.Add($"echo \"phase {i} ({phase.ToString().ToLowerInvariant()}): job array $phase{i}\"");
+            submit.Add($"phase{i}=$(sbatch --parsable --array=1-{slurm.Shards}{dependency} --job-name=torchloss-{phase.Slug()} shard.sbatch)");
+            submit.Add($"echo \"phase {i} ({phase.Slug()}): job array $phase{i}\"");
             previous = $"phase{i}";
         }
         submit.Add($"report=$(sbatch --parsable --dependency=afterok:${previous} report.sbatch)");

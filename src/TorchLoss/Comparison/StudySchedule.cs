@@ -11,6 +11,12 @@ public enum StudyPhase
     FineTuning = 3,
 }
 
+public static class StudyPhases
+{
+    /// <summary>The phase's name in files and job names: tuning, arms, fine-tuning.</summary>
+    public static string Slug(this StudyPhase phase) => phase == StudyPhase.FineTuning ? "fine-tuning" : phase.ToString().ToLowerInvariant();
+}
+
 public enum StepStatus { Finished, Ready, Waiting }
 
 /// <summary>One run of the study: its phase, its place in the phase (which decides its shard), whether it is finished,
