@@ -119,7 +119,9 @@ public static class TrainConsole
             var best = summary.BestEpoch is { } b
                 ? string.Create(invariant, $", best validation error {summary.BestValidationError:P2} at epoch {b} (test error {summary.TestErrorAtBestEpoch:P2})") : "";
             var when = summary.Epochs == 0 ? "of the initial model" : $"after {summary.Epochs} epoch(s)";
-            output.WriteLine(string.Create(invariant, $"{summary.Status}: test error {summary.FinalTestError:P2} {when}{best}. ") +
+            var error = summary.FinalTestError is { } test ? $"test error {test.ToString("P2", invariant)}"
+                : $"validation error {summary.FinalValidationError?.ToString("P2", invariant) ?? "-"} (the test split is not scored)";
+            output.WriteLine(string.Create(invariant, $"{summary.Status}: {error} {when}{best}. ") +
                              $"{summary.Message}{(summary.Message is null ? "" : " ")}Run folder: {run.Path}");
         }
     }
