@@ -74,6 +74,8 @@ public static class CompareCommand
                 var submit = SlurmScripts.Write(config, folder, distribution.SlurmSettings(parse), StudyCommandLine.Executable());
                 run.Output.WriteLine($"Slurm scripts for the study are in {Path.Combine(Path.GetFullPath(folder), SlurmScripts.Folder)}; submit them with:");
                 run.Output.WriteLine($"  {submit}");
+                run.Output.WriteLine("which runs:");
+                foreach (var line in SlurmScripts.SbatchLines(folder)) run.Output.WriteLine($"  {line}");
                 return Task.FromResult(ExitCodes.Ok);
             }
             try

@@ -51,6 +51,10 @@ public static class SlurmScripts
         return $"sh {Path.Combine(folder, "submit.sh")}";
     }
 
+    /// <summary>The sbatch commands submit.sh runs, as written in it.</summary>
+    public static IEnumerable<string> SbatchLines(string study) =>
+        File.ReadLines(Path.Combine(Path.GetFullPath(study), Folder, "submit.sh")).Where(l => l.Contains("sbatch ", StringComparison.Ordinal));
+
     static bool HasRuns(StudyConfig config, StudyPhase phase)
     {
         var plan = new StudyPlan(config);
