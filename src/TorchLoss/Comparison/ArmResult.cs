@@ -5,6 +5,16 @@ public sealed record ArmResult(Arm Arm, double LearningRate, IReadOnlyList<RunRe
 {
     public MeanStd FinalTestError => MeanStd.Of(Runs.Select(r => r.Summary.FinalTestError ?? double.NaN));
 
+    /// <summary>The final test error's mean with its t-based 95 % interval over seeds.</summary>
+    public Statistics.MeanInterval FinalTestErrorInterval => Statistics.MeanInterval.Of(Runs.Select(r => r.Summary.FinalTestError ?? double.NaN));
+
+    /// <summary>Seeds whose validation error after the last epoch is still <see cref="Findings.StuckError"/> or more.</summary>
+    public int StuckSeeds => Runs.Count(r => r.Last("validation_error") >= Findings.StuckError);
+
+    /// <summary>Each seed's final test error, e.g. "89.90 / 2.79 / 2.55 %".</summary>
+    public string PerSeedPercent => Runs.Count == 0 ? "–" : string.Join(" / ", Runs.OrderBy(r => r.Run.Seed)
+        .Select(r => r.Summary.FinalTestError is { } e ? (e * 100).ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "–")) + " %";
+
     public MeanStd BestValidationError => MeanStd.Of(Runs.Select(r => r.Summary.BestValidationError ?? double.NaN));
 
     public MeanStd BestEpoch => MeanStd.Of(Runs.Select(r => (double)(r.Summary.BestEpoch ?? 0)).Where(e => e > 0));

@@ -2,7 +2,7 @@ namespace TorchLoss.Comparison;
 
 /// <summary>One arm's line of the summary: the numbers shared by the report's table, summary.json and summary.csv.</summary>
 public sealed record ArmRow(string Model, string Arm, string Kind, string Head, double InitScale, double LearningRate, int Seeds,
-    IReadOnlyList<KeyValuePair<string, double>> Values)
+    IReadOnlyList<KeyValuePair<string, double>> Values, string PerSeedTestError = "")
 {
     public double this[string name] => Values.First(v => v.Key == name).Value;
 
@@ -12,6 +12,9 @@ public sealed record ArmRow(string Model, string Arm, string Kind, string Head, 
         {
             new("test_error_mean", a.FinalTestError.Mean),
             new("test_error_std", a.FinalTestError.Std),
+            new("test_error_ci_low", a.FinalTestErrorInterval.Low),
+            new("test_error_ci_high", a.FinalTestErrorInterval.High),
+            new("stuck_seeds", a.StuckSeeds),
             new("best_validation_error_mean", a.BestValidationError.Mean),
             new("best_validation_error_std", a.BestValidationError.Std),
             new("best_epoch_mean", a.BestEpoch.Mean),
@@ -27,6 +30,6 @@ public sealed record ArmRow(string Model, string Arm, string Kind, string Head, 
             values.Add(new($"grad_norm_first/{layer}", a.FirstEpoch($"grad_norm_mean/{layer}.weight").Mean));
             values.Add(new($"grad_norm_last/{layer}", a.LastEpoch($"grad_norm_mean/{layer}.weight").Mean));
         }
-        return new ArmRow(a.Arm.Model, a.Arm.Label, a.Arm.Kind.ToString(), a.Arm.Head, a.Arm.InitScale, a.LearningRate, a.Runs.Count, values);
+        return new ArmRow(a.Arm.Model, a.Arm.Label, a.Arm.Kind.ToString(), a.Arm.Head, a.Arm.InitScale, a.LearningRate, a.Runs.Count, values, a.PerSeedPercent);
     }
 }

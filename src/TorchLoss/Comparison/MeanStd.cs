@@ -12,7 +12,10 @@ public readonly record struct MeanStd(double Mean, double Std, int Count)
         return new(mean, std, v.Length);
     }
 
-    public string Percent() => double.IsFinite(Mean) ? $"{Mean * 100:F2} ± {Std * 100:F2} %" : "–";
+    /// <summary>"7.56 ± 0.42 %"; one seed has no spread, so it reads "7.56 % (1 seed)".</summary>
+    public string Percent() => !double.IsFinite(Mean) ? "–"
+        : Count == 1 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Mean * 100:F2} % (1 seed)")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Mean * 100:F2} ± {Std * 100:F2} %");
 
     public string Number(string format = "G3") =>
         double.IsFinite(Mean) ? $"{Mean.ToString(format, System.Globalization.CultureInfo.InvariantCulture)} ± {Std.ToString(format, System.Globalization.CultureInfo.InvariantCulture)}" : "–";

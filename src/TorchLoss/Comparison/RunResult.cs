@@ -4,14 +4,16 @@ using TorchLoss.Training;
 namespace TorchLoss.Comparison;
 
 /// <summary>A finished run of the study as read back from its folder: the summary, the trained epochs' rows (1, 2, ...;
-/// the tables and the reading speak of "the first epoch" as epoch 1) and the initial model's row (epoch 0), if any.</summary>
-public sealed record RunResult(PlannedRun Run, RunSummary Summary, IReadOnlyList<MetricRecord> Epochs, bool Reused, MetricRecord? Initial = null)
+/// the tables and the reading speak of "the first epoch" as epoch 1), the initial model's row (epoch 0), if any, and which
+/// test images the final model got right (null for runs that did not save their predictions).</summary>
+public sealed record RunResult(PlannedRun Run, RunSummary Summary, IReadOnlyList<MetricRecord> Epochs, bool Reused, MetricRecord? Initial = null,
+    IReadOnlyList<bool>? TestCorrect = null)
 {
     public static RunResult Read(PlannedRun run, RunFolder folder, bool reused)
     {
         var epochs = MetricsLog.Read(folder.Path).Where(r => r.Kind == MetricRecord.EpochKind).ToList();
         return new(run, JsonFiles.Read<RunSummary>(folder.File(RunFolder.SummaryFile)), epochs.Where(r => r.Epoch >= 1).ToList(), reused,
-            epochs.FirstOrDefault(r => r.Epoch == 0));
+            epochs.FirstOrDefault(r => r.Epoch == 0), TestPredictions.ReadCorrect(folder.File(TestPredictions.File)));
     }
 
     /// <summary>A metric per epoch (NaN where it was not recorded).</summary>

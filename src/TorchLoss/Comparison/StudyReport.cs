@@ -36,6 +36,14 @@ public static class StudyReport
                 Values = r.Values.ToDictionary(v => v.Key, v => double.IsFinite(v.Value) ? v.Value : (double?)null),
                 FinalTestErrorPerSeed = arm.Runs.Select(x => x.Summary.FinalTestError),
             }),
+            FineTuningTests = FineTuneComparison.Of(study).Select(t => new
+            {
+                t.Arm.Arm.Model, Arm = t.Arm.Arm.Label, Control = t.Control.Arm.Label, Seeds = t.Paired.Count,
+                TestErrorDifferenceMean = t.Paired.MeanDifference, DifferenceCiLow = t.Paired.CiLow, DifferenceCiHigh = t.Paired.CiHigh,
+                PairedTTestP = t.Paired.PairedTP, WilcoxonP = t.Paired.WilcoxonP, SignP = t.Paired.SignP,
+                McNemarPerSeed = t.McNemarPerSeed.Select(m => new { OnlyArmCorrect = m.OnlyA, OnlyControlCorrect = m.OnlyB, m.P }),
+                t.BinomialStandardError, Verdict = t.Verdict switch { 1 => "gain", -1 => "loss", _ => "within noise" }, Level = FineTuneComparison.Level,
+            }),
             Findings = findings,
         });
         WriteCsv(Path.Combine(outputDirectory, Csv), rows);
@@ -70,14 +78,18 @@ public static class StudyReport
             var layers = modelRows[0].Values.Select(v => v.Key).Where(k => k.StartsWith("grad_norm_first/", StringComparison.Ordinal))
                 .Select(k => k["grad_norm_first/".Length..]).ToList();
             blocks.Add(new Heading(1, $"Results: {study.Arms.First(a => a.Arm.Model == model).Arm.ModelLabel}"));
-            blocks.Add(new Paragraph($"Mean ± standard deviation over seeds. Gradient norms: mean over the steps of an epoch, first → last epoch. " +
+            blocks.Add(new Paragraph($"Mean ± standard deviation over seeds, with the t-based 95 % interval of the mean test error, each seed's " +
+                                     $"test error and the seeds stuck (validation error still {Findings.StuckError:P0} or more after the last epoch). " +
+                                     "Gradient norms: mean over the steps of an epoch, first → last epoch. " +
                                      $"\"Epochs to {c.TargetAccuracy:P0}\": first epoch whose validation accuracy reaches it (seeds that did)."));
             blocks.Add(new Table(
-                ["arm", "lr", "test error", "best val. error", "at epoch", $"epochs to {c.TargetAccuracy:P0}", .. layers.Select(l => $"‖∂L/∂W‖ {l}"),
-                 "‖dL/dz‖", "saturated"],
+                ["arm", "lr", "test error", "95 % interval", "per seed", "stuck", "best val. error", "at epoch", $"epochs to {c.TargetAccuracy:P0}",
+                 .. layers.Select(l => $"‖∂L/∂W‖ {l}"), "‖dL/dz‖", "saturated"],
                 modelRows.Select(r => (IReadOnlyList<string>)
                 [
-                    r.Arm, F(r.LearningRate), PM(r["test_error_mean"], r["test_error_std"]), PM(r["best_validation_error_mean"], r["best_validation_error_std"]),
+                    r.Arm, F(r.LearningRate), PM(r["test_error_mean"], r["test_error_std"], r.Seeds),
+                    double.IsFinite(r["test_error_ci_low"]) ? $"{P(r["test_error_ci_low"])} – {P(r["test_error_ci_high"])}" : "–",
+                    r.PerSeedTestError, $"{r["stuck_seeds"]}/{r.Seeds}", PM(r["best_validation_error_mean"], r["best_validation_error_std"], r.Seeds),
                     N(r["best_epoch_mean"], "F1"), r["seeds_reaching_target"] > 0 ? $"{N(r["epochs_to_target_mean"], "F1")} ({r["seeds_reaching_target"]}/{r.Seeds})" : "not reached",
                     .. layers.Select(l => $"{N(r[$"grad_norm_first/{l}"])} → {N(r[$"grad_norm_last/{l}"])}"),
                     $"{N(r["output_grad_norm_first"])} → {N(r["output_grad_norm_last"])}",
@@ -131,6 +143,8 @@ public static class StudyReport
 
     static string F(double v) => v.ToString(CultureInfo.InvariantCulture);
     static string P(double v) => double.IsFinite(v) ? (v * 100).ToString("F2", CultureInfo.InvariantCulture) + " %" : "–";
-    static string PM(double mean, double std) => double.IsFinite(mean) ? $"{(mean * 100).ToString("F2", CultureInfo.InvariantCulture)} ± {(std * 100).ToString("F2", CultureInfo.InvariantCulture)} %" : "–";
+    static string PM(double mean, double std, int seeds) => !double.IsFinite(mean) ? "–"
+        : seeds == 1 ? P(mean) // one seed has no spread to show
+        : $"{(mean * 100).ToString("F2", CultureInfo.InvariantCulture)} ± {(std * 100).ToString("F2", CultureInfo.InvariantCulture)} %";
     static string N(double v, string format = "G3") => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "–";
 }

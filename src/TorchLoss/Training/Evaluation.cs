@@ -48,4 +48,19 @@ public static class Evaluation
         var values = both.data<double>().ToArray();
         return new SplitScore(values[0] / split.Count, values[1] / split.Count);
     }
+
+    /// <summary>The predicted class of every example of the split, in order (for tests on the same examples).</summary>
+    public static long[] Predictions(nn.Module<Tensor, Tensor> model, OutputHead head, TensorSplit split)
+    {
+        using var noGrad = torch.no_grad();
+        var predicted = new List<long>(split.Count);
+        using var batches = split.Batches(BatchSize);
+        for (var i = 0; i < batches.Count; i++)
+        {
+            using var step = torch.NewDisposeScope();
+            using var host = head.Predict(model.forward(batches[i].X)).to_type(ScalarType.Int64).cpu();
+            predicted.AddRange(host.data<long>().ToArray());
+        }
+        return predicted.ToArray();
+    }
 }

@@ -128,10 +128,19 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
             }
         }
 
+        if (status != RunStatus.Diverged && config.EvaluateTest && data.Test.Count > 0) WritePredictions(model, head);
         var summary = Summarize(status, message, state);
         JsonFiles.Write(run.File(RunFolder.SummaryFile), summary);
         run.MarkComplete();
         return summary;
+    }
+
+    /// <summary>The final model's test predictions, for tests on the same images (see <see cref="TestPredictions"/>).</summary>
+    void WritePredictions(nn.Module<Tensor, Tensor> model, OutputHead head)
+    {
+        long[] labels;
+        using (torch.NewDisposeScope()) labels = data.Test.Y.cpu().data<long>().ToArray();
+        TestPredictions.Write(run.File(TestPredictions.File), labels, Evaluation.Predictions(model, head, data.Test));
     }
 
     void CheckCompatibility(OutputHead head, ModelSpec spec)

@@ -1,0 +1,93 @@
+using TorchLoss.Comparison;
+using TorchLoss.Reporting;
+using TorchLoss.Training;
+
+namespace TorchLoss.Tests.Comparison;
+
+/// <summary>The reading's words follow a stated test, not the spread: fine-tuning against its control by a paired test
+/// over seeds (McNemar's on the test images with one seed), and split outcomes shown seed by seed.</summary>
+public class FindingsStatisticsTests
+{
+    static readonly StudyConfig Config = StudyConfig.Default with { Models = ["linear"], Heads = ["softmax-ce", "sigmoid-mse"] };
+
+    static RunResult Run(ArmKind kind, string head, int seed, double testError, double lastValidation = 0.1, bool[]? correct = null) => new(
+        new PlannedRun($"{kind}/{head}/{seed}", new TrainConfig { Model = "linear", Head = head, Seed = (ulong)seed }, new Arm(kind, "linear", head), seed),
+        new RunSummary { Status = RunStatus.Completed, Epochs = 1, Steps = 10, FinalTrainLoss = 0, FinalTrainError = 0, TrainingSeconds = 1,
+            StepsPerSecond = 10, FinalTestError = testError, FinalValidationError = lastValidation, BestValidationError = lastValidation },
+        [new MetricRecord(MetricRecord.EpochKind, 1, 10, [new("validation_error", lastValidation), new("output_grad_norm", 0.1), new("saturated_fraction", 0.1)])],
+        Reused: false, TestCorrect: correct);
+
+    static ArmResult Arm(ArmKind kind, string head, params RunResult[] runs) => new(new Arm(kind, "linear", head), 0.1, runs, 0.9);
+
+    static StudyResult Study(double[] control, double[] fineTuned, bool[][]? controlCorrect = null, bool[][]? fineCorrect = null)
+    {
+        var seeds = Enumerable.Range(1, control.Length).ToArray();
+        return new StudyResult(Config, new Dictionary<(string, string), LearningRateChoice>(),
+        [
+            Arm(ArmKind.RandomInit, "softmax-ce", seeds.Select(s => Run(ArmKind.RandomInit, "softmax-ce", s, 0.08)).ToArray()),
+            Arm(ArmKind.RandomInit, "sigmoid-mse", seeds.Select(s => Run(ArmKind.RandomInit, "sigmoid-mse", s, 0.09)).ToArray()),
+            Arm(ArmKind.FineTune, "softmax-ce", seeds.Select(s => Run(ArmKind.FineTune, "softmax-ce", s, control[s - 1], correct: controlCorrect?[s - 1])).ToArray()),
+            Arm(ArmKind.FineTune, "sigmoid-mse", seeds.Select(s => Run(ArmKind.FineTune, "sigmoid-mse", s, fineTuned[s - 1], correct: fineCorrect?[s - 1])).ToArray()),
+        ], TimeSpan.Zero, 0, 0);
+    }
+
+    static string FineTuningLine(StudyResult study) => Assert.Single(Findings.Read(study), f => f.Contains("Golik's recipe"));
+
+    [Fact]
+    public void AConsistentGainOverThreeSeedsIsAGainByThePairedTest()
+    {
+        var study = Study([0.0300, 0.0310, 0.0320], [0.0250, 0.0262, 0.0268]);
+        var comparison = Assert.Single(FineTuneComparison.Of(study));
+        Assert.Equal(1, comparison.Verdict);
+        Assert.True(comparison.Paired.PairedTP < 0.05, $"p = {comparison.Paired.PairedTP}");
+        var line = FineTuningLine(study);
+        Assert.Contains("−0.50 points, a gain at the 0.05 level (paired t-test across 3 seeds p = ", line);
+        Assert.Contains("exact Wilcoxon p = 0.25", line); // three seeds: the exact test cannot go lower
+    }
+
+    [Fact]
+    public void ADifferenceSmallerThanTheSeedsDisagreeIsWithinNoise()
+    {
+        var study = Study([0.0300, 0.0250, 0.0350], [0.0280, 0.0300, 0.0290]);
+        Assert.Equal(0, Assert.Single(FineTuneComparison.Of(study)).Verdict);
+        Assert.Contains(", within noise at the 0.05 level (paired t-test across 3 seeds p = ", FineTuningLine(study));
+    }
+
+    [Fact]
+    public void TwoSeedsSayTheTestIsWeak() =>
+        Assert.Contains("with 2 seeds the test is weak", FineTuningLine(Study([0.030, 0.031], [0.025, 0.027])));
+
+    [Fact]
+    public void OneSeedHasNoPairedTestAndMcNemarDecides()
+    {
+        // 10,000 test images; fine-tuning fixes 60 the control gets wrong and breaks 20 it gets right.
+        var control = Enumerable.Range(0, 10_000).Select(i => i >= 300).ToArray();
+        var fineTuned = Enumerable.Range(0, 10_000).Select(i => i < 60 || i >= 320).ToArray();
+        var study = Study([0.0300], [0.0260], [control], [fineTuned]);
+        var comparison = Assert.Single(FineTuneComparison.Of(study));
+        Assert.Equal((60, 20), (comparison.McNemarPerSeed[0].OnlyA, comparison.McNemarPerSeed[0].OnlyB));
+        Assert.Equal(1, comparison.Verdict);
+        var line = FineTuningLine(study);
+        Assert.Contains("a gain at the 0.05 level (one seed: no spread across seeds and no paired test; McNemar on the same test images p = ", line);
+        Assert.Contains("one test error moves by 0.17 points (binomial standard error)", line); // sqrt(0.03 * 0.97 / 10000)
+        Assert.Contains("ends at 2.60 % (1 seed)", line);
+        Assert.DoesNotContain("±", line);
+    }
+
+    [Fact]
+    public void SplitSeedsAreShownSeedBySeed()
+    {
+        var study = new StudyResult(Config, new Dictionary<(string, string), LearningRateChoice>(),
+        [
+            Arm(ArmKind.RandomInit, "softmax-ce", Run(ArmKind.RandomInit, "softmax-ce", 1, 0.03), Run(ArmKind.RandomInit, "softmax-ce", 2, 0.03)),
+            Arm(ArmKind.RandomInit, "sigmoid-mse", Run(ArmKind.RandomInit, "sigmoid-mse", 1, 0.8990, lastValidation: 0.90),
+                Run(ArmKind.RandomInit, "sigmoid-mse", 2, 0.0279), Run(ArmKind.RandomInit, "sigmoid-mse", 3, 0.0255)),
+        ], TimeSpan.Zero, 0, 0);
+        var line = Findings.Read(study)[0];
+        Assert.Contains("sigmoid-mse is stuck in 1 of 3 seeds and learns in the others (test error per seed: 89.90 / 2.79 / 2.55 %)", line);
+        Assert.Equal(1, study.Arms[1].StuckSeeds);
+        var row = ArmRow.Of(study.Arms[1]);
+        Assert.Equal(1, row["stuck_seeds"]);
+        Assert.True(row["test_error_ci_low"] < 0 && row["test_error_ci_high"] > 0.9, "a split outcome has a wide interval");
+    }
+}
