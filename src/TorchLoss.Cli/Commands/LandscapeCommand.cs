@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.Text.Json;
 using TorchLoss.Analysis;
+using TorchLoss.Analysis.Claims;
+using TorchLoss.Reporting;
 
 namespace TorchLoss.Cli.Commands;
 
@@ -25,16 +28,19 @@ public static class LandscapeCommand
             Description = $"Samples X:LABEL, comma-separated (labels 0 or 1; at most {MaxSamples}, |X| up to {Numbers.Limit(MaxMagnitude)}).",
             DefaultValueFactory = _ => "2:1,1:1,0.5:0",
         };
-        var range = new Option<string>("--range") { Description = $"Range of the weight w, FROM:TO (e.g. --range=-6:6), within +-{Numbers.Limit(MaxMagnitude)}.", DefaultValueFactory = _ => "-6:6" };
-        var points = NumericOptions.Int("--points", $"Grid points over the range, 2 to {MaxPoints}.", 241, min: 2, max: MaxPoints);
+        var range = new Option<string>("--range") { Description = $"Range of the weight w, FROM:TO (e.g. --range=-6:6), within +-{Numbers.Limit(MaxMagnitude)}.", DefaultValueFactory = _ => "-15:15" };
+        var points = NumericOptions.Int("--points", $"Grid points over the range, 2 to {MaxPoints}.", 601, min: 2, max: MaxPoints);
         var outDir = PathOptions.Path("--out", "Output folder for landscape.csv and the SVG plots.", Path.Combine("runs", "landscape"));
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (each loss's stationary points, non-convex intervals and plateaus; the posts' claims with our values and verdicts; the files) instead of the text." };
         var command = new Command("landscape",
             "Logistic regression h = sigmoid(w x) with a single weight on a few samples: CE and MSE (1/2 sum (h - y)^2) " +
             "with their first and second derivatives in w over a range. Second derivatives both by the seeds' closed forms " +
             $"(CE: {Landscape.CrossEntropyCurvatureFormula}; MSE: {Landscape.SquaredErrorCurvatureFormula}) and by autograd's double " +
-            "backward, checked equal (exit 1 otherwise); shows where MSE is non-convex. Writes a CSV and SVG plots.")
+            "backward, checked equal (exit 1 otherwise); per loss the stationary points (sign changes of dL/dw), where d2L/dw2 < 0 " +
+            "and the plateaus, so that non-convexity is told apart from flat ground; then what the posts say and whether it holds. " +
+            "Writes a CSV and SVG plots.")
         {
-            samples, range, points, outDir,
+            samples, range, points, outDir, json,
         };
         command.SetAction(parse =>
         {
@@ -46,13 +52,39 @@ public static class LandscapeCommand
                 throw new UserException($"--samples: x = {Numbers.Limit(big.X)} is outside +-{Numbers.Limit(MaxMagnitude)} ({Overflow})");
             var landscape = Landscape.Compute(data, from, to, pointCount);
             var files = LandscapeFiles.Write(landscape, parse.GetValue(outDir)!);
-            Print(landscape, files, output ?? Console.Out);
+            var claims = LandscapeClaims.All(landscape);
+            if (parse.GetValue(json)) PrintJson(landscape, claims, files, output ?? Console.Out);
+            else Print(landscape, claims, files, output ?? Console.Out);
             return landscape.CurvaturesAgree ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;
     }
 
-    static void Print(Landscape landscape, IReadOnlyList<string> files, TextWriter output)
+    static void PrintJson(Landscape landscape, IReadOnlyList<SourceClaim> claims, IReadOnlyList<string> files, TextWriter output)
+    {
+        object Shape(LossShape s) => new
+        {
+            loss = s.Loss,
+            stationary_points = s.Stationary.Select(p => new { w = p.W, kind = p.IsMinimum ? "minimum" : "maximum" }),
+            non_convex = s.NonConvex.Select(i => new { from = i.From, to = i.To }),
+            plateaus = s.Plateaus,
+            peak_slope = s.PeakSlope,
+            trouble = LandscapeShapeConsole.Trouble(s),
+        };
+        output.WriteLine(JsonSerializer.Serialize(new
+        {
+            samples = landscape.Samples,
+            from = landscape.Rows[0].W,
+            to = landscape.Rows[^1].W,
+            points = landscape.Rows.Count,
+            curvatures_agree = landscape.CurvaturesAgree,
+            shapes = new[] { Shape(landscape.CrossEntropyShape), Shape(landscape.SquaredErrorShape) },
+            claims,
+            files,
+        }, JsonFiles.Options));
+    }
+
+    static void Print(Landscape landscape, IReadOnlyList<SourceClaim> claims, IReadOnlyList<string> files, TextWriter output)
     {
         var rows = landscape.Rows;
         output.WriteLine($"landscape: h = sigmoid(w x), samples {string.Join(", ", landscape.Samples.Select(s => $"({Numbers.General(s.X)}, {s.Y})"))}; " +
@@ -91,6 +123,9 @@ public static class LandscapeCommand
         var mseBest = rows.MinBy(r => r.SquaredError)!;
         output.WriteLine($"lowest loss on the grid: CE {Numbers.General(ceBest.CrossEntropy, 4)} at w = {Numbers.General(ceBest.W, 4)}, " +
                          $"MSE {Numbers.General(mseBest.SquaredError, 4)} at w = {Numbers.General(mseBest.W, 4)}.");
+        output.WriteLine();
+        LandscapeShapeConsole.Print(output, [landscape.CrossEntropyShape, landscape.SquaredErrorShape]);
+        ClaimsConsole.Print(output, claims);
         output.WriteLine($"wrote {string.Join(", ", files)}");
     }
 }

@@ -48,6 +48,15 @@ public sealed record Landscape(IReadOnlyList<LabelledPoint> Samples, IReadOnlyLi
 
     public LandscapeRow SmallestCrossEntropyCurvature => Rows.MinBy(r => r.CrossEntropyCurvature)!;
 
+    public LossShape CrossEntropyShape => LossShape.Of(this, "CE", r => r.CrossEntropySlope, r => r.CrossEntropyCurvature);
+
+    public LossShape SquaredErrorShape => LossShape.Of(this, "MSE", r => r.SquaredErrorSlope, r => r.SquaredErrorCurvature);
+
+    /// <summary>An expression f(h, y, x) of one sample, summed over the samples at each grid weight (plain float64
+    /// arithmetic, for checking a formula against autograd's columns).</summary>
+    public double[] SumOverSamples(Func<double, double, double, double> f) =>
+        Rows.Select(r => Samples.Sum(s => f(1 / (1 + Math.Exp(-r.W * s.X)), s.Y, s.X))).ToArray();
+
     public static Landscape Compute(IReadOnlyList<LabelledPoint> samples, double from, double to, int points)
     {
         if (samples.Count == 0) throw new ArgumentException("the landscape needs at least one sample");
@@ -95,7 +104,8 @@ public sealed record Landscape(IReadOnlyList<LabelledPoint> Samples, IReadOnlyLi
         return GradientError.Between(a, b, GradCheck.ClosedFormVsAutograd.FloorFor(Rows.Max(r => Math.Abs(autograd(r)))));
     }
 
-    IReadOnlyList<(double From, double To)> NegativeIntervals(Func<LandscapeRow, double> value)
+    /// <summary>Intervals of w where <paramref name="value"/> is negative, ends found by linear interpolation.</summary>
+    public IReadOnlyList<(double From, double To)> NegativeIntervals(Func<LandscapeRow, double> value)
     {
         var intervals = new List<(double, double)>();
         double? start = null;

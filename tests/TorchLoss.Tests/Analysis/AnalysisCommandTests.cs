@@ -124,6 +124,66 @@ public class AnalysisCommandTests
         Assert.DoesNotContain("MNIST", output);
     }
 
+    [Fact]
+    public void ExamplesPrintWhatThePostsSayNamingEachPost()
+    {
+        var (code, output, _) = Run("examples", "--no-mnist");
+        Assert.Equal(ExitCodes.Ok, code);
+        var block = output[output.IndexOf(ClaimsConsole.Heading, StringComparison.Ordinal)..];
+        Assert.Contains($"3. {TorchLoss.Analysis.Claims.SourcePosts.CrossEntropyAndMse}: the MSE of (0.8, 0.15, 0.05) against (1, 0, 0) is 0.025", block);
+        Assert.Contains("ours: 1/C sum (p-y)^2 = 0.0216667; 0.025 is the sum of p^2 over the wrong classes only (no 1/C)", block);
+        Assert.Contains($"{TorchLoss.Analysis.Claims.SourcePosts.MsePoorlyWithSoftmax}: with softmax and cross-entropy", block);
+        Assert.Contains("verdict: holds only when the prediction is confidently wrong", block);
+        Assert.Contains("8.9e-13 at 30 (confidently right)", block);
+    }
+
+    [Fact]
+    public void ExamplesJsonHoldsTheClaimsAndTheChecks()
+    {
+        var (code, output, _) = Run("examples", "--no-mnist", "--json");
+        Assert.Equal(ExitCodes.Ok, code);
+        using var json = JsonDocument.Parse(output);
+        var claims = json.RootElement.GetProperty("claims").EnumerateArray().ToList();
+        Assert.Equal(6, claims.Count);
+        var mse = claims.Single(c => c.GetProperty("says").GetString()!.Contains("is 0.025"));
+        Assert.Equal("does_not_hold", mse.GetProperty("verdict").GetString());
+        Assert.Equal(TorchLoss.Analysis.Claims.SourcePosts.CrossEntropyAndMse, mse.GetProperty("post").GetString());
+        Assert.Equal(6, json.RootElement.GetProperty("checks").GetArrayLength());
+        Assert.True(json.RootElement.GetProperty("passed").GetBoolean());
+    }
+
+    [Fact]
+    public void LandscapeTellsThePlateauFromNonConvexityAndFlagsTheSignSlip()
+    {
+        using var dir = new TempDirectory();
+        var (code, output, _) = Run("landscape", "--out", dir.Path);
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("MSE 1 stationary point(s): a minimum at w = 1.03; plateau on [-15, ", output);
+        Assert.Contains("smallest |dL/dw| 1.5e-07 at w = -15", output);
+        Assert.Contains("plateau: non-convex (d2L/dw2 < 0 at w in [-15, -0.407] and [2.44, 15]) but with a single minimum", output);
+        Assert.Contains("CE  1 stationary point(s): a minimum at w = 1.35; no plateau.", output);
+        var block = output[output.IndexOf(ClaimsConsole.Heading, StringComparison.Ordinal)..];
+        Assert.Contains($"1. {TorchLoss.Analysis.Claims.SourcePosts.WhySoftmaxRegressionDoesNotUseMse}: for CE = -y log h - (1-y) log(1-h), dL/dw = (y - h) x", block);
+        Assert.Contains("the sign is flipped: (h - y) x agrees", block);
+    }
+
+    [Fact]
+    public void LandscapeJsonHoldsTheShapesAndTheClaims()
+    {
+        using var dir = new TempDirectory();
+        var (code, output, _) = Run("landscape", "--json", "--points", "121", "--out", dir.Path);
+        Assert.Equal(ExitCodes.Ok, code);
+        using var json = JsonDocument.Parse(output);
+        var mse = json.RootElement.GetProperty("shapes")[1];
+        Assert.Equal("MSE", mse.GetProperty("loss").GetString());
+        Assert.Equal("minimum", mse.GetProperty("stationary_points")[0].GetProperty("kind").GetString());
+        Assert.StartsWith("plateau:", mse.GetProperty("trouble").GetString());
+        Assert.Equal(-15, mse.GetProperty("plateaus")[0].GetProperty("smallest_slope_at").GetDouble());
+        var claims = json.RootElement.GetProperty("claims").EnumerateArray().ToList();
+        Assert.Equal("does_not_hold", claims[0].GetProperty("verdict").GetString());
+        Assert.Contains(claims, c => c.GetProperty("verdict").GetString() == "holds_only_when");
+    }
+
     [MnistPresentFact]
     public void ExamplesTrainsBothTwoClassModelsOnMnist()
     {
