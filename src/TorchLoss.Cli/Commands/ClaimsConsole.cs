@@ -12,10 +12,10 @@ public static class ClaimsConsole
         output.WriteLine(Heading);
         foreach (var (claim, i) in claims.Select((c, i) => (c, i + 1)))
         {
-            output.WriteLine($"  {i}. {claim.Post}: {claim.Says}");
-            output.WriteLine($"     ours: {claim.Ours}");
-            output.WriteLine($"     verdict: {claim.VerdictText}");
-            output.WriteLine($"     rule: {claim.How}");
+            output.WriteLine($"  {i,2}. {claim.Post}: {claim.Says}");
+            output.WriteLine($"      ours: {claim.Ours}");
+            output.WriteLine($"      verdict: {claim.VerdictText}");
+            output.WriteLine($"      rule: {claim.How}");
         }
         output.WriteLine();
     }

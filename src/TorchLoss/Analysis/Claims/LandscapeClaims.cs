@@ -7,7 +7,7 @@ public static class LandscapeClaims
     /// <summary>A formula agrees with autograd when max |f - g| &lt;= this times max(1, max |g|) over the grid.</summary>
     public const double FormulaTolerance = 1e-8;
 
-    public static IReadOnlyList<SourceClaim> All(Landscape landscape)
+    public static IReadOnlyList<SourceClaim> All(Landscape landscape, TwoParameterLandscape? twoParameter = null)
     {
         var ce = landscape.CrossEntropyShape;
         var mse = landscape.SquaredErrorShape;
@@ -29,8 +29,26 @@ public static class LandscapeClaims
             NotConvex(mse),
             SmallGradientFarAway(mse),
             NonConvexityMissesTheOptimum(mse, ce),
+            .. twoParameter is null ? [] : new[] { CrossEntropyConvexInBoth(twoParameter), SquaredErrorNotConvexInBoth(twoParameter) },
         ];
     }
+
+    /// <summary>The second post proves CE convex for one parameter and notes that several would need the Hessian's
+    /// definiteness, which it does not show; the (w, b) grid checks it.</summary>
+    public static SourceClaim CrossEntropyConvexInBoth(TwoParameterLandscape t) => new(SourcePosts.CrossEntropyAndMse,
+        "cross-entropy is convex (shown there for one parameter only; with several, the Hessian must be positive definite)",
+        Eigen(t.CrossEntropy), t.CrossEntropy.PositiveSemidefinite ? Verdict.Holds : Verdict.DoesNotHold, null, HessianRule);
+
+    public static SourceClaim SquaredErrorNotConvexInBoth(TwoParameterLandscape t) => new(SourcePosts.CrossEntropyAndMse,
+        "with a sigmoid (or softmax) output, MSE is non-convex",
+        Eigen(t.SquaredError), t.SquaredError.PositiveSemidefinite ? Verdict.DoesNotHold : Verdict.Holds, null, HessianRule);
+
+    const string HessianRule = "the smallest eigenvalue of the closed-form (w, b) Hessian of h = sigmoid(w x + b) at every grid point; " +
+                               "negative below -1e-12 (|H_ww| + |H_bb|)";
+
+    static string Eigen(HessianSummary s) =>
+        $"{s.Loss} in (w, b): smallest Hessian eigenvalue lowest {SourceClaim.Sci(s.MinEigenvalue)} at (w, b) = ({SourceClaim.Number(s.AtW, 4)}, {SourceClaim.Number(s.AtB, 4)}), " +
+        $"negative on {SourceClaim.Number(100 * s.NegativeFraction, 3)}% of the grid";
 
     /// <summary>The post's formula <paramref name="perSample"/>, summed over the samples at every grid weight, against
     /// autograd's column. When it fails and its negation agrees, our text says the sign is flipped and names
