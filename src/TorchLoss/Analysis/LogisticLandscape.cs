@@ -28,9 +28,10 @@ public sealed record Landscape(IReadOnlyList<LabelledPoint> Samples, IReadOnlyLi
     public const string CrossEntropyCurvatureFormula = "sum h(1-h) x^2";
     public const string SquaredErrorCurvatureFormula = "sum -(3h^2 - 2h - 2yh + y) h(1-h) x^2";
 
-    /// <summary>Which squared-error convention the seeds' expression belongs to, checked by the tests against autograd.</summary>
+    /// <summary>Which squared-error convention the post's expression belongs to, checked by the tests against autograd.</summary>
     public const string SquaredErrorConvention =
-        "the seeds' MSE expression -(3h^2 - 2h - 2yh + y) h'(x) x^2 is exact for L = 1/2 (h - y)^2; " +
+        "the MSE expression -(3h^2 - 2h - 2yh + y) h'(x) x^2 of " + Claims.SourcePosts.WhySoftmaxRegressionDoesNotUseMse +
+        " is exact for L = 1/2 (h - y)^2, as that post writes it; " +
         "for L = (h - y)^2 without the 1/2 the second derivative is twice it";
 
     public GradientError CrossEntropyCurvatureError => Compare(r => r.CrossEntropyCurvature, r => r.CrossEntropyCurvatureAutograd);
