@@ -15,6 +15,7 @@ public sealed record Hessian2(double Ww, double Wb, double Bb)
     public bool IsPositiveSemidefinite => SmallestEigenvalue >= -TwoParameterLandscape.RoundingFraction * (Math.Abs(Ww) + Math.Abs(Bb));
 }
 
+/// <summary>One (w, b) grid point with the Hessians of CE and MSE there.</summary>
 public sealed record TwoParameterRow(double W, double B, Hessian2 CrossEntropy, Hessian2 SquaredError);
 
 /// <summary>Where one loss's smallest Hessian eigenvalue is lowest on the grid, and how much of the grid is not
@@ -45,6 +46,8 @@ public sealed record TwoParameterLandscape(IReadOnlyList<LabelledPoint> Samples,
     {
         if (samples.Count == 0) throw new ArgumentException("the landscape needs at least one sample");
         if (points < 2) throw new ArgumentOutOfRangeException(nameof(points), points, "the grid needs at least 2 points per parameter");
+        foreach (var r in new[] { w, b })
+            if (!(r.From < r.To) || !double.IsFinite(r.From) || !double.IsFinite(r.To)) throw new ArgumentException($"the range {r.From}..{r.To} must be finite with from < to");
         double At((double From, double To) r, int i) => r.From + (r.To - r.From) * i / (points - 1);
         var grid = (from i in Enumerable.Range(0, points) from j in Enumerable.Range(0, points) select (W: At(w, i), B: At(b, j))).ToArray();
 
