@@ -1,5 +1,9 @@
 using System.CommandLine;
+using System.Text.Json;
 using TorchLoss.Analysis;
+using TorchLoss.Analysis.Claims;
+using TorchLoss.Heads;
+using TorchLoss.Reporting;
 using TorchLoss.Data;
 using TorchSharp;
 using TorchLoss.Runtime;
@@ -27,22 +31,25 @@ public static class ExamplesCommand
         var noMnist = new Option<bool>("--no-mnist") { Description = "Skip the MNIST check (no data needed)." };
         var dataDir = PathOptions.OptionalPath("--data-dir", "Dataset directory (default: $TORCHLOSS_DATA_DIR, else the checkout's datasets/); MNIST is fetched if missing.");
         var seed = NumericOptions.Seed("--seed", "Seed of the random weights of the over-parameterisation example.", 1);
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (the posts' claims with our values and verdicts, and the checks) instead of the text." };
         var command = new Command("examples",
             "Worked numbers: CE and squared error (1/2-sum and mean-over-classes) of two predictions for target (1,0,0); " +
             "softmax(0.2, 5, 0.3); softmax of logits near 1000, stable versus naive; adding one vector to every class's weights " +
             "leaves predictions unchanged; a 2-class softmax regression equals logistic regression with w_1 - w_0, trained both " +
-            "ways on two MNIST digits. Exit 1 if a check fails.")
+            "ways on two MNIST digits; then what the posts say about these numbers and whether it holds. Exit 1 if a check fails.")
         {
-            task, trainLimit, steps, lr, noMnist, dataDir, seed,
+            task, trainLimit, steps, lr, noMnist, dataDir, seed, json,
         };
         command.SetAction(parse =>
         {
             var binary = BinaryTask.Parse(parse.GetValue(task)!);
             if (binary.IsOneVsRest) throw new UserException("--task needs two digits, e.g. 3v5");
-            var writer = output ?? Console.Out;
+            var console = output ?? Console.Out;
+            var asJson = parse.GetValue(json);
+            var writer = asJson ? TextWriter.Null : console;
             var checks = new List<(string Name, bool Passed)>();
-            Losses(writer, checks);
-            Softmax(writer, checks);
+            var (target, losses) = Losses(writer, checks);
+            var softmax = Softmax(writer, checks);
             Overflow(writer, checks);
             Shift(writer, checks, parse.GetValue(seed));
             if (!parse.GetValue(noMnist))
@@ -51,7 +58,16 @@ public static class ExamplesCommand
                 using var data = DatasetStore.AtDefaultLocation(parse.GetValue(dataDir)).Ensure("mnist").Load(options, torch.CPU);
                 TwoClass(writer, checks, data, binary, parse.GetValue(steps), parse.GetValue(lr));
             }
+            var claims = Claims(target, losses, softmax);
+            ClaimsConsole.Print(writer, claims);
             var failed = checks.Where(c => !c.Passed).Select(c => c.Name).ToList();
+            if (asJson)
+                console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    claims,
+                    checks = checks.Select(c => new { name = c.Name, passed = c.Passed }),
+                    passed = failed.Count == 0,
+                }, JsonFiles.Options));
             writer.WriteLine(failed.Count == 0
                 ? $"checks: all {checks.Count} passed."
                 : $"checks: {failed.Count} of {checks.Count} FAILED: {string.Join("; ", failed)}.");
@@ -62,7 +78,15 @@ public static class ExamplesCommand
 
     static string Vector(IEnumerable<double> values, int digits = 6) => $"({string.Join(", ", values.Select(v => Numbers.General(v, digits)))})";
 
-    static void Losses(TextWriter output, List<(string, bool)> checks)
+    /// <summary>The posts' statements about these examples, with the saturation sweep of `saturation`'s defaults
+    /// (margins -30 to 30, 10 classes) for the two softmax heads.</summary>
+    static IReadOnlyList<SourceClaim> Claims(IReadOnlyList<double> target, IReadOnlyList<PredictionLosses> losses, IReadOnlyList<double> softmax)
+    {
+        var curves = SaturationSweep.Run([new SoftmaxCrossEntropyHead(), new SoftmaxSquaredErrorHead(SquaredErrorReduction.HalfSum)], 10, -30, 30, 241);
+        return ExampleClaims.All(target, losses, softmax, curves[0], curves[1]);
+    }
+
+    static (double[] Target, IReadOnlyList<PredictionLosses> Rows) Losses(TextWriter output, List<(string, bool)> checks)
     {
         double[] target = [1, 0, 0];
         var rows = new[] { new[] { 0.8, 0.1, 0.1 }, [0.8, 0.15, 0.05] }.Select(p => WorkedExamples.Losses(target, p)).ToList();
@@ -82,15 +106,17 @@ public static class ExamplesCommand
         output.WriteLine();
         checks.Add(("CE of both predictions is -ln 0.8", rows.All(r => Math.Abs(r.CrossEntropy + Math.Log(0.8)) < 1e-12)));
         checks.Add(("squared error tells the predictions apart", rows[1].HalfSumSquaredError > rows[0].HalfSumSquaredError));
+        return (target, rows);
     }
 
-    static void Softmax(TextWriter output, List<(string, bool)> checks)
+    static IReadOnlyList<double> Softmax(TextWriter output, List<(string, bool)> checks)
     {
         double[] logits = [0.2, 5, 0.3];
         var p = WorkedExamples.Softmax(logits);
         output.WriteLine($"2. softmax{Vector(logits)} = {Vector(p)}, sum {Numbers.General(p.Sum(), 15)}");
         output.WriteLine();
         checks.Add(("softmax sums to 1", Math.Abs(p.Sum() - 1) < 1e-15));
+        return p;
     }
 
     static void Overflow(TextWriter output, List<(string, bool)> checks)

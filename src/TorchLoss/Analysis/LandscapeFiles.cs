@@ -12,6 +12,13 @@ public static class LandscapeFiles
     public const string SquaredErrorPlot = "landscape-mse.svg";
     public const string SlopePlot = "landscape-slope.svg";
     public const string CurvaturePlot = "landscape-curvature.svg";
+    public const string HessianCsv = "landscape-hessian.csv";
+
+    static readonly string[] HessianColumns =
+    [
+        "w", "b", "ce_h_ww", "ce_h_wb", "ce_h_bb", "ce_min_eigenvalue",
+        "mse_h_ww", "mse_h_wb", "mse_h_bb", "mse_min_eigenvalue", "mse_not_psd",
+    ];
 
     static readonly string[] Columns =
     [
@@ -19,8 +26,9 @@ public static class LandscapeFiles
         "mse_loss", "mse_d1", "mse_d2_closed_form", "mse_d2_autograd", "mse_nonconvex",
     ];
 
-    /// <summary>Writes the files into <paramref name="directory"/> (created if needed) and returns their paths.</summary>
-    public static IReadOnlyList<string> Write(Landscape landscape, string directory)
+    /// <summary>Writes the files into <paramref name="directory"/> (created if needed) and returns their paths; with
+    /// <paramref name="twoParameter"/>, also landscape-hessian.csv (each (w, b) grid point's Hessians).</summary>
+    public static IReadOnlyList<string> Write(Landscape landscape, string directory, TwoParameterLandscape? twoParameter = null)
     {
         Directory.CreateDirectory(directory);
         var csv = Path.Combine(directory, Csv);
@@ -53,6 +61,17 @@ public static class LandscapeFiles
             Line("CE double backward", r => r.CrossEntropyCurvatureAutograd, dashed: true, color: "#17becf"),
             Line("MSE closed form", r => r.SquaredErrorCurvature, color: mse),
             Line("MSE double backward", r => r.SquaredErrorCurvatureAutograd, dashed: true, color: "#ff7f0e"));
+        if (twoParameter is not null)
+        {
+            var hessians = Path.Combine(directory, HessianCsv);
+            CsvFile.Write(hessians, HessianColumns, twoParameter.Rows.Select(r => (IReadOnlyList<double>)
+            [
+                r.W, r.B, r.CrossEntropy.Ww, r.CrossEntropy.Wb, r.CrossEntropy.Bb, r.CrossEntropy.SmallestEigenvalue,
+                r.SquaredError.Ww, r.SquaredError.Wb, r.SquaredError.Bb, r.SquaredError.SmallestEigenvalue,
+                r.SquaredError.IsPositiveSemidefinite ? 0 : 1,
+            ]));
+            files.Insert(1, hessians);
+        }
         return files;
     }
 }

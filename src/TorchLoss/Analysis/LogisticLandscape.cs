@@ -28,9 +28,10 @@ public sealed record Landscape(IReadOnlyList<LabelledPoint> Samples, IReadOnlyLi
     public const string CrossEntropyCurvatureFormula = "sum h(1-h) x^2";
     public const string SquaredErrorCurvatureFormula = "sum -(3h^2 - 2h - 2yh + y) h(1-h) x^2";
 
-    /// <summary>Which squared-error convention the seeds' expression belongs to, checked by the tests against autograd.</summary>
+    /// <summary>Which squared-error convention the post's expression belongs to, checked by the tests against autograd.</summary>
     public const string SquaredErrorConvention =
-        "the seeds' MSE expression -(3h^2 - 2h - 2yh + y) h'(x) x^2 is exact for L = 1/2 (h - y)^2; " +
+        "the MSE expression -(3h^2 - 2h - 2yh + y) h'(x) x^2 of " + Claims.SourcePosts.WhySoftmaxRegressionDoesNotUseMse +
+        " is exact for L = 1/2 (h - y)^2, as that post writes it; " +
         "for L = (h - y)^2 without the 1/2 the second derivative is twice it";
 
     public GradientError CrossEntropyCurvatureError => Compare(r => r.CrossEntropyCurvature, r => r.CrossEntropyCurvatureAutograd);
@@ -47,6 +48,15 @@ public sealed record Landscape(IReadOnlyList<LabelledPoint> Samples, IReadOnlyLi
     public IReadOnlyList<(double From, double To)> CrossEntropyNonConvex => NegativeIntervals(r => r.CrossEntropyCurvature);
 
     public LandscapeRow SmallestCrossEntropyCurvature => Rows.MinBy(r => r.CrossEntropyCurvature)!;
+
+    public LossShape CrossEntropyShape => LossShape.Of(this, "CE", r => r.CrossEntropySlope, r => r.CrossEntropyCurvature);
+
+    public LossShape SquaredErrorShape => LossShape.Of(this, "MSE", r => r.SquaredErrorSlope, r => r.SquaredErrorCurvature);
+
+    /// <summary>An expression f(h, y, x) of one sample, summed over the samples at each grid weight (plain float64
+    /// arithmetic, for checking a formula against autograd's columns).</summary>
+    public double[] SumOverSamples(Func<double, double, double, double> f) =>
+        Rows.Select(r => Samples.Sum(s => f(1 / (1 + Math.Exp(-r.W * s.X)), s.Y, s.X))).ToArray();
 
     public static Landscape Compute(IReadOnlyList<LabelledPoint> samples, double from, double to, int points)
     {
@@ -95,7 +105,8 @@ public sealed record Landscape(IReadOnlyList<LabelledPoint> Samples, IReadOnlyLi
         return GradientError.Between(a, b, GradCheck.ClosedFormVsAutograd.FloorFor(Rows.Max(r => Math.Abs(autograd(r)))));
     }
 
-    IReadOnlyList<(double From, double To)> NegativeIntervals(Func<LandscapeRow, double> value)
+    /// <summary>Intervals of w where <paramref name="value"/> is negative, ends found by linear interpolation.</summary>
+    public IReadOnlyList<(double From, double To)> NegativeIntervals(Func<LandscapeRow, double> value)
     {
         var intervals = new List<(double, double)>();
         double? start = null;

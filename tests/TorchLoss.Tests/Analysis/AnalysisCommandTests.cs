@@ -63,6 +63,8 @@ public class AnalysisCommandTests
     [InlineData("--samples: '1:2' is not a sample", "landscape", "--samples", "1:2")]
     [InlineData("--range: '3:1' is not a range", "landscape", "--range", "3:1")]
     [InlineData("--points: must be at least 2, got 1", "landscape", "--points", "1")]
+    [InlineData("--b-range: '1:1' is not a range", "landscape", "--b-range", "1:1")]
+    [InlineData("--grid-points: must be at most 301, got 302", "landscape", "--grid-points", "302")]
     [InlineData("--range: 'a:b' is not a range", "saturation", "--range", "a:b")]
     [InlineData("--classes: must be at least 2, got 1", "saturation", "--classes", "1")]
     [InlineData("unknown --mse-reduction 'sum'", "saturation", "--mse-reduction", "sum")]
@@ -83,7 +85,7 @@ public class AnalysisCommandTests
         using var dir = new TempDirectory();
         var (code, output, _) = Run("landscape", "--range=-6:6", "--points", "41", "--out", dir.Path);
         Assert.Equal(ExitCodes.Ok, code);
-        Assert.Equal(new[] { LandscapeFiles.Csv, LandscapeFiles.CrossEntropyPlot, LandscapeFiles.SquaredErrorPlot, LandscapeFiles.CurvaturePlot, LandscapeFiles.SlopePlot }.Order(),
+        Assert.Equal(new[] { LandscapeFiles.Csv, LandscapeFiles.HessianCsv, LandscapeFiles.CrossEntropyPlot, LandscapeFiles.SquaredErrorPlot, LandscapeFiles.CurvaturePlot, LandscapeFiles.SlopePlot }.Order(),
             dir.Files());
         var csv = File.ReadAllLines(dir[LandscapeFiles.Csv]);
         Assert.Equal(42, csv.Length);
@@ -122,6 +124,84 @@ public class AnalysisCommandTests
         Assert.Contains("(NaN, NaN, NaN)", output);
         Assert.Contains("checks: all 6 passed.", output);
         Assert.DoesNotContain("MNIST", output);
+    }
+
+    [Fact]
+    public void ExamplesPrintWhatThePostsSayNamingEachPost()
+    {
+        var (code, output, _) = Run("examples", "--no-mnist");
+        Assert.Equal(ExitCodes.Ok, code);
+        var block = output[output.IndexOf(ClaimsConsole.Heading, StringComparison.Ordinal)..];
+        Assert.Contains($"3. {TorchLoss.Analysis.Claims.SourcePosts.CrossEntropyAndMse}: the MSE of (0.8, 0.15, 0.05) against (1, 0, 0) is 0.025", block);
+        Assert.Contains("ours: 1/C sum (p-y)^2 = 0.0216667; 0.025 is the sum of p^2 over the wrong classes only (no 1/C)", block);
+        Assert.Contains($"{TorchLoss.Analysis.Claims.SourcePosts.MsePoorlyWithSoftmax}: with softmax and cross-entropy", block);
+        Assert.Contains("verdict: holds only when the prediction is confidently wrong", block);
+        Assert.Contains("8.9e-13 at 30 (confidently right)", block);
+    }
+
+    [Fact]
+    public void ExamplesJsonHoldsTheClaimsAndTheChecks()
+    {
+        var (code, output, _) = Run("examples", "--no-mnist", "--json");
+        Assert.Equal(ExitCodes.Ok, code);
+        using var json = JsonDocument.Parse(output);
+        var claims = json.RootElement.GetProperty("claims").EnumerateArray().ToList();
+        Assert.Equal(6, claims.Count);
+        var mse = claims.Single(c => c.GetProperty("says").GetString()!.Contains("is 0.025"));
+        Assert.Equal("does_not_hold", mse.GetProperty("verdict").GetString());
+        Assert.Equal(TorchLoss.Analysis.Claims.SourcePosts.CrossEntropyAndMse, mse.GetProperty("post").GetString());
+        Assert.Equal(6, json.RootElement.GetProperty("checks").GetArrayLength());
+        Assert.True(json.RootElement.GetProperty("passed").GetBoolean());
+    }
+
+    [Fact]
+    public void LandscapeTellsThePlateauFromNonConvexityAndFlagsTheSignSlip()
+    {
+        using var dir = new TempDirectory();
+        var (code, output, _) = Run("landscape", "--out", dir.Path);
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("MSE 1 stationary point(s): a minimum at w = 1.03; plateau on [-15, ", output);
+        Assert.Contains("smallest |dL/dw| 1.5e-07 at w = -15", output);
+        Assert.Contains("plateau: non-convex (d2L/dw2 < 0 at w in [-15, -0.407] and [2.44, 15]) but with a single minimum", output);
+        Assert.Contains("CE  1 stationary point(s): a minimum at w = 1.35; no plateau.", output);
+        var block = output[output.IndexOf(ClaimsConsole.Heading, StringComparison.Ordinal)..];
+        Assert.Contains($"1. {TorchLoss.Analysis.Claims.SourcePosts.WhySoftmaxRegressionDoesNotUseMse}: for CE = -y log h - (1-y) log(1-h), dL/dw = (y - h) x", block);
+        Assert.Contains("the sign is flipped: (h - y) x agrees", block);
+        Assert.Contains("CE  smallest eigenvalue: lowest 1.5e-10 at (w, b) = (15, 6); positive semidefinite on the whole grid", output);
+        Assert.Contains("MSE smallest eigenvalue: lowest -3.9e-01 at (w, b) = (0.5, -2.8); negative on", output);
+    }
+
+    [Fact]
+    public void LandscapeWritesTheTwoParameterHessiansOverTheBRange()
+    {
+        using var dir = new TempDirectory();
+        var (code, _, _) = Run("landscape", "--range=-2:2", "--points", "5", "--b-range=-1:1", "--grid-points", "3", "--out", dir.Path);
+        Assert.Equal(ExitCodes.Ok, code);
+        var csv = File.ReadAllLines(dir[LandscapeFiles.HessianCsv]);
+        Assert.Equal("w,b,ce_h_ww,ce_h_wb,ce_h_bb,ce_min_eigenvalue,mse_h_ww,mse_h_wb,mse_h_bb,mse_min_eigenvalue,mse_not_psd", csv[0]);
+        Assert.Equal(10, csv.Length);
+        Assert.StartsWith("-2,-1,", csv[1]);
+        Assert.StartsWith("2,1,", csv[^1]);
+    }
+
+    [Fact]
+    public void LandscapeJsonHoldsTheShapesAndTheClaims()
+    {
+        using var dir = new TempDirectory();
+        var (code, output, _) = Run("landscape", "--json", "--points", "121", "--out", dir.Path);
+        Assert.Equal(ExitCodes.Ok, code);
+        using var json = JsonDocument.Parse(output);
+        var mse = json.RootElement.GetProperty("shapes")[1];
+        Assert.Equal("MSE", mse.GetProperty("loss").GetString());
+        Assert.Equal("minimum", mse.GetProperty("stationary_points")[0].GetProperty("kind").GetString());
+        Assert.StartsWith("plateau:", mse.GetProperty("trouble").GetString());
+        Assert.Equal(-15, mse.GetProperty("plateaus")[0].GetProperty("smallest_slope_at").GetDouble());
+        var claims = json.RootElement.GetProperty("claims").EnumerateArray().ToList();
+        Assert.Equal("does_not_hold", claims[0].GetProperty("verdict").GetString());
+        Assert.Contains(claims, c => c.GetProperty("verdict").GetString() == "holds_only_when");
+        var hessians = json.RootElement.GetProperty("two_parameter").GetProperty("hessians");
+        Assert.True(hessians[0].GetProperty("positive_semidefinite").GetBoolean());
+        Assert.False(hessians[1].GetProperty("positive_semidefinite").GetBoolean());
     }
 
     [MnistPresentFact]
