@@ -78,7 +78,8 @@ public static class StudyReport
             var layers = modelRows[0].Values.Select(v => v.Key).Where(k => k.StartsWith("grad_norm_first/", StringComparison.Ordinal))
                 .Select(k => k["grad_norm_first/".Length..]).ToList();
             blocks.Add(new Heading(1, $"Results: {study.Arms.First(a => a.Arm.Model == model).Arm.ModelLabel}"));
-            blocks.Add(new Paragraph($"Mean ± standard deviation over seeds, with the t-based 95 % interval of the mean test error, each seed's " +
+            blocks.Add(new Paragraph($"Mean ± standard deviation over seeds, with the t-based 95 % interval of the mean test error (clipped to " +
+                                     "0–100 %; summary.json keeps it unclipped), each seed's " +
                                      $"test error and the seeds stuck (validation error still {Findings.StuckError:P0} or more after the last epoch). " +
                                      "Gradient norms: mean over the steps of an epoch, first → last epoch. " +
                                      $"\"Epochs to {c.TargetAccuracy:P0}\": first epoch whose validation accuracy reaches it (seeds that did)."));
@@ -88,7 +89,7 @@ public static class StudyReport
                 modelRows.Select(r => (IReadOnlyList<string>)
                 [
                     r.Arm, F(r.LearningRate), PM(r["test_error_mean"], r["test_error_std"], r.Seeds),
-                    double.IsFinite(r["test_error_ci_low"]) ? $"{P(r["test_error_ci_low"])} – {P(r["test_error_ci_high"])}" : "–",
+                    double.IsFinite(r["test_error_ci_low"]) ? $"{P(Math.Max(0, r["test_error_ci_low"]))} – {P(Math.Min(1, r["test_error_ci_high"]))}" : "–",
                     r.PerSeedTestError, $"{r["stuck_seeds"]}/{r.Seeds}", PM(r["best_validation_error_mean"], r["best_validation_error_std"], r.Seeds),
                     N(r["best_epoch_mean"], "F1"), r["seeds_reaching_target"] > 0 ? $"{N(r["epochs_to_target_mean"], "F1")} ({r["seeds_reaching_target"]}/{r.Seeds})" : "not reached",
                     .. layers.Select(l => $"{N(r[$"grad_norm_first/{l}"])} → {N(r[$"grad_norm_last/{l}"])}"),
