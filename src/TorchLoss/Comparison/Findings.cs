@@ -37,7 +37,7 @@ public static class Findings
         var notes = arms.Select(a => (a.Arm.Head, First: a.FirstEpoch("validation_error").Mean, Last: a.LastEpoch("validation_error").Mean,
                 Stuck: a.StuckSeeds, Seeds: a.Runs.Count, PerSeed: a.PerSeedPercent))
             .Select(a => a.Stuck == a.Seeds && a.Seeds > 0
-                ? $"{a.Head} is stuck{(a.Seeds > 1 ? $" in all {a.Seeds} seeds" : "")}: validation error {a.First * 100:F1} % after epoch 1 and still {a.Last * 100:F1} % after epoch {epochs}"
+                ? $"{a.Head} is stuck{(a.Seeds == 2 ? " in both seeds" : a.Seeds > 2 ? $" in all {a.Seeds} seeds" : "")}: validation error {a.First * 100:F1} % after epoch 1 and still {a.Last * 100:F1} % after epoch {epochs}"
                 : a.Stuck > 0
                     ? $"{a.Head} is stuck in {a.Stuck} of {a.Seeds} seeds and learns in the others (test error per seed: {a.PerSeed})"
                     : a.First >= StuckError

@@ -59,6 +59,8 @@ public sealed record FineTuneComparison(ArmResult Arm, ArmResult Control, Paired
         var points = -Paired.MeanDifference * 100;
         var text = $"{(points >= 0 ? "−" : "+")}{Math.Abs(points).ToString("F2", CultureInfo.InvariantCulture)} points";
         var word = Verdict switch { 1 => "a gain", -1 => "a loss", _ => "within noise" };
+        if (Verdict == 0 && EveryPairedSeed() is { } direction and not 0)
+            word = $"{(direction > 0 ? "a gain" : "a loss")} on every seed's test images (McNemar) but within noise across seeds";
         string basis;
         if (Paired.Count >= 2)
         {
@@ -73,6 +75,15 @@ public sealed record FineTuneComparison(ArmResult Arm, ArmResult Control, Paired
         if (BinomialStandardError is { } se)
             basis += $"; one test error moves by {(se * 100).ToString("F2", CultureInfo.InvariantCulture)} points (binomial standard error)";
         return $"{text}, {word} at the {Level.ToString(CultureInfo.InvariantCulture)} level ({basis})";
+    }
+
+    /// <summary>+1 (−1) when McNemar's test finds the arm better (worse) at <see cref="Level"/> on the test images of every
+    /// seed, 0 when it does not agree across seeds, null without a McNemar test for each seed.</summary>
+    int? EveryPairedSeed()
+    {
+        if (McNemarPerSeed.Count == 0 || McNemarPerSeed.Count != Paired.Count) return null;
+        var directions = McNemarPerSeed.Select(m => m.P < Level ? Math.Sign(m.OnlyA - m.OnlyB) : 0).Distinct().ToList();
+        return directions.Count == 1 ? directions[0] : 0;
     }
 
     string Interval() => double.IsFinite(Paired.CiLow)

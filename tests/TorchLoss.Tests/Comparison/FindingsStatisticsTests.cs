@@ -54,6 +54,19 @@ public class FindingsStatisticsTests
     }
 
     [Fact]
+    public void McNemarInEverySeedIsSaidWhenThePairedTestCannotTell()
+    {
+        // Two seeds, each clearly worse on its test images (400 images the control gets right and the arm wrong), but the
+        // paired test over 2 seeds cannot separate that from noise.
+        var control = Enumerable.Range(0, 10_000).Select(i => i >= 300).ToArray();
+        var worse = Enumerable.Range(0, 10_000).Select(i => i >= 700).ToArray();
+        var study = Study([0.030, 0.032], [0.070, 0.090], [control, control], [worse, worse]);
+        var comparison = Assert.Single(FineTuneComparison.Of(study));
+        Assert.Equal(0, comparison.Verdict);
+        Assert.Contains("a loss on every seed's test images (McNemar) but within noise across seeds at the 0.05 level", FineTuningLine(study));
+    }
+
+    [Fact]
     public void TwoSeedsSayTheTestIsWeak() =>
         Assert.Contains("with 2 seeds the test is weak", FineTuningLine(Study([0.030, 0.031], [0.025, 0.027])));
 
