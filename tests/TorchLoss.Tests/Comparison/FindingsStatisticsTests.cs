@@ -87,6 +87,21 @@ public class FindingsStatisticsTests
         Assert.DoesNotContain("±", line);
     }
 
+    [Theory]
+    [InlineData(new[] { 0.0734, 0.0719, 0.0751 }, "the reverse of the experiment that 为什么Softmax回归不用MSE")]
+    [InlineData(new[] { 0.0844, 0.0827, 0.0826 }, ": as the experiment that")]
+    [InlineData(new[] { 0.0804, 0.0776, 0.0797 }, "within noise, neither confirming nor contradicting the experiment that")]
+    public void SoftmaxRegressionIsSetAgainstThePostsExperiment(double[] softmaxMse, string expected)
+    {
+        double[] softmaxCe = [0.0804, 0.0786, 0.0787];
+        var study = new StudyResult(Config, new Dictionary<(string, string), LearningRateChoice>(),
+        [
+            Arm(ArmKind.RandomInit, "softmax-ce", softmaxCe.Select((e, i) => Run(ArmKind.RandomInit, "softmax-ce", i + 1, e)).ToArray()),
+            Arm(ArmKind.RandomInit, "softmax-mse", softmaxMse.Select((e, i) => Run(ArmKind.RandomInit, "softmax-mse", i + 1, e)).ToArray()),
+        ], TimeSpan.Zero, 0, 0);
+        Assert.Contains(Findings.Read(study), f => f.Contains(expected, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void SplitSeedsAreShownSeedBySeed()
     {
