@@ -17,6 +17,9 @@ public sealed record ArmResult(Arm Arm, double LearningRate, IReadOnlyList<RunRe
 
     public MeanStd BestValidationError => MeanStd.Of(Runs.Select(r => r.Summary.BestValidationError ?? double.NaN));
 
+    /// <summary>The test error of the best validation epoch (early stopping's pick), beside the last epoch's.</summary>
+    public MeanStd TestErrorAtBestEpoch => MeanStd.Of(Runs.Select(r => r.Summary.TestErrorAtBestEpoch ?? double.NaN));
+
     public MeanStd BestEpoch => MeanStd.Of(Runs.Select(r => (double)(r.Summary.BestEpoch ?? 0)).Where(e => e > 0));
 
     /// <summary>First epoch whose validation accuracy reaches the target, over the seeds that reached it.</summary>

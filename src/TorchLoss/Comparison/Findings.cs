@@ -26,6 +26,10 @@ public static class Findings
                 lines.AddRange(FineTuneComparison.Of(study).Where(c => c.Arm.Arm.Model == model).Select(c => FineTuning(c, ceBase)));
         }
         if (InitScales(study) is { } scales) lines.Add(scales);
+        var doubtful = study.LearningRates.Values.Where(c => c.Caution is not null).ToList();
+        if (doubtful.Count > 0)
+            lines.Add("Learning rates to doubt: " + string.Join("; ", doubtful.Select(c =>
+                $"{c.Head} on {c.Model} chose {c.Chosen.ToString(CultureInfo.InvariantCulture)} ({c.Caution})")) + ".");
         return lines;
     }
 

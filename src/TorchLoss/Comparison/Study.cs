@@ -8,7 +8,22 @@ public sealed record StudyResult(StudyConfig Config, IReadOnlyDictionary<(string
     IReadOnlyList<ArmResult> Arms, TimeSpan Elapsed, int RunsTrained, int RunsReused);
 
 /// <summary>The validation error of every learning rate tried for one (model, head), and the one chosen.</summary>
-public sealed record LearningRateChoice(string Model, string Head, double Chosen, IReadOnlyList<(double LearningRate, double ValidationError)> Tried);
+public sealed record LearningRateChoice(string Model, string Head, double Chosen, IReadOnlyList<(double LearningRate, double ValidationError)> Tried)
+{
+    /// <summary>Why the choice deserves doubt, or null: every rate of the grid tied (the grid did not decide), or the
+    /// chosen rate is the grid's smallest or largest (the best may lie outside it).</summary>
+    public string? Caution
+    {
+        get
+        {
+            if (Tried.Count > 1 && Tried.All(t => t.ValidationError == Tried[0].ValidationError))
+                return "every rate tied: the grid did not decide, the smallest was taken";
+            if (Tried.Count > 1 && Chosen == Tried.Min(t => t.LearningRate)) return "the grid's smallest rate: a smaller one may be better";
+            if (Tried.Count > 1 && Chosen == Tried.Max(t => t.LearningRate)) return "the grid's largest rate: a larger one may be better";
+            return null;
+        }
+    }
+}
 
 /// <summary>Runs a whole comparison: tuning, then every arm for every seed, into one output folder.</summary>
 public static class Study

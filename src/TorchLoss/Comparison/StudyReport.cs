@@ -28,7 +28,7 @@ public static class StudyReport
             study.RunsReused,
             LearningRates = study.LearningRates.Values.Select(c => new
             {
-                c.Model, c.Head, c.Chosen, Tried = c.Tried.Select(t => new { t.LearningRate, t.ValidationError }),
+                c.Model, c.Head, c.Chosen, c.Caution, Tried = c.Tried.Select(t => new { t.LearningRate, t.ValidationError }),
             }),
             Arms = study.Arms.Zip(rows, (arm, r) => new
             {
@@ -67,9 +67,9 @@ public static class StudyReport
             new Paragraph($"Each head and model trained {c.TuningEpochs} epoch(s) at every rate of the grid (seed {StudyPlan.TuningSeed}); " +
                           "the rate with the lowest validation error is used for all its arms. The test split is never scored in these runs."),
             // Each choice lists its rates in ascending order, so the columns do too.
-            new Table(["model", "head", .. c.LearningRates.Order().Select(r => $"lr {F(r)}"), "chosen"],
+            new Table(["model", "head", .. c.LearningRates.Order().Select(r => $"lr {F(r)}"), "chosen", "caution"],
                 study.LearningRates.Values.Select(ch => (IReadOnlyList<string>)
-                    [ch.Model, ch.Head, .. ch.Tried.Select(t => P(t.ValidationError)), F(ch.Chosen)]).ToList()),
+                    [ch.Model, ch.Head, .. ch.Tried.Select(t => P(t.ValidationError)), F(ch.Chosen), ch.Caution ?? ""]).ToList()),
         };
         foreach (var model in c.Models)
         {
@@ -84,14 +84,14 @@ public static class StudyReport
                                      "Gradient norms: mean over the steps of an epoch, first → last epoch. " +
                                      $"\"Epochs to {c.TargetAccuracy:P0}\": first epoch whose validation accuracy reaches it (seeds that did)."));
             blocks.Add(new Table(
-                ["arm", "lr", "test error", "95 % interval", "per seed", "stuck", "best val. error", "at epoch", $"epochs to {c.TargetAccuracy:P0}",
+                ["arm", "lr", "test error", "95 % interval", "per seed", "stuck", "best val. error", "at epoch", "test error there", $"epochs to {c.TargetAccuracy:P0}",
                  .. layers.Select(l => $"‖∂L/∂W‖ {l}"), "‖dL/dz‖", "saturated"],
                 modelRows.Select(r => (IReadOnlyList<string>)
                 [
                     r.Arm, F(r.LearningRate), PM(r["test_error_mean"], r["test_error_std"], r.Seeds),
                     double.IsFinite(r["test_error_ci_low"]) ? $"{P(Math.Max(0, r["test_error_ci_low"]))} – {P(Math.Min(1, r["test_error_ci_high"]))}" : "–",
                     r.PerSeedTestError, $"{r["stuck_seeds"]}/{r.Seeds}", PM(r["best_validation_error_mean"], r["best_validation_error_std"], r.Seeds),
-                    N(r["best_epoch_mean"], "F1"), r["seeds_reaching_target"] > 0 ? $"{N(r["epochs_to_target_mean"], "F1")} ({r["seeds_reaching_target"]}/{r.Seeds})" : "not reached",
+                    N(r["best_epoch_mean"], "F1"), PM(r["test_error_at_best_epoch_mean"], r["test_error_at_best_epoch_std"], r.Seeds), r["seeds_reaching_target"] > 0 ? $"{N(r["epochs_to_target_mean"], "F1")} ({r["seeds_reaching_target"]}/{r.Seeds})" : "not reached",
                     .. layers.Select(l => $"{N(r[$"grad_norm_first/{l}"])} → {N(r[$"grad_norm_last/{l}"])}"),
                     $"{N(r["output_grad_norm_first"])} → {N(r["output_grad_norm_last"])}",
                     $"{P(r["saturated_fraction_first"])} → {P(r["saturated_fraction_last"])}",

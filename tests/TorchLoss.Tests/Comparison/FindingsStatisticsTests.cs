@@ -103,6 +103,23 @@ public class FindingsStatisticsTests
     }
 
     [Fact]
+    public void AChosenRateOnTheGridsEdgeOrATiedGridIsFlagged()
+    {
+        LearningRateChoice Choice(double chosen, params (double, double)[] tried) => new("mlp:8", "sigmoid-mse", chosen, tried);
+        Assert.Equal("every rate tied: the grid did not decide, the smallest was taken", Choice(0.1, (0.1, 0.9009), (0.3, 0.9009), (1, 0.9009)).Caution);
+        Assert.Equal("the grid's largest rate: a larger one may be better", Choice(1, (0.1, 0.3), (0.3, 0.2), (1, 0.1)).Caution);
+        Assert.Equal("the grid's smallest rate: a smaller one may be better", Choice(0.1, (0.1, 0.1), (0.3, 0.2), (1, 0.3)).Caution);
+        Assert.Null(Choice(0.3, (0.1, 0.3), (0.3, 0.1), (1, 0.2)).Caution);
+
+        var study = Study([0.03], [0.03]) with
+        {
+            LearningRates = new Dictionary<(string, string), LearningRateChoice> { [("mlp:8", "sigmoid-mse")] = Choice(0.1, (0.1, 0.9009), (0.3, 0.9009)) },
+        };
+        Assert.Contains("Learning rates to doubt: sigmoid-mse on mlp:8 chose 0.1 (every rate tied: the grid did not decide, the smallest was taken).",
+            Findings.Read(study));
+    }
+
+    [Fact]
     public void SplitSeedsAreShownSeedBySeed()
     {
         var study = new StudyResult(Config, new Dictionary<(string, string), LearningRateChoice>(),
