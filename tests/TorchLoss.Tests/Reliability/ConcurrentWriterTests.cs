@@ -15,11 +15,7 @@ public partial class ConcurrentWriterTests : IDisposable
 
     string Runs => root["runs"];
 
-    string[] Train(string name) =>
-    [
-        "train", "--data-dir", CliProcess.MnistDataDirectory, "--train-limit", "600", "--validation-size", "100", "--epochs", "2",
-        "--model", "mlp:16", "--batch", "50", "--lr", "0.3", "--seed", "5", "--runs-dir", Runs, "--name", name,
-    ];
+    string[] Train(string name) => CliProcess.SmallTrain(Runs, name);
 
     string[] Compare(string output) =>
     [

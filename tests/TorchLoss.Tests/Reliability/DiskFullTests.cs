@@ -11,12 +11,7 @@ public class DiskFullTests : IDisposable
 
     public void Dispose() => root.Dispose();
 
-    static string[] Train(string runs, string name) =>
-    [
-        "train", "--data-dir", CliProcess.MnistDataDirectory, "--train-limit", "600", "--validation-size", "100", "--epochs", "2",
-        "--model", "mlp:16", "--batch", "50", "--log-every", "4", "--lr", "0.3", "--momentum", "0.9", "--seed", "5",
-        "--runs-dir", runs, "--name", name,
-    ];
+    static string[] Train(string runs, string name) => CliProcess.SmallTrain(runs, name);
 
     string Reference()
     {

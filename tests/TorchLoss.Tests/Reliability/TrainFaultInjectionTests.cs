@@ -18,12 +18,7 @@ public partial class TrainFaultInjectionTests : IDisposable
 
     string Runs => root["runs"];
 
-    string[] Train(string name) =>
-    [
-        "train", "--data-dir", CliProcess.MnistDataDirectory, "--train-limit", "600", "--validation-size", "100", "--epochs", "2",
-        "--model", "mlp:16", "--batch", "50", "--log-every", "4", "--lr", "0.3", "--momentum", "0.9", "--seed", "5",
-        "--runs-dir", Runs, "--name", name,
-    ];
+    string[] Train(string name) => CliProcess.SmallTrain(Runs, name);
 
     RunFolder Folder(string name) => new(Path.Combine(Runs, name));
 
