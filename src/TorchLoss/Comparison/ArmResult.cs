@@ -15,6 +15,13 @@ public sealed record ArmResult(Arm Arm, double LearningRate, IReadOnlyList<RunRe
     public string PerSeedPercent => Runs.Count == 0 ? "–" : string.Join(" / ", Runs.OrderBy(r => r.Run.Seed)
         .Select(r => r.Summary.FinalTestError is { } e ? (e * 100).ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "–")) + " %";
 
+    /// <summary>Test negative log-likelihood of the final models (−ln of the head's true-class probability), over the seeds
+    /// that saved predictions.</summary>
+    public MeanStd TestNegativeLogLikelihood => MeanStd.Of(Runs.Select(r => r.TestPredictions?.NegativeLogLikelihood ?? double.NaN));
+
+    /// <summary>Expected calibration error of the final models on the test split (15 bins), over the seeds that saved predictions.</summary>
+    public MeanStd ExpectedCalibrationError => MeanStd.Of(Runs.Select(r => r.TestPredictions?.ExpectedCalibrationError ?? double.NaN));
+
     public MeanStd BestValidationError => MeanStd.Of(Runs.Select(r => r.Summary.BestValidationError ?? double.NaN));
 
     /// <summary>The test error of the best validation epoch (early stopping's pick), beside the last epoch's.</summary>

@@ -7,13 +7,16 @@ namespace TorchLoss.Comparison;
 /// the tables and the reading speak of "the first epoch" as epoch 1), the initial model's row (epoch 0), if any, and which
 /// test images the final model got right (null for runs that did not save their predictions).</summary>
 public sealed record RunResult(PlannedRun Run, RunSummary Summary, IReadOnlyList<MetricRecord> Epochs, bool Reused, MetricRecord? Initial = null,
-    IReadOnlyList<bool>? TestCorrect = null)
+    SavedPredictions? TestPredictions = null)
 {
+    /// <summary>Which test images the final model got right (null without saved predictions).</summary>
+    public IReadOnlyList<bool>? TestCorrect => TestPredictions?.Correct;
+
     public static RunResult Read(PlannedRun run, RunFolder folder, bool reused)
     {
         var epochs = MetricsLog.Read(folder.Path).Where(r => r.Kind == MetricRecord.EpochKind).ToList();
         return new(run, JsonFiles.Read<RunSummary>(folder.File(RunFolder.SummaryFile)), epochs.Where(r => r.Epoch >= 1).ToList(), reused,
-            epochs.FirstOrDefault(r => r.Epoch == 0), TestPredictions.ReadCorrect(folder.File(TestPredictions.File)));
+            epochs.FirstOrDefault(r => r.Epoch == 0), Training.TestPredictions.Read(folder.File(Training.TestPredictions.File)));
     }
 
     /// <summary>A metric per epoch (NaN where it was not recorded).</summary>

@@ -49,18 +49,28 @@ public static class Evaluation
         return new SplitScore(values[0] / split.Count, values[1] / split.Count);
     }
 
-    /// <summary>The predicted class of every example of the split, in order (for tests on the same examples).</summary>
-    public static long[] Predictions(nn.Module<Tensor, Tensor> model, OutputHead head, TensorSplit split)
+    /// <summary>Every example's predicted class, the probability the head gives it (the confidence), and the probability
+    /// it gives the true class, in the split's order: for tests on the same examples, calibration and NLL. A single
+    /// output is the probability of class 1.</summary>
+    public static (long[] Predicted, double[] Confidence, double[] TrueProbability) Predictions(nn.Module<Tensor, Tensor> model, OutputHead head, TensorSplit split)
     {
         using var noGrad = torch.no_grad();
         var predicted = new List<long>(split.Count);
+        var confidence = new List<double>(split.Count);
+        var trueProbability = new List<double>(split.Count);
         using var batches = split.Batches(BatchSize);
         for (var i = 0; i < batches.Count; i++)
         {
             using var step = torch.NewDisposeScope();
-            using var host = head.Predict(model.forward(batches[i].X)).to_type(ScalarType.Int64).cpu();
-            predicted.AddRange(host.data<long>().ToArray());
+            var batch = batches[i];
+            var logits = model.forward(batch.X);
+            var classes = head.Predict(logits).to_type(ScalarType.Int64);
+            var p = head.Probabilities(logits).to_type(ScalarType.Float64);
+            if (p.size(1) == 1) p = torch.cat([1 - p, p], 1); // one output: the probability of class 1
+            predicted.AddRange(classes.cpu().data<long>().ToArray());
+            confidence.AddRange(p.gather(1, classes.unsqueeze(1)).squeeze(1).cpu().data<double>().ToArray());
+            trueProbability.AddRange(p.gather(1, batch.Y.to_type(ScalarType.Int64).unsqueeze(1)).squeeze(1).cpu().data<double>().ToArray());
         }
-        return predicted.ToArray();
+        return (predicted.ToArray(), confidence.ToArray(), trueProbability.ToArray());
     }
 }

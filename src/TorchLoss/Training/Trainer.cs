@@ -140,7 +140,8 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
     {
         long[] labels;
         using (torch.NewDisposeScope()) labels = data.Test.Y.cpu().data<long>().ToArray();
-        TestPredictions.Write(run.File(TestPredictions.File), labels, Evaluation.Predictions(model, head, data.Test));
+        var (predicted, confidence, trueProbability) = Evaluation.Predictions(model, head, data.Test);
+        TestPredictions.Write(run.File(TestPredictions.File), labels, predicted, confidence, trueProbability);
     }
 
     void CheckCompatibility(OutputHead head, ModelSpec spec)

@@ -15,7 +15,8 @@ public class FindingsStatisticsTests
         new RunSummary { Status = RunStatus.Completed, Epochs = 1, Steps = 10, FinalTrainLoss = 0, FinalTrainError = 0, TrainingSeconds = 1,
             StepsPerSecond = 10, FinalTestError = testError, FinalValidationError = lastValidation, BestValidationError = lastValidation },
         [new MetricRecord(MetricRecord.EpochKind, 1, 10, [new("validation_error", lastValidation), new("output_grad_norm", 0.1), new("saturated_fraction", 0.1)])],
-        Reused: false, TestCorrect: correct);
+        Reused: false, TestPredictions: correct is null ? null
+            : new SavedPredictions(correct, correct.Select(_ => 1.0).ToArray(), correct.Select(c => c ? 1.0 : 0.0).ToArray()));
 
     static ArmResult Arm(ArmKind kind, string head, params RunResult[] runs) => new(new Arm(kind, "linear", head), 0.1, runs, 0.9);
 

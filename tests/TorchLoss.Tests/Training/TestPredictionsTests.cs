@@ -22,11 +22,28 @@ public class TestPredictionsTests : IDisposable
         using var data = SyntheticImages.Data();
         var run = new RunFolder(Path.Combine(root, "run"));
         var summary = new Trainer(Config, data, run).Run();
-        var correct = TestPredictions.ReadCorrect(run.File(TestPredictions.File));
-        Assert.NotNull(correct);
-        Assert.Equal(data.Test.Count, correct.Length);
-        Assert.Equal(summary.FinalTestError!.Value, correct.Count(c => !c) / (double)correct.Length, 12);
-        Assert.Equal("label,predicted", File.ReadLines(run.File(TestPredictions.File)).First());
+        var saved = TestPredictions.Read(run.File(TestPredictions.File));
+        Assert.NotNull(saved);
+        Assert.Equal(data.Test.Count, saved.Correct.Count);
+        Assert.Equal(summary.FinalTestError!.Value, saved.Correct.Count(c => !c) / (double)saved.Correct.Count, 12);
+        Assert.Equal("label,predicted,confidence,true_probability", File.ReadLines(run.File(TestPredictions.File)).First());
+        // For softmax + cross-entropy the mean −ln p(true class) is the test loss itself.
+        var last = MetricsLog.Read(run.Path).Last(r => r.Kind == MetricRecord.EpochKind);
+        Assert.Equal(last["test_loss"], saved.NegativeLogLikelihood, 6); // float32 training, float64 here
+        Assert.All(saved.Confidence, c => Assert.InRange(c, 0.25, 1)); // the largest of 4 probabilities
+    }
+
+    [Fact]
+    public void CalibrationErrorIsTheWeightedGapBetweenAccuracyAndConfidence()
+    {
+        // Ten examples at confidence 0.9 of which 6 are right (gap 0.3), ten at 0.55 of which 5 are right (gap 0.05).
+        var correct = Enumerable.Range(0, 20).Select(i => i < 10 ? i < 6 : i < 15).ToArray();
+        var confidence = Enumerable.Range(0, 20).Select(i => i < 10 ? 0.9 : 0.55).ToArray();
+        var saved = new SavedPredictions(correct, confidence, confidence);
+        Assert.Equal((10 * 0.3 + 10 * 0.05) / 20, saved.ExpectedCalibrationError, 12);
+        Assert.Equal(2, saved.Reliability().Count);
+        var perfect = new SavedPredictions([true, false], [1.0, 0.0], [1.0, 1e-30]);
+        Assert.Equal(-Math.Log(1e-12) / 2, perfect.NegativeLogLikelihood, 9);
     }
 
     [Fact]
@@ -36,6 +53,6 @@ public class TestPredictionsTests : IDisposable
         var run = new RunFolder(Path.Combine(root, "tuning"));
         new Trainer(Config with { EvaluateTest = false }, data, run).Run();
         Assert.False(File.Exists(run.File(TestPredictions.File)));
-        Assert.Null(TestPredictions.ReadCorrect(run.File(TestPredictions.File)));
+        Assert.Null(TestPredictions.Read(run.File(TestPredictions.File)));
     }
 }
