@@ -28,6 +28,7 @@ public sealed record ArmRow(string Model, string Arm, string Kind, string Head, 
             new("output_grad_norm_last", a.LastEpoch("output_grad_norm").Mean),
             new("saturated_fraction_first", a.FirstEpoch("saturated_fraction").Mean),
             new("saturated_fraction_last", a.LastEpoch("saturated_fraction").Mean),
+            new("true_class_probability_first", a.FirstEpoch("true_class_probability").Mean),
         };
         foreach (var layer in a.Layers)
         {

@@ -36,6 +36,9 @@ public static class StudyPlots
                 random.Select(a => Curve(a.Arm.Head, a.MeanCurve("output_grad_norm"))).ToList()) { LogY = true });
             Save($"saturation_{slug}.svg", new LinePlot($"Saturated outputs (within 0.01 of 0 or 1), {label}", "epoch", "fraction of outputs",
                 random.Select(a => Curve(a.Arm.Head, a.MeanCurve("saturated_fraction"))).ToList()) { YMin = 0, YMax = 1 });
+            if (Reliability(random) is { Count: > 1 } calibration)
+                Save($"reliability_{slug}.svg", new LinePlot($"Reliability of the final models on the test split, {label} (seeds pooled)",
+                    "confidence (probability of the predicted class)", "accuracy", calibration) { YMin = 0, YMax = 1 }); // the diagonal spans x from 0 to 1
         }
 
         var sweep = study.Arms.Where(a => a.Arm.Kind == ArmKind.InitScale).ToList();
@@ -52,6 +55,22 @@ public static class StudyPlots
                 { LogX = true, YMin = 0 });
         }
         return plots;
+    }
+
+    /// <summary>A reliability diagram: per head, accuracy against mean confidence in each confidence bin of the test
+    /// predictions of all seeds together, with the diagonal of perfect calibration; empty without saved predictions.</summary>
+    static List<Series> Reliability(List<ArmResult> arms)
+    {
+        var series = new List<Series> { new("perfectly calibrated", [(0, 0), (1, 1)], Dashed: true) };
+        foreach (var arm in arms)
+        {
+            var saved = arm.Runs.Select(r => r.TestPredictions).Where(p => p is not null).ToList();
+            if (saved.Count == 0) continue;
+            var pooled = new Training.SavedPredictions(saved.SelectMany(p => p!.Correct).ToList(), saved.SelectMany(p => p!.Confidence).ToList(),
+                saved.SelectMany(p => p!.TrueProbability).ToList());
+            series.Add(new Series(arm.Arm.Head, pooled.Reliability().Select(b => (b.Confidence, b.Accuracy)).ToList()));
+        }
+        return series;
     }
 
     static Series Curve(string name, double[] values, int offset = 0, bool dashed = false) =>

@@ -87,7 +87,7 @@ public static class StudyReport
                                      $"\"Epochs to {c.TargetAccuracy:P0}\": first epoch whose validation accuracy reaches it (seeds that did)."));
             blocks.Add(new Table(
                 ["arm", "lr", "test error", "95 % interval", "per seed", "stuck", "best val. error", "at epoch", "test error there", $"epochs to {c.TargetAccuracy:P0}",
-                 .. layers.Select(l => $"‖∂L/∂W‖ {l}"), "‖dL/dz‖", "saturated", "test NLL", "ECE"],
+                 .. layers.Select(l => $"‖∂L/∂W‖ {l}"), "‖dL/dz‖", "saturated", "p(true class), epoch 1", "test NLL", "ECE"],
                 modelRows.Select(r => (IReadOnlyList<string>)
                 [
                     r.Arm, F(r.LearningRate), PM(r["test_error_mean"], r["test_error_std"], r.Seeds),
@@ -97,7 +97,7 @@ public static class StudyReport
                     .. layers.Select(l => $"{N(r[$"grad_norm_first/{l}"])} → {N(r[$"grad_norm_last/{l}"])}"),
                     $"{N(r["output_grad_norm_first"])} → {N(r["output_grad_norm_last"])}",
                     $"{P(r["saturated_fraction_first"])} → {P(r["saturated_fraction_last"])}",
-                    N(r["test_nll_mean"]), P(r["ece_mean"]),
+                    N(r["true_class_probability_first"]), N(r["test_nll_mean"]), P(r["ece_mean"]),
                 ]).ToList()));
         }
         blocks.Add(new Heading(1, "Plots"));

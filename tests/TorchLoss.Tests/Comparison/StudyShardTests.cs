@@ -68,6 +68,12 @@ public class StudyShardTests : IDisposable
         Assert.True(report.Code == ExitCodes.Ok, report.Error);
         Assert.Equal(12, Lines(report.Output, "] reused ").Length);
         Assert.Equal(StudyReliabilityTests.Comparable(data["plain"], ignoreCommand: true), StudyReliabilityTests.Comparable(sharded, ignoreCommand: true));
+
+        // Every arm run saved its test predictions: the report has each arm's NLL and calibration, and a reliability diagram.
+        Assert.True(File.Exists(Path.Combine(sharded, "plots", "reliability_linear.svg")));
+        var arms = JsonNode.Parse(File.ReadAllText(Path.Combine(sharded, StudyReport.Json)))!["arms"]!.AsArray();
+        Assert.All(arms, a => Assert.True((double)a!["values"]!["test_nll_mean"]! > 0 && (double)a["values"]!["ece_mean"]! >= 0));
+        Assert.All(arms, a => Assert.InRange((double)a!["values"]!["true_class_probability_first"]!, 0, 1));
     }
 
     [Theory]

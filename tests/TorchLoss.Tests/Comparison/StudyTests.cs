@@ -36,9 +36,9 @@ public class StudyTests : IDisposable
         var result = RunTiny(dir);
         foreach (var file in new[] { "report.md", "report.html", "summary.json", "summary.csv" })
             Assert.True(File.Exists(Path.Combine(dir, file)), file);
-        // Per model: test error, gradient norms, dL/dz, saturation; plus the init-scale sweep.
+        // Per model: test error, gradient norms, dL/dz, saturation, reliability; plus the init-scale sweep.
         var svgs = Directory.GetFiles(Path.Combine(dir, "plots"), "*.svg");
-        Assert.Equal(9, svgs.Length);
+        Assert.Equal(11, svgs.Length);
         foreach (var svg in svgs) Assert.Equal("svg", XDocument.Load(svg).Root!.Name.LocalName);
 
         // 3 heads x 2 models random init + 3 x 2 fine-tune + 3 init-scale arms.
