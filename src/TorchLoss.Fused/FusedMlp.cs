@@ -26,8 +26,10 @@ public sealed class FusedMlp : IDisposable
     public const int Saturated = 3;
     /// <summary>Index of the summed probability of the true class.</summary>
     public const int TrueClassProbabilitySum = 4;
+    /// <summary>Index of the saturated outputs that are wrong: the true class's probability near 0, another class's near 1.</summary>
+    public const int WrongSaturated = 5;
     /// <summary>Number of values before the gradient norms (one per parameter: weight0, bias0, weight1, ...).</summary>
-    public const int Fixed = 5;
+    public const int Fixed = 6;
 
     readonly FusedMlpHandle handle;
     readonly FusedLayout layout;

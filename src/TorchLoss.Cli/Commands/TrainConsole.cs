@@ -64,7 +64,7 @@ public static class TrainConsole
     public static string EpochLine(EpochRecord r, int epochs) => string.Create(CultureInfo.InvariantCulture,
         $"epoch {r.Epoch,3}/{epochs}  lr {r.LearningRate:G3}  train loss {r.TrainLoss:F4} err {r.TrainError:P2}  " +
         $"val err {(r.Validation is { } v ? v.Error.ToString("P2", CultureInfo.InvariantCulture) : "-")}  test err {(r.Test is { } t ? t.Error.ToString("P2", CultureInfo.InvariantCulture) : "-")}  " +
-        $"|dL/dz| {r.Statistics.OutputGradientNorm:G3}  saturated {r.Statistics.SaturatedFraction:P1}  " +
+        $"|dL/dz| {r.Statistics.OutputGradientNorm:G3}  saturated {r.Statistics.SaturatedFraction:P1} (wrongly {r.Statistics.WrongSaturatedFraction:P1})  " +
         $"{r.StepsPerSecond:F0} steps/s");
 
     /// <summary>Writes lines through Spectre so they appear above the live progress bar.</summary>

@@ -29,6 +29,7 @@ public sealed record ArmRow(string Model, string Arm, string Kind, string Head, 
             new("saturated_fraction_first", a.FirstEpoch("saturated_fraction").Mean),
             new("saturated_fraction_last", a.LastEpoch("saturated_fraction").Mean),
             new("true_class_probability_first", a.FirstEpoch("true_class_probability").Mean),
+            new("wrong_saturated_fraction_first", a.FirstEpoch("wrong_saturated_fraction").Mean),
         };
         foreach (var layer in a.Layers)
         {

@@ -63,12 +63,17 @@ public static class Findings
         {
             var gradient = a.FirstEpoch("output_grad_norm").Mean;
             var ratio = gradient > 0 ? ceGradient / gradient : double.PositiveInfinity;
-            return $"{a.Arm.Head}: {a.FirstEpoch("saturated_fraction").Mean * 100:F1} % of outputs saturated, mean ‖dL/dz‖ {F(gradient)}" +
+            return $"{a.Arm.Head}: {a.FirstEpoch("saturated_fraction").Mean * 100:F1} % of outputs saturated{Wrongly(a)}, mean ‖dL/dz‖ {F(gradient)}" +
                    (ratio >= 1 ? $" ({F(ratio)}× smaller than cross-entropy's)" : $" ({F(1 / ratio)}× larger than cross-entropy's)");
         });
-        return $"Why, in the first epoch: softmax-ce has {ce.FirstEpoch("saturated_fraction").Mean * 100:F1} % of outputs saturated and " +
+        return $"Why, in the first epoch: softmax-ce has {ce.FirstEpoch("saturated_fraction").Mean * 100:F1} % of outputs saturated{Wrongly(ce)} and " +
                $"mean ‖dL/dz‖ {F(ceGradient)}; " + string.Join("; ", parts) + ".";
     }
+
+    /// <summary>" (0.4 % wrongly: the true class near 0 or another near 1)"; nothing for runs that did not record it.</summary>
+    static string Wrongly(ArmResult arm) => arm.FirstEpoch("wrong_saturated_fraction").Mean is var w && double.IsFinite(w)
+        ? $" ({w * 100:F1} % wrongly: the true class's output near 0 or another's near 1)"
+        : "";
 
     /// <summary>Softmax regression, softmax-mse against softmax-ce from the same initial weights per seed, set against the
     /// experiment 为什么Softmax回归不用MSE cites (squared error trains, to a somewhat lower accuracy).</summary>

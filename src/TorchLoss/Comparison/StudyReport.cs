@@ -81,13 +81,15 @@ public static class StudyReport
             blocks.Add(new Paragraph($"Mean ± standard deviation over seeds, with the t-based 95 % interval of the mean test error (clipped to " +
                                      "0–100 %; summary.json keeps it unclipped), each seed's " +
                                      $"test error and the seeds stuck (validation error still {Findings.StuckError:P0} or more after the last epoch). " +
+                                     "Saturated: outputs within 0.01 of 0 or 1; wrongly saturated: those on the wrong side (the true " +
+                                     "class's near 0, another's near 1), whose small gradient is what stalls learning. " +
                                      "Gradient norms: mean over the steps of an epoch, first → last epoch. Test NLL: mean −ln of the " +
                                      "head's probability of the true class; ECE: expected calibration error over 15 confidence bins (for " +
                                      "sigmoid heads both use the per-class outputs, which are not a distribution). " +
                                      $"\"Epochs to {c.TargetAccuracy:P0}\": first epoch whose validation accuracy reaches it (seeds that did)."));
             blocks.Add(new Table(
                 ["arm", "lr", "test error", "95 % interval", "per seed", "stuck", "best val. error", "at epoch", "test error there", $"epochs to {c.TargetAccuracy:P0}",
-                 .. layers.Select(l => $"‖∂L/∂W‖ {l}"), "‖dL/dz‖", "saturated", "p(true class), epoch 1", "test NLL", "ECE"],
+                 .. layers.Select(l => $"‖∂L/∂W‖ {l}"), "‖dL/dz‖", "saturated", "wrongly saturated, epoch 1", "p(true class), epoch 1", "test NLL", "ECE"],
                 modelRows.Select(r => (IReadOnlyList<string>)
                 [
                     r.Arm, F(r.LearningRate), PM(r["test_error_mean"], r["test_error_std"], r.Seeds),
@@ -97,7 +99,7 @@ public static class StudyReport
                     .. layers.Select(l => $"{N(r[$"grad_norm_first/{l}"])} → {N(r[$"grad_norm_last/{l}"])}"),
                     $"{N(r["output_grad_norm_first"])} → {N(r["output_grad_norm_last"])}",
                     $"{P(r["saturated_fraction_first"])} → {P(r["saturated_fraction_last"])}",
-                    N(r["true_class_probability_first"]), N(r["test_nll_mean"]), P(r["ece_mean"]),
+                    P(r["wrong_saturated_fraction_first"]), N(r["true_class_probability_first"]), N(r["test_nll_mean"]), P(r["ece_mean"]),
                 ]).ToList()));
         }
         blocks.Add(new Heading(1, "Plots"));

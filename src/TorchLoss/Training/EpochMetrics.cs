@@ -36,6 +36,7 @@ public static class EpochMetrics
     {
         yield return new("output_grad_norm", s.OutputGradientNorm);
         yield return new("saturated_fraction", s.SaturatedFraction);
+        yield return new("wrong_saturated_fraction", s.WrongSaturatedFraction);
         yield return new("true_class_probability", s.TrueClassProbability);
         foreach (var name in parameterNames)
         {

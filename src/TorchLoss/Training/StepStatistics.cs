@@ -8,7 +8,8 @@ namespace TorchLoss.Training;
 /// Per-step diagnostics accumulated on the training device, so logging costs a few tensor ops per step and one
 /// device-to-host copy per interval. Per step it records: the batch's summed loss and correct predictions;
 /// the summed per-example norm of dL/dz at the output; the number of saturated outputs (probability within
-/// 0.01 of 0 or 1); the summed true-class probability; and the L2 norm of every parameter's gradient.
+/// 0.01 of 0 or 1) and of those on the wrong side (the true class's near 0, another's near 1); the summed true-class
+/// probability; and the L2 norm of every parameter's gradient.
 /// Sums give interval means; a running maximum gives each gradient norm's maximum over the steps.
 /// The fused step computes the same values natively and records them as numbers on the host.
 /// </summary>
@@ -17,7 +18,7 @@ public sealed class StepStatistics : IDisposable
     public const double SaturationMargin = 0.01;
 
     // Positions in the recorded vector before the gradient norms.
-    const int LossSum = 0, Correct = 1, DzNormSum = 2, Saturated = 3, TrueProbabilitySum = 4, Fixed = 5;
+    const int LossSum = 0, Correct = 1, DzNormSum = 2, Saturated = 3, TrueProbabilitySum = 4, WrongSaturated = 5, Fixed = 6;
 
     readonly IReadOnlyList<string> parameterNames;
     readonly bool full;
@@ -55,6 +56,7 @@ public sealed class StepStatistics : IDisposable
             values.Add(dz.norm(1).sum() * batch);
             values.Add((probabilities < SaturationMargin).logical_or(probabilities > 1 - SaturationMargin).sum().to_type(dtype));
             values.Add(TrueClassProbabilitySum(probabilities, targets));
+            values.Add(WrongSaturatedCount(probabilities, targets).to_type(dtype));
             // Each op here pays libtorch's dispatch: the norms stay in the parameters' dtype so that one stack and one
             // conversion serve the whole vector (a parameter without a gradient counts 0).
             foreach (var p in parameters) values.Add(p.grad is { } g ? g.norm() : torch.zeros([], dtype, p.device));
@@ -98,6 +100,14 @@ public sealed class StepStatistics : IDisposable
         steps++;
         examples += batch;
         outputs += outputCount;
+    }
+
+    /// <summary>Saturated outputs on the wrong side: the target's probability near 0, or a non-target's near 1 (for a
+    /// single output, its target is the label). These are the ones whose small gradient stalls learning.</summary>
+    static Tensor WrongSaturatedCount(Tensor probabilities, Tensor targets)
+    {
+        var isTarget = targets > 0.5;
+        return (isTarget.logical_and(probabilities < SaturationMargin)).logical_or(isTarget.logical_not().logical_and(probabilities > 1 - SaturationMargin)).sum();
     }
 
     static Tensor TrueClassProbabilitySum(Tensor probabilities, Tensor targets) =>
@@ -150,7 +160,8 @@ public sealed class StepStatistics : IDisposable
             SaturatedCount: s[Saturated],
             Outputs: outputs,
             TrueClassProbabilitySum: s[TrueProbabilitySum],
-            GradientNormSums: parameterNames.Select((_, i) => s[Fixed + i]).ToArray());
+            GradientNormSums: parameterNames.Select((_, i) => s[Fixed + i]).ToArray(),
+            WrongSaturatedCount: s[WrongSaturated]);
         Reset();
         return result;
     }
@@ -186,8 +197,13 @@ public sealed record IntervalStatistics(
     double SaturatedCount,
     long Outputs,
     double TrueClassProbabilitySum,
-    IReadOnlyList<double> GradientNormSums)
+    IReadOnlyList<double> GradientNormSums,
+    double WrongSaturatedCount = double.NaN)
 {
+    /// <summary>The share of outputs saturated on the wrong side (see <see cref="StepStatistics"/>): the true class's
+    /// probability near 0, or another class's near 1.</summary>
+    public double WrongSaturatedFraction => WrongSaturatedCount / Outputs;
+
     /// <summary>Combines consecutive intervals (e.g. into an epoch).</summary>
     public static IntervalStatistics Merge(IReadOnlyList<IntervalStatistics> parts)
     {
@@ -196,10 +212,11 @@ public sealed record IntervalStatistics(
         long steps = parts.Sum(p => p.Steps), examples = parts.Sum(p => p.Examples), outputs = parts.Sum(p => p.Outputs);
         double loss = parts.Sum(p => p.LossSum), correct = parts.Sum(p => p.CorrectCount), dz = parts.Sum(p => p.OutputGradientNormSum);
         double saturated = parts.Sum(p => p.SaturatedCount), trueProbability = parts.Sum(p => p.TrueClassProbabilitySum);
+        var wrongSaturated = parts.Sum(p => p.WrongSaturatedCount);
         var normSums = names.Select((_, i) => parts.Sum(p => p.GradientNormSums[i])).ToArray();
         var gradients = names.Select((n, i) => (n, new GradientNorm(normSums[i] / steps, parts.Max(p => p.GradientNorms[n].Max))))
             .ToDictionary(x => x.n, x => x.Item2);
         return new IntervalStatistics(steps, examples, loss / examples, correct / examples, dz / examples, saturated / outputs,
-            trueProbability / examples, gradients, loss, correct, dz, saturated, outputs, trueProbability, normSums);
+            trueProbability / examples, gradients, loss, correct, dz, saturated, outputs, trueProbability, normSums, wrongSaturated);
     }
 }

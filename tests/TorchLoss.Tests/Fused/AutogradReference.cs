@@ -32,6 +32,8 @@ internal sealed record AutogradReference(double[][] Gradients, double[] Output)
             (z.grad! * size).square().sum(1).sqrt().sum().to(ScalarType.Float64).item<double>(),
             (prob.lt(0.01) | prob.gt(0.99)).sum().item<long>(),
             trueClass.sum().to(ScalarType.Float64).item<double>(),
+            // Wrongly saturated: the true class's output near 0 or another class's near 1 (one output: class 1's).
+            WrongSaturated(prob, z.shape[1] == 1 ? y.eq(1).unsqueeze(1) : torch.nn.functional.one_hot(y, z.shape[1]).to(ScalarType.Bool)),
         };
         output.AddRange(parameters.Select(p => p.grad!.norm().to(ScalarType.Float64).item<double>()));
         var gradients = parameters.Select(p => FusedModels.Values(p.grad!)).ToArray();
@@ -39,10 +41,13 @@ internal sealed record AutogradReference(double[][] Gradients, double[] Output)
         return new AutogradReference(gradients, output.ToArray());
     }
 
+    static long WrongSaturated(Tensor prob, Tensor isTarget) =>
+        ((isTarget & prob.lt(0.01)) | (~isTarget & prob.gt(0.99))).sum().item<long>();
+
     /// <summary>Every value of <paramref name="actual"/> (a fused step's output) within <paramref name="relative"/> of this one's.</summary>
     public void AssertSameOutput(double[] actual, double relative, string what)
     {
-        string[] names = ["loss sum", "correct", "output gradient norm sum", "saturated", "true-class probability sum"];
+        string[] names = ["loss sum", "correct", "output gradient norm sum", "saturated", "true-class probability sum", "wrongly saturated"];
         Assert.Equal(Output.Length, actual.Length);
         for (var i = 0; i < Output.Length; i++)
             FusedModels.AssertClose(Output[i], actual[i], relative, $"{what}: {(i < names.Length ? names[i] : $"gradient norm {i - names.Length}")}");

@@ -102,7 +102,7 @@ public class FusedSgdTests
         Assert.Equal(full[FusedMlp.Correct], light[FusedMlp.Correct]);
         Assert.Equal(full[FusedMlp.Fixed..], light[FusedMlp.Fixed..]);
         Assert.True(full[FusedMlp.OutputGradientNormSum] > 0 && full[FusedMlp.TrueClassProbabilitySum] > 0);
-        Assert.Equal([0.0, 0.0, 0.0], light[FusedMlp.OutputGradientNormSum..FusedMlp.Fixed]);
+        Assert.Equal([0.0, 0.0, 0.0, 0.0], light[FusedMlp.OutputGradientNormSum..FusedMlp.Fixed]);
     }
 
     [Fact]

@@ -119,6 +119,7 @@ internal static class FusedFixtures
         Close(expected.Accuracy, actual.Accuracy, "accuracy");
         Close(expected.OutputGradientNorm, actual.OutputGradientNorm, "output gradient norm");
         Close(expected.SaturatedFraction, actual.SaturatedFraction, "saturated fraction");
+        Close(expected.WrongSaturatedFraction, actual.WrongSaturatedFraction, "wrongly saturated fraction");
         Close(expected.TrueClassProbability, actual.TrueClassProbability, "true-class probability");
         Assert.Equal(expected.GradientNorms.Keys.Order(), actual.GradientNorms.Keys.Order());
         foreach (var (name, norm) in expected.GradientNorms)

@@ -17,9 +17,9 @@ public class StepStatisticsTests
     public void HostRecordsGiveMeansPerExampleAndPerStepAndMaximaOverSteps()
     {
         using var statistics = new StepStatistics(Names);
-        // loss sum, correct, dz norm sum, saturated, true-class probability sum, then the two gradient norms
-        statistics.Record([6.0, 3, 2.0, 4, 1.5, 0.5, 0.25], batch: 4, outputCount: 12);
-        statistics.Record([2.0, 1, 1.0, 0, 0.5, 0.1, 0.75], batch: 2, outputCount: 6);
+        // loss sum, correct, dz norm sum, saturated, true-class probability sum, wrongly saturated, then the two gradient norms
+        statistics.Record([6.0, 3, 2.0, 4, 1.5, 1, 0.5, 0.25], batch: 4, outputCount: 12);
+        statistics.Record([2.0, 1, 1.0, 0, 0.5, 0, 0.1, 0.75], batch: 2, outputCount: 6);
         var s = statistics.Flush();
         Assert.Equal((2L, 6L, 18L), (s.Steps, s.Examples, s.Outputs));
         Assert.Equal(8.0 / 6, s.Loss, 15);
@@ -27,12 +27,13 @@ public class StepStatisticsTests
         Assert.Equal(3.0 / 6, s.OutputGradientNorm, 15);
         Assert.Equal(4.0 / 18, s.SaturatedFraction, 15);
         Assert.Equal(2.0 / 6, s.TrueClassProbability, 15);
+        Assert.Equal(1.0 / 18, s.WrongSaturatedFraction, 15);
         Assert.Equal(new GradientNorm(0.3, 0.5), s.GradientNorms["layer1.weight"]);
         Assert.Equal(new GradientNorm(0.5, 0.75), s.GradientNorms["layer1.bias"]);
         Assert.Equal([0.6, 1.0], s.GradientNormSums);
         // Flushing starts a new interval.
         Assert.Throws<InvalidOperationException>(() => statistics.Flush());
-        statistics.Record([1.0, 1, 1, 1, 1, 2, 3], 1, 3);
+        statistics.Record([1.0, 1, 1, 1, 1, 0, 2, 3], 1, 3);
         Assert.Equal(new GradientNorm(2, 2), statistics.Flush().GradientNorms["layer1.weight"]);
     }
 
@@ -47,6 +48,7 @@ public class StepStatisticsTests
         Assert.True(double.IsNaN(s.OutputGradientNorm));
         Assert.True(double.IsNaN(s.SaturatedFraction));
         Assert.True(double.IsNaN(s.TrueClassProbability));
+        Assert.True(double.IsNaN(s.WrongSaturatedFraction));
         Assert.All(s.GradientNorms.Values, n => Assert.True(double.IsNaN(n.Mean) && double.IsNaN(n.Max)));
     }
 
@@ -54,8 +56,8 @@ public class StepStatisticsTests
     public void AShortHostRecordIsRefused()
     {
         using var full = new StepStatistics(Names);
-        var e = Assert.Throws<ArgumentException>(() => full.Record([1.0, 2, 3, 4, 5, 6], 1, 1));
-        Assert.Contains("expected 7 values, got 6", e.Message);
+        var e = Assert.Throws<ArgumentException>(() => full.Record([1.0, 2, 3, 4, 5, 6, 7], 1, 1));
+        Assert.Contains("expected 8 values, got 7", e.Message);
         using var light = new StepStatistics(Names, full: false);
         Assert.Throws<ArgumentException>(() => light.Record([1.0], 1, 1));
     }

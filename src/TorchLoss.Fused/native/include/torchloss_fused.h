@@ -28,6 +28,7 @@ enum {
   TLF_OUT_OUTPUT_GRADIENT_NORM_SUM,  // summed per-example ||dL_i/dz||
   TLF_OUT_SATURATED,                 // outputs whose probability is within 0.01 of 0 or 1
   TLF_OUT_TRUE_CLASS_PROBABILITY_SUM,
+  TLF_OUT_WRONG_SATURATED,           // of those, the wrong ones: the true class's output near 0, another's near 1
   TLF_OUT_FIXED                      // count of the values above
 };
 

@@ -163,10 +163,10 @@ using HeadSpec = tlf_head;
 
 // Sums over a block of examples, in the order of tlf_step's statistics (TLF_OUT_*).
 struct ExampleSums {
-  double loss = 0, correct = 0, output_gradient_norm = 0, saturated = 0, true_class_probability = 0;
+  double loss = 0, correct = 0, output_gradient_norm = 0, saturated = 0, true_class_probability = 0, wrong_saturated = 0;
   void add(const ExampleSums& o) {
     loss += o.loss; correct += o.correct; output_gradient_norm += o.output_gradient_norm;
-    saturated += o.saturated; true_class_probability += o.true_class_probability;
+    saturated += o.saturated; true_class_probability += o.true_class_probability; wrong_saturated += o.wrong_saturated;
   }
 };
 
@@ -255,8 +255,13 @@ void head_example(const HeadSpec& h, const T* z, int64_t c, int64_t label, doubl
   sums.correct += predicted == label ? 1 : 0;
   if (!statistics) return;
   sums.output_gradient_norm += std::sqrt(norm2);
-  for (int64_t j = 0; j < c; ++j)
-    sums.saturated += (prob[j] < kSaturationMargin || prob[j] > 1 - kSaturationMargin) ? 1 : 0;
+  for (int64_t j = 0; j < c; ++j) {
+    const bool low = prob[j] < kSaturationMargin, high = prob[j] > 1 - kSaturationMargin;
+    // A single output is class 1's probability: its target is the label itself.
+    const bool target = c == 1 ? label == 1 : j == label;
+    sums.saturated += (low || high) ? 1 : 0;
+    sums.wrong_saturated += ((target && low) || (!target && high)) ? 1 : 0;
+  }
   sums.true_class_probability += c == 1 ? (label == 1 ? prob[0] : 1 - prob[0]) : prob[label];
 }
 

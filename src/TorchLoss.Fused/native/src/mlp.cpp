@@ -61,6 +61,7 @@ class Mlp final : public Engine {
     out[TLF_OUT_OUTPUT_GRADIENT_NORM_SUM] = total.output_gradient_norm;
     out[TLF_OUT_SATURATED] = total.saturated;
     out[TLF_OUT_TRUE_CLASS_PROBABILITY_SUM] = total.true_class_probability;
+    out[TLF_OUT_WRONG_SATURATED] = total.wrong_saturated;
 
     pool_.run(int(parts), [&](int p) { parameters(pass, p, parts); });
     const int64_t n_params = 2 * n_layers_;
