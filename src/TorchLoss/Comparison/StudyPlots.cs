@@ -34,8 +34,14 @@ public static class StudyPlots
                     dashed: i % 3 == 1) with { Color = SvgRenderer.Palette[h % SvgRenderer.Palette.Length], Dotted = i % 3 == 2 })).ToList()) { LogY = true });
             Save($"output-gradient_{slug}.svg", new LinePlot($"Mean per-example ‖dL/dz‖ at the output, {label}", "epoch", "‖dL/dz‖",
                 random.Select(a => Curve(a.Arm.Head, a.MeanCurve("output_grad_norm"))).ToList()) { LogY = true });
+            // Dashed, in the head's colour: the wrongly saturated share (the true class's output near 0, another's near 1).
+            var saturation = random.SelectMany((a, h) => new[]
+            {
+                Curve(a.Arm.Head, a.MeanCurve("saturated_fraction")) with { Color = SvgRenderer.Palette[h % SvgRenderer.Palette.Length] },
+                Curve($"{a.Arm.Head}, wrongly", a.MeanCurve("wrong_saturated_fraction"), dashed: true) with { Color = SvgRenderer.Palette[h % SvgRenderer.Palette.Length] },
+            }).Where(c => c.Points.Any(p => double.IsFinite(p.Y))).ToList();
             Save($"saturation_{slug}.svg", new LinePlot($"Saturated outputs (within 0.01 of 0 or 1), {label}", "epoch", "fraction of outputs",
-                random.Select(a => Curve(a.Arm.Head, a.MeanCurve("saturated_fraction"))).ToList()) { YMin = 0, YMax = 1 });
+                saturation) { YMin = 0, YMax = 1 });
             if (Reliability(random) is { Count: > 1 } calibration)
                 Save($"reliability_{slug}.svg", new LinePlot($"Reliability of the final models on the test split, {label} (seeds pooled)",
                     "confidence (probability of the predicted class)", "accuracy", calibration) { YMin = 0, YMax = 1 }); // the diagonal spans x from 0 to 1

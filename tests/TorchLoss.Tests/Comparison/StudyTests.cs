@@ -40,6 +40,7 @@ public class StudyTests : IDisposable
         var svgs = Directory.GetFiles(Path.Combine(dir, "plots"), "*.svg");
         Assert.Equal(11, svgs.Length);
         foreach (var svg in svgs) Assert.Equal("svg", XDocument.Load(svg).Root!.Name.LocalName);
+        Assert.Contains("softmax-ce, wrongly", File.ReadAllText(svgs.Single(f => Path.GetFileName(f) == "saturation_mlp-8.svg")));
 
         // 3 heads x 2 models random init + 3 x 2 fine-tune + 3 init-scale arms.
         Assert.Equal(15, result.Arms.Count);
