@@ -46,6 +46,9 @@ public sealed record ArmResult(Arm Arm, double LearningRate, IReadOnlyList<RunRe
         .Select(v => v.Key).Where(k => k.StartsWith("grad_norm_mean/", StringComparison.Ordinal) && k.EndsWith(".weight", StringComparison.Ordinal))
         .Select(k => k["grad_norm_mean/".Length..^".weight".Length]).ToList() ?? [];
 
+    /// <summary>A metric of the initial model (epoch 0, before any step), over the seeds that recorded one.</summary>
+    public MeanStd Initial(string metric) => MeanStd.Of(Runs.Select(r => r.Initial is { } i && i.TryGet(metric, out var v) ? v : double.NaN));
+
     public MeanStd FirstEpoch(string metric) => MeanStd.Of(Runs.Select(r => r.First(metric)));
 
     public MeanStd LastEpoch(string metric) => MeanStd.Of(Runs.Select(r => r.Last(metric)));

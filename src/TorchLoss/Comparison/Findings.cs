@@ -64,10 +64,21 @@ public static class Findings
             var gradient = a.FirstEpoch("output_grad_norm").Mean;
             var ratio = gradient > 0 ? ceGradient / gradient : double.PositiveInfinity;
             return $"{a.Arm.Head}: {a.FirstEpoch("saturated_fraction").Mean * 100:F1} % of outputs saturated{Wrongly(a)}, mean ‖dL/dz‖ {F(gradient)}" +
-                   (ratio >= 1 ? $" ({F(ratio)}× smaller than cross-entropy's)" : $" ({F(1 / ratio)}× larger than cross-entropy's)");
+                   (ratio >= 1 ? $" ({F(ratio)}× smaller than cross-entropy's" : $" ({F(1 / ratio)}× larger than cross-entropy's") +
+                   $"{OwnStart(a)})";
         });
         return $"Why, in the first epoch: softmax-ce has {ce.FirstEpoch("saturated_fraction").Mean * 100:F1} % of outputs saturated{Wrongly(ce)} and " +
-               $"mean ‖dL/dz‖ {F(ceGradient)}; " + string.Join("; ", parts) + ".";
+               $"mean ‖dL/dz‖ {F(ceGradient)}{(OwnStart(ce) is { Length: > 0 } own ? $" ({own[2..]})" : "")}; " + string.Join("; ", parts) +
+               ". Losses of different scale are compared by each head's own ‖dL/dz‖ at initialization too.";
+    }
+
+    /// <summary>"; 0.52× its own at initialization": the first epoch's ‖dL/dz‖ against the same head's on the initial model,
+    /// which does not depend on the loss's scale; nothing for runs without an initial record.</summary>
+    static string OwnStart(ArmResult arm)
+    {
+        var initial = arm.Initial("output_grad_norm").Mean;
+        var first = arm.FirstEpoch("output_grad_norm").Mean;
+        return double.IsFinite(initial) && initial > 0 && double.IsFinite(first) ? $"; {F(first / initial)}× its own at initialization" : "";
     }
 
     /// <summary>" (0.4 % wrongly: the true class near 0 or another near 1)"; nothing for runs that did not record it.</summary>

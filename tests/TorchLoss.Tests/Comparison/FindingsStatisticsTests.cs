@@ -121,6 +121,24 @@ public class FindingsStatisticsTests
     }
 
     [Fact]
+    public void GradientsAreAlsoComparedWithEachHeadsOwnStart()
+    {
+        RunResult WithStart(string head, int seed, double initial) => Run(ArmKind.RandomInit, head, seed, 0.05) with
+        {
+            Initial = new MetricRecord(MetricRecord.EpochKind, 0, 0, [new("output_grad_norm", initial)]),
+        };
+        // Both first epochs have ‖dL/dz‖ 0.1 (see Run); cross-entropy started at 0.125, sigmoid-mse at 4.
+        var study = new StudyResult(Config, new Dictionary<(string, string), LearningRateChoice>(),
+        [
+            Arm(ArmKind.RandomInit, "softmax-ce", WithStart("softmax-ce", 1, 0.125)),
+            Arm(ArmKind.RandomInit, "sigmoid-mse", WithStart("sigmoid-mse", 1, 4)),
+        ], TimeSpan.Zero, 0, 0);
+        var why = Assert.Single(Findings.Read(study), f => f.StartsWith("Why, in the first epoch", StringComparison.Ordinal));
+        Assert.Contains("mean ‖dL/dz‖ 0.1 (0.8× its own at initialization)", why);
+        Assert.Contains("(1× smaller than cross-entropy's; 0.025× its own at initialization)", why);
+    }
+
+    [Fact]
     public void SplitSeedsAreShownSeedBySeed()
     {
         var study = new StudyResult(Config, new Dictionary<(string, string), LearningRateChoice>(),
