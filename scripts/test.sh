@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-scripts/setup.sh
+scripts/setup.sh --tests
 scripts/torchloss data fetch mnist >/dev/null || echo "test: MNIST could not be fetched; its tests will be skipped" >&2
 # Build the whole solution first (dotnet test builds only the test project's references, so the benchmarks and
 # samples would otherwise go unbuilt), then test what was built.

@@ -21,7 +21,7 @@ sealed class SlurmCluster : IDisposable
         if (!OperatingSystem.IsLinux()) return "a one-node Slurm cluster needs Linux";
         var missing = Programs.Where(p => Find(p) is null).ToList();
         if (missing.Count > 0)
-            return $"no Slurm here: {string.Join(", ", missing)} not installed (scripts/setup.sh installs slurm-wlm and munge)";
+            return $"no Slurm here: {string.Join(", ", missing)} not installed (scripts/setup.sh --tests installs slurm-wlm and munge)";
         if (geteuid() != 0) return "a one-node Slurm cluster needs root here";
         if (!File.Exists(MungeKey)) return $"no munge key at {MungeKey} (the munge package creates it; or run mungekey -c)";
         return null;
