@@ -32,14 +32,10 @@ public static class CompareConsole
     {
         var output = services.Output;
         var store = services.Store(config.DataDirectory);
-        var dataConfig = new TrainConfig
-        {
-            Dataset = config.Dataset, Device = config.Device, TrainLimit = config.TrainLimit, ValidationSize = config.ValidationSize,
-        };
         // One study per folder at a time: the second `compare --out X` is refused, not run over the first one's runs.
         using var claim = FolderLock.Acquire(folder, "study folder");
         AtomicFile.RemoveLeftovers(folder, recursive: false);
-        using var data = TrainingData.Load(dataConfig, store, cancellationToken: cancellationToken);
+        using var data = TrainingData.Load(StudyData(config), store, cancellationToken: cancellationToken);
         output.WriteLine($"compare ({config.Preset}): {config.Heads.Count} heads × {config.Models.Count} models, {config.Seeds} seed(s), " +
                          $"{config.Epochs} epochs; output in {Path.GetFullPath(folder)}");
         StudyResult result;
@@ -63,6 +59,12 @@ public static class CompareConsole
         return ExitCodes.Ok;
     }
 
+    /// <summary>The data every run of the study trains on.</summary>
+    internal static TrainConfig StudyData(StudyConfig config) => new()
+    {
+        Dataset = config.Dataset, Device = config.Device, TrainLimit = config.TrainLimit, ValidationSize = config.ValidationSize,
+    };
+
     static void PrintTable(TextWriter output, DocumentTable table)
     {
         var widths = table.Header.Select((h, i) => Math.Max(h.Length, table.Rows.Max(r => r[i].Length))).ToArray();
@@ -72,7 +74,8 @@ public static class CompareConsole
         output.WriteLine();
     }
 
-    sealed class LineObserver(TextWriter output, CancellationToken cancellationToken) : IStudyObserver
+    /// <summary>One line per finished run (also what `compare --shard` prints).</summary>
+    internal sealed class LineObserver(TextWriter output, CancellationToken cancellationToken) : IStudyObserver
     {
         readonly System.Diagnostics.Stopwatch clock = new();
 

@@ -14,9 +14,9 @@ public static class CompareShardConsole
         var output = services.Output;
         // Shared with the other shards; a plain `compare` of the same folder (exclusive) waits for them, and they for it.
         using var claim = FolderLock.AcquireShared(folder, "study folder");
-        using var data = TrainingData.Load(StudyData(config), services.Store(config.DataDirectory), cancellationToken: cancellationToken);
+        using var data = TrainingData.Load(CompareConsole.StudyData(config), services.Store(config.DataDirectory), cancellationToken: cancellationToken);
         output.WriteLine($"compare shard {shard} of {Path.GetFullPath(folder)}");
-        var (schedule, trained, elsewhere) = Study.RunShard(config, folder, data, shard.Index, shard.Count, new ShardObserver(output, cancellationToken));
+        var (schedule, trained, elsewhere) = Study.RunShard(config, folder, data, shard.Index, shard.Count, new CompareConsole.LineObserver(output, cancellationToken));
         var mine = schedule.Steps.Where(s => s.Shard(shard.Count) == shard.Index).ToList();
         var waiting = mine.Count(s => s.Status != StepStatus.Finished);
         output.WriteLine($"shard {shard}: trained {trained} run(s); {mine.Count - waiting} of its {mine.Count} runs finished" +
@@ -35,25 +35,5 @@ public static class CompareShardConsole
             throw new UserException($"{missing.Count} run(s) of the study are not finished ({string.Join(", ", missing.Take(3).Select(s => s.Run.Folder))}" +
                                     $"{(missing.Count > 3 ? ", ..." : "")}): run the remaining shards first; `compare --plan` shows each run's state");
         return CompareConsole.Run(config, folder, reproduce, services, cancellationToken);
-    }
-
-    public static TrainConfig StudyData(StudyConfig config) => new()
-    {
-        Dataset = config.Dataset, Device = config.Device, TrainLimit = config.TrainLimit, ValidationSize = config.ValidationSize,
-    };
-
-    sealed class ShardObserver(TextWriter output, CancellationToken cancellationToken) : IStudyObserver
-    {
-        public void StepCompleted(int epoch, int stepInEpoch, int stepsPerEpoch) => cancellationToken.ThrowIfCancellationRequested();
-
-        public void RunDiscarded(int index, int total, PlannedRun run, string reason) => output.WriteLine($"  redoing {run.Folder}: {reason}");
-
-        public void RunFinished(int index, int total, RunResult result)
-        {
-            var error = result.Summary.FinalTestError ?? result.Summary.BestValidationError;
-            var what = result.Summary.FinalTestError is null ? "validation error" : "test error";
-            output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"  [{index}/{total}] {(result.Reused ? "reused" : "trained")} {result.Run.Folder}: {what} {error:P2}"));
-        }
     }
 }
