@@ -27,7 +27,10 @@ public static class CompareCommand
         var engine = new Option<string?>("--engine") { Description = "auto (default: fused where it can run), fused, autograd or closed-form; see train --help." };
         var threads = NumericOptions.Threads("--threads", "Intra-op threads: the fused engine's own threads (default: one per core), or libtorch's for autograd (default: 1).");
         var blasThreads = NumericOptions.BlasThreads("--blas-threads", "BLAS (oneMKL) threads inside each matrix product (default: 1 with the fused engine, one per core with autograd).");
-        var dataset = new Option<string?>("--dataset") { Description = "mnist (default) or fashion-mnist." };
+        var dataset = new Option<string?>("--dataset") { Description = TableCliOptions.DatasetHelp };
+        var validationSize = NumericOptions.OptionalInt("--validation-size",
+            "Training examples held out for choosing learning rates (default: the last 10000 images, or 20 % of a table's training rows, stratified).", min: 1);
+        var table = new TableCliOptions();
         var dataDir = PathOptions.OptionalPath("--data-dir", "Dataset directory.");
         var distribution = new StudyDistributionOptions();
         var command = new Command("compare",
@@ -37,15 +40,21 @@ public static class CompareCommand
         {
             quick, full, output, heads, models, seeds, epochs, fineTune, scales, grid, tuningEpochs, trainLimit, target, device, engine, threads, blasThreads, dataset, dataDir,
         };
+        command.Options.Add(validationSize);
+        foreach (var option in table.All()) command.Options.Add(option);
         foreach (var option in distribution.All()) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) =>
         {
             if (parse.GetValue(quick) && parse.GetValue(full)) throw new UserException("choose --quick or --full, not both");
             distribution.Validate(parse);
             var config = StudyConfig.FromPreset(parse.GetValue(quick) ? "quick" : parse.GetValue(full) ? "full" : "default");
+            var run = services ?? DataCommandServices.Default();
+            var datasetName = TableCliOptions.Dataset(parse.GetValue(dataset) ?? config.Dataset);
             config = config with
             {
-                Dataset = parse.GetValue(dataset) ?? config.Dataset,
+                Dataset = datasetName,
+                ValidationSize = parse.GetValue(validationSize) ?? config.ValidationSize,
+                Table = table.ToOptions(parse, datasetName, run.Manifest),
                 Heads = parse.GetValue(heads) is { } h ? OptionParsing.Strings("--heads", h) : config.Heads,
                 Models = parse.GetValue(models) is { } m ? OptionParsing.Strings("--models", m, ';') : config.Models,
                 Seeds = parse.GetValue(seeds) ?? config.Seeds,
@@ -63,10 +72,8 @@ public static class CompareCommand
                 DataDirectory = parse.GetValue(dataDir),
             };
             config.Validate();
-            var folder = parse.GetValue(output)
-                         ?? Path.Combine("runs", config.Dataset == "mnist" ? $"compare-{config.Preset}" : $"compare-{config.Dataset}-{config.Preset}");
+            var folder = parse.GetValue(output) ?? DefaultFolder(config);
             var reproduce = "torchloss " + string.Join(' ', parse.Tokens.Select(t => t.Value));
-            var run = services ?? DataCommandServices.Default();
             if (parse.GetValue(distribution.Plan))
                 return Task.FromResult(ComparePlanConsole.Print(config, folder, parse.GetValue(distribution.Shards), parse.GetValue(distribution.Json), run.Output));
             if (parse.GetValue(distribution.Slurm))
@@ -92,5 +99,14 @@ public static class CompareCommand
             }
         });
         return command;
+    }
+
+    /// <summary>runs/compare-PRESET for MNIST, runs/compare-DATASET-PRESET otherwise (a table file by its name without extension).</summary>
+    static string DefaultFolder(StudyConfig config)
+    {
+        var dataset = Data.Tables.TableDatasets.TryParse(config.Dataset, out var file)
+            ? Path.GetFileNameWithoutExtension(file.Path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? file.Path[..^3] : file.Path)
+            : config.Dataset;
+        return Path.Combine("runs", dataset == "mnist" ? $"compare-{config.Preset}" : $"compare-{dataset}-{config.Preset}");
     }
 }

@@ -62,7 +62,7 @@ public static class CompareConsole
     /// <summary>The data every run of the study trains on.</summary>
     internal static TrainConfig StudyData(StudyConfig config) => new()
     {
-        Dataset = config.Dataset, Device = config.Device, TrainLimit = config.TrainLimit, ValidationSize = config.ValidationSize,
+        Dataset = config.Dataset, Device = config.Device, TrainLimit = config.TrainLimit, ValidationSize = config.ValidationSize, Table = config.Table,
     };
 
     static void PrintTable(TextWriter output, DocumentTable table)

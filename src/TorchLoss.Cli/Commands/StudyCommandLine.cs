@@ -20,6 +20,8 @@ public static class StudyCommandLine
             "--tuning-epochs", $"{c.TuningEpochs}", "--target-accuracy", Number(c.TargetAccuracy), "--device", c.Device, "--engine", c.Engine,
         ]);
         if (c.TrainLimit is { } limit) args.AddRange(["--train-limit", $"{limit}"]);
+        if (c.ValidationSize is { } validation) args.AddRange(["--validation-size", $"{validation}"]);
+        if (c.Table is { } table) args.AddRange(TrainCommandLine.TableArguments(table, Data.Tables.TableDatasets.IsFile(c.Dataset)));
         if (c.Threads is { } threads) args.AddRange(["--threads", $"{threads}"]);
         if (c.BlasThreads is { } blas) args.AddRange(["--blas-threads", $"{blas}"]);
         if (c.DataDirectory is { } data) args.AddRange(["--data-dir", Path.GetFullPath(data)]);

@@ -11,14 +11,15 @@ public static class TrainCommand
 {
     public static Command Create(DataCommandServices? services = null)
     {
-        var options = new TrainOptions();
+        services ??= DataCommandServices.Default();
+        var options = new TrainOptions(services.Manifest);
         var command = new Command("train",
-            "Train a model with one output head on MNIST or Fashion-MNIST; logs accuracy, gradient norms per layer, dL/dz " +
+            "Train a model with one output head on MNIST, Fashion-MNIST or a table (CSV/TSV); logs accuracy, gradient norms per layer, dL/dz " +
             "and output saturation into runs/NAME. Squared-error heads use L = 1/2 * sum over classes (a - y)^2 averaged over " +
             "the batch unless --mse-reduction mean.");
         foreach (var option in options.All()) command.Options.Add(option);
         // The token SIGINT and SIGTERM cancel: the run stops at the next step boundary, resumable.
-        command.SetAction((parse, cancellationToken) => Task.FromResult(Run(options, parse, services ?? DataCommandServices.Default(), cancellationToken)));
+        command.SetAction((parse, cancellationToken) => Task.FromResult(Run(options, parse, services, cancellationToken)));
         return command;
     }
 

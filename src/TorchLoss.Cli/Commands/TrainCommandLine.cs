@@ -1,4 +1,5 @@
 using System.Globalization;
+using TorchLoss.Data.Tables;
 using TorchLoss.Heads;
 using TorchLoss.Models;
 using TorchLoss.Training;
@@ -50,11 +51,28 @@ public static class TrainCommandLine
         Flag("--no-test", !c.EvaluateTest);
         Add("--validation-size", c.ValidationSize, Defaults.ValidationSize);
         Add("--train-limit", c.TrainLimit, Defaults.TrainLimit);
-        Flag("--standardize", c.Standardize);
+        if (c.Standardize is bool standardize) args.AddRange(["--standardize", standardize ? "true" : "false"]);
         Add("--binary", c.BinaryTask, Defaults.BinaryTask);
+        if (c.Table is { } table) args.AddRange(TableArguments(table, TableDatasets.IsFile(c.Dataset)));
         Add("--data-dir", c.DataDirectory, Defaults.DataDirectory);
         args.AddRange(["--runs-dir", runsDirectory, "--name", name]);
         return args;
+    }
+
+    /// <summary>The table options that differ from their defaults; a table of the manifest takes only the split's.</summary>
+    public static IEnumerable<string> TableArguments(TableOptions t, bool isFile)
+    {
+        var defaults = new TableOptions();
+        if (isFile)
+        {
+            if (t.LabelColumn is { } label) yield return $"--label-column={label}"; // "=": a label column "-1" is not an option
+            if (t.FeatureColumns is { } features) yield return $"--feature-columns={features}";
+            if (t.SkipRows != defaults.SkipRows) { yield return "--skip-rows"; yield return Text(t.SkipRows); }
+            if (t.Header != defaults.Header) { yield return "--header"; yield return t.Header == HeaderMode.Present ? "yes" : "no"; }
+            if (t.TestFile is { } test) { yield return "--test-file"; yield return test; }
+        }
+        if (t.TestFraction != defaults.TestFraction) { yield return "--test-fraction"; yield return Text(t.TestFraction); }
+        if (t.SplitSeed != defaults.SplitSeed) { yield return "--split-seed"; yield return Text(t.SplitSeed); }
     }
 
     /// <summary>The arguments as one line a POSIX shell reads back unchanged.</summary>

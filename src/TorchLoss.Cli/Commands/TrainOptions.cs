@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TorchLoss.Data;
 using TorchLoss.Heads;
 using TorchLoss.Models;
 using TorchLoss.Training;
@@ -46,29 +47,45 @@ public sealed class TrainOptions
     public readonly Option<int> LogEvery = NumericOptions.Int("--log-every", "Steps between step-statistics records.", Defaults.LogEvery, min: 1);
     public readonly Option<bool> NoStepStatistics = new("--no-step-stats") { Description = "Record only loss and accuracy per step (to measure what the diagnostics cost)." };
     public readonly Option<bool> NoTest = new("--no-test") { Description = "Never score the test split (as compare's tuning runs, which choose settings and must not see it)." };
-    public readonly Option<string> Dataset = new("--dataset") { Description = "mnist or fashion-mnist.", DefaultValueFactory = _ => Defaults.Dataset };
+    public readonly Option<string> Dataset = new("--dataset") { Description = TableCliOptions.DatasetHelp, DefaultValueFactory = _ => Defaults.Dataset };
     public readonly Option<string?> DataDir = PathOptions.OptionalPath("--data-dir", "Dataset directory (default: $TORCHLOSS_DATA_DIR, else the checkout's datasets/).");
-    public readonly Option<int> ValidationSize = NumericOptions.Int("--validation-size", "Training examples held out (from the end) for validation.", Defaults.ValidationSize, min: 0);
+    public readonly Option<int?> ValidationSize = NumericOptions.OptionalInt("--validation-size",
+        "Training examples held out for validation: the last ones of an image training file (default 10000), a stratified sample of a table's (default 20 % of its training rows).", min: 0);
     public readonly Option<int?> TrainLimit = NumericOptions.OptionalInt("--train-limit", "Use only the first K training examples.", min: 1);
-    public readonly Option<bool> Standardize = new("--standardize") { Description = "Standardise pixels with the training mean and std (default: scale to [0, 1])." };
+    public readonly Option<bool?> Standardize = new("--standardize")
+    {
+        Description = "Standardise inputs with the training split's mean and std: images off by default (pixels scaled to [0, 1]), tables on " +
+                      "(per feature); --standardize false turns it off.",
+    };
+    public readonly TableCliOptions Table = new();
     public readonly Option<string?> Binary = new("--binary") { Description = "Binary task: PvN (e.g. 3v5) or Pvrest; for logistic regression." };
     public readonly Option<string?> Name = new("--name") { Description = "Run name (folder under --runs-dir); default: head_model_timestamp." };
     public readonly Option<string> RunsDir = PathOptions.Path("--runs-dir", "Where run folders go.", "runs");
     public readonly Option<string?> Resume = PathOptions.OptionalPath("--resume", "Continue the run in this folder from its last checkpoint (settings from its config.json; --epochs may raise the total).");
     public readonly Option<bool> Json = new("--json") { Description = "Print one JSON object per epoch and the summary, for scripts (no progress bar)." };
 
-    public TrainOptions() => PathOptions.RefuseEmpty(Name, "the run name is empty");
+    readonly DatasetManifest manifest;
+
+    /// <param name="manifest">the datasets `--dataset` may name besides table files (default: the embedded manifest).</param>
+    public TrainOptions(DatasetManifest? manifest = null)
+    {
+        this.manifest = manifest ?? DatasetManifest.Embedded;
+        PathOptions.RefuseEmpty(Name, "the run name is empty");
+    }
 
     public IEnumerable<Option> All() =>
     [
         Head, Model, HiddenActivation, MseReduction, TrueClassWeight, TrueClassTarget, InitScale, InitFrom, Optimizer, LearningRate,
         Momentum, Nesterov, WeightDecay, BatchSize, Epochs, Schedule, EarlyStop, Seed, Device, Engine, Threads, BlasThreads, LogEvery,
-        NoStepStatistics, NoTest, Dataset, DataDir, ValidationSize, TrainLimit, Standardize, Binary, Name, RunsDir, Resume, Json,
+        NoStepStatistics, NoTest, Dataset, DataDir, ValidationSize, TrainLimit, Standardize, Binary, .. Table.All(), Name, RunsDir, Resume, Json,
     ];
 
-    public TrainConfig ToConfig(ParseResult p) => new()
+    public TrainConfig ToConfig(ParseResult p) => ToConfig(p, TableCliOptions.Dataset(p.GetValue(Dataset)!));
+
+    TrainConfig ToConfig(ParseResult p, string dataset) => new()
     {
-        Dataset = p.GetValue(Dataset)!,
+        Dataset = dataset,
+        Table = Table.ToOptions(p, dataset, manifest),
         Head = p.GetValue(Head)!,
         Model = p.GetValue(Model)!,
         HiddenActivation = HiddenActivations.Parse(p.GetValue(HiddenActivation)!),
@@ -112,6 +129,7 @@ public sealed class TrainOptions
         (LogEvery, c => c.LogEvery), (NoStepStatistics, c => c.StepStatistics), (NoTest, c => c.EvaluateTest),
         (Dataset, c => c.Dataset),
         (ValidationSize, c => c.ValidationSize), (TrainLimit, c => c.TrainLimit), (Standardize, c => c.Standardize), (Binary, c => c.BinaryTask),
+        .. Table.Settings(),
     ];
 
     /// <summary>The --init-from file as a full path, refused before any data is loaded unless it is a regular file.</summary>

@@ -22,7 +22,10 @@ public sealed record StudyConfig
     public double Momentum { get; init; } = 0.9;
     public int BatchSize { get; init; } = 128;
     public int? TrainLimit { get; init; }
-    public int ValidationSize { get; init; } = 10_000;
+    /// <summary>Examples held out for validation; null: the dataset's default (10,000 images, or 20 % of a table's training rows).</summary>
+    public int? ValidationSize { get; init; }
+    /// <summary>How a table dataset is read and split (the same split for every run); null for images.</summary>
+    public Data.Tables.TableOptions? Table { get; init; }
     /// <summary>The validation accuracy whose first epoch the table reports ("epochs to reach").</summary>
     public double TargetAccuracy { get; init; } = 0.9;
     public string Device { get; init; } = "cpu";
@@ -73,9 +76,10 @@ public sealed record StudyConfig
         Require(LearningRates.Distinct().Count() == LearningRates.Count, "a learning rate is named twice");
         Require(InitScales.Distinct().Count() == InitScales.Count, "an init scale is named twice");
         Require(InitScales.All(s => s > 0 && double.IsFinite(s)), "init scales must be positive numbers");
-        Require(ValidationSize > 0, "the comparison picks learning rates on a validation split: --validation-size must be > 0");
+        Require(ValidationSize is null or > 0, "the comparison picks learning rates on a validation split: --validation-size must be > 0");
         Require(TargetAccuracy is > 0 and < 1, $"target accuracy must lie in (0, 1), got {TargetAccuracy}");
         Runtime.Devices.Parse(Device);
+        Table?.Validate();
     }
 
     static void Require(bool condition, string message)

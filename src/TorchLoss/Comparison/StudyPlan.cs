@@ -86,6 +86,7 @@ public sealed class StudyPlan(StudyConfig config)
         BlasThreads = config.BlasThreads,
         TrainLimit = config.TrainLimit,
         ValidationSize = config.ValidationSize,
+        Table = config.Table,
     };
 
     static string Slug(string model) => model.Replace(':', '-').Replace(',', '-');

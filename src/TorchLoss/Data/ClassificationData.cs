@@ -1,25 +1,24 @@
 using TorchSharp;
+using TorchLoss.Data.Tables;
 using TorchLoss.Runtime;
 using static TorchSharp.torch;
 
 namespace TorchLoss.Data;
 
 /// <summary>
-/// Training, validation and test splits resident on one device: images flattened to [N, height*width] float32
-/// in [0, 1] (or standardised with the training split's statistics), labels int64. Dispose it to free them.
+/// Training, validation and test splits resident on one device, inputs float32 [N, features] and labels int64: images
+/// flattened to [N, height*width] in [0, 1] (or standardised with the training split's pixel statistics), or a table's
+/// feature columns (standardised per feature unless asked not to). Dispose it to free them.
 /// </summary>
 public sealed class ClassificationData : IDisposable
 {
-    ClassificationData(TensorSplit train, TensorSplit validation, TensorSplit test, int height, int width,
-                       IReadOnlyList<string> classNames, PixelStatistics trainingPixels, bool standardized)
+    ClassificationData(TensorSplit train, TensorSplit validation, TensorSplit test, int features, IReadOnlyList<string> classNames, bool standardized)
     {
         Train = train;
         Validation = validation;
         Test = test;
-        ImageHeight = height;
-        ImageWidth = width;
+        Features = features;
         ClassNames = classNames;
-        TrainingPixels = trainingPixels;
         Standardized = standardized;
     }
 
@@ -30,19 +29,24 @@ public sealed class ClassificationData : IDisposable
 
     public TensorSplit Test { get; }
 
-    public int ImageHeight { get; }
+    /// <summary>Height and width of each image; null for a table.</summary>
+    public (int Height, int Width)? ImageSize { get; private init; }
 
-    public int ImageWidth { get; }
-
-    public int Features => ImageHeight * ImageWidth;
+    public int Features { get; }
 
     /// <summary>Names by label; for a binary task, index 1 is the positive class.</summary>
     public IReadOnlyList<string> ClassNames { get; }
 
     public int ClassCount => ClassNames.Count;
 
-    /// <summary>Pixel mean and standard deviation (on the [0, 1] scale) of the training split as used.</summary>
-    public PixelStatistics TrainingPixels { get; }
+    /// <summary>Pixel mean and standard deviation (on the [0, 1] scale) of the training split as used; null for a table.</summary>
+    public PixelStatistics? TrainingPixels { get; private init; }
+
+    /// <summary>A table's per-feature standardisation, when it was standardised.</summary>
+    public FeatureStandardization? FeatureStandardization { get; private init; }
+
+    /// <summary>Where a table's examples came from, split by split; null for images.</summary>
+    public TableProvenance? TableProvenance { get; private init; }
 
     public bool Standardized { get; }
 
@@ -61,31 +65,58 @@ public sealed class ClassificationData : IDisposable
         device.EnsureAvailable();
         classNames ??= Enumerable.Range(0, train.ClassCount).Select(c => c.ToString()).ToArray();
 
-        var trainEnd = train.Count - options.ValidationSize;
+        var trainEnd = train.Count - (options.ValidationSize ?? DataOptions.DefaultValidationSize);
         var trainRows = Rows(train, 0, trainEnd, options.Binary);
         if (options.TrainLimit is int limit && limit < trainRows.Length) trainRows = trainRows[..limit];
         if (trainRows.Length == 0)
-            throw new InvalidDataException($"no training examples are left for binary task {options.Binary} after holding out {options.ValidationSize} for validation");
+            throw new InvalidDataException($"no training examples are left for binary task {options.Binary} after holding out {train.Count - trainEnd} for validation");
         var validationRows = Rows(train, trainEnd, train.Count, options.Binary);
         var testRows = Rows(test, 0, test.Count, options.Binary);
 
         var trainPixels = GatherPixels(train, trainRows);
         var statistics = PixelStatistics.Of(trainPixels);
-        var standardizeWith = options.Standardize ? statistics : (PixelStatistics?)null;
+        var standardize = options.Standardize ?? false;
+        var standardizeWith = standardize ? statistics : (PixelStatistics?)null;
         var splits = new List<TensorSplit>();
         try
         {
-            splits.Add(Upload(trainPixels, GatherLabels(train, trainRows, options.Binary), train.PixelsPerImage, standardizeWith, device));
-            splits.Add(Upload(GatherPixels(train, validationRows), GatherLabels(train, validationRows, options.Binary), train.PixelsPerImage, standardizeWith, device));
-            splits.Add(Upload(GatherPixels(test, testRows), GatherLabels(test, testRows, options.Binary), test.PixelsPerImage, standardizeWith, device));
+            splits.Add(Upload(Scale(trainPixels, standardizeWith), GatherLabels(train, trainRows, options.Binary), train.PixelsPerImage, device));
+            splits.Add(Upload(Scale(GatherPixels(train, validationRows), standardizeWith), GatherLabels(train, validationRows, options.Binary), train.PixelsPerImage, device));
+            splits.Add(Upload(Scale(GatherPixels(test, testRows), standardizeWith), GatherLabels(test, testRows, options.Binary), test.PixelsPerImage, device));
         }
         catch
         {
             foreach (var split in splits) split.Dispose();
             throw;
         }
-        return new ClassificationData(splits[0], splits[1], splits[2], train.Height, train.Width,
-                                      options.Binary?.ClassNames(classNames) ?? classNames, statistics, options.Standardize);
+        return new ClassificationData(splits[0], splits[1], splits[2], train.PixelsPerImage, options.Binary?.ClassNames(classNames) ?? classNames, standardize)
+        {
+            ImageSize = (train.Height, train.Width),
+            TrainingPixels = statistics,
+        };
+    }
+
+    /// <summary>Puts a table's splits on <paramref name="device"/>: features row-major, <paramref name="features"/> per example.</summary>
+    internal static ClassificationData FromTable(int features, IReadOnlyList<string> classNames, Device device,
+        (float[] X, long[] Y) train, (float[] X, long[] Y) validation, (float[] X, long[] Y) test,
+        FeatureStandardization? standardization, TableProvenance provenance)
+    {
+        device.EnsureAvailable();
+        var splits = new List<TensorSplit>();
+        try
+        {
+            foreach (var (x, y) in new[] { train, validation, test }) splits.Add(Upload(x, y, features, device));
+        }
+        catch
+        {
+            foreach (var split in splits) split.Dispose();
+            throw;
+        }
+        return new ClassificationData(splits[0], splits[1], splits[2], features, classNames, standardization is not null)
+        {
+            FeatureStandardization = standardization,
+            TableProvenance = provenance,
+        };
     }
 
     static int[] Rows(LabelledImages images, int start, int end, BinaryTask? binary)
@@ -105,13 +136,13 @@ public sealed class ClassificationData : IDisposable
     static long[] GatherLabels(LabelledImages images, int[] rows, BinaryTask? binary) =>
         rows.Select(i => binary?.Relabel(images.Labels[i]) ?? images.Labels[i]).ToArray();
 
-    static TensorSplit Upload(byte[] pixels, long[] labels, int features, PixelStatistics? standardizeWith, Device device)
+    static TensorSplit Upload(float[] values, long[] labels, int features, Device device)
     {
         using var scope = torch.NewDisposeScope();
         var count = labels.Length;
         var x = count == 0
             ? torch.empty([0, features], ScalarType.Float32, device)
-            : torch.tensor(Scale(pixels, standardizeWith), [count, features]).to(device);
+            : torch.tensor(values, [count, features]).to(device);
         var y = count == 0 ? torch.empty([0], ScalarType.Int64, device) : torch.tensor(labels).to(device);
         return new TensorSplit(x.DetachFromDisposeScope(), y.DetachFromDisposeScope(), count, device);
     }

@@ -1,3 +1,4 @@
+using TorchLoss.Data.Tables;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,13 +9,20 @@ public sealed record DatasetFiles(DatasetSpec Spec, string Directory)
 {
     public string PathOf(string fileName) => Path.Combine(Directory, fileName);
 
-    public LabelledImages LoadTrain() => Load(Spec.Train);
+    public LabelledImages LoadTrain() => Load(Spec.Train ?? throw NotImages());
 
-    public LabelledImages LoadTest() => Load(Spec.Test);
+    public LabelledImages LoadTest() => Load(Spec.Test ?? throw NotImages());
 
-    /// <summary>Reads both splits and puts them on <paramref name="device"/> as <paramref name="options"/> say.</summary>
-    public ClassificationData Load(DataOptions options, Device device) =>
-        ClassificationData.Create(LoadTrain(), LoadTest(), options, device, Spec.Classes);
+    /// <summary>A table dataset's file.</summary>
+    public TableFile TableFile => new(PathOf((Spec.Table ?? throw new InvalidOperationException($"{Spec.Name} is not a table")).File), ',');
+
+    /// <summary>Reads the splits and puts them on <paramref name="device"/> as <paramref name="options"/> say; a table
+    /// is split as <paramref name="split"/> says (its test fraction and split seed).</summary>
+    public ClassificationData Load(DataOptions options, Device device, TableOptions? split = null) => Spec.Table is { } table
+        ? TableData.Load(TableFile, table.Options(split ?? new TableOptions()), options, device, Spec.Classes)
+        : ClassificationData.Create(LoadTrain(), LoadTest(), options, device, Spec.Classes);
 
     LabelledImages Load(SplitFiles split) => LabelledImages.Load(PathOf(split.Images), PathOf(split.Labels), Spec.Classes.Count);
+
+    InvalidOperationException NotImages() => new($"{Spec.Name} is a table, not image files");
 }

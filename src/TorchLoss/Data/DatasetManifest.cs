@@ -63,14 +63,21 @@ public sealed partial record DatasetManifest(IReadOnlyList<DatasetSpec> Datasets
                 if (file.Bytes <= 0) Fail($"file {file.Name}: bytes must be positive");
                 if (file.Name.Contains('/') || file.Name.Contains('\\') || file.Name.StartsWith('.')) Fail($"file {file.Name}: not a plain file name");
             }
-            foreach (var name in new[] { dataset.Train.Images, dataset.Train.Labels, dataset.Test.Images, dataset.Test.Labels })
+            string[] splitFiles = dataset switch
+            {
+                { Table: { } table, Train: null, Test: null } => [table.File],
+                { Table: null, Train: { } train, Test: { } test } => [train.Images, train.Labels, test.Images, test.Labels],
+                _ => throw new InvalidDataException($"{origin}: dataset '{dataset.Name}': give either train and test image files or a table"),
+            };
+            foreach (var name in splitFiles)
                 if (!files.Contains(name)) Fail($"split file {name} is not among its files");
+            if (dataset.Table is { SkipRows: < 0 }) Fail("skipRows must be >= 0");
             foreach (var source in dataset.Sources)
             {
                 var complete = source.Kind switch
                 {
                     SourceSpec.Https => HasPlaceholder(source.Url),
-                    SourceSpec.Npm or SourceSpec.Debian => source.Package is not null && HasPlaceholder(source.Path),
+                    SourceSpec.Npm or SourceSpec.Debian or SourceSpec.DebianArchive => source.Package is not null && HasPlaceholder(source.Path),
                     _ => throw new InvalidDataException($"{origin}: dataset '{dataset.Name}': unknown source kind '{source.Kind}'"),
                 };
                 if (!complete)

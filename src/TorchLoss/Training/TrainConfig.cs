@@ -46,9 +46,13 @@ public sealed record TrainConfig
     /// <summary>Score the test split after each epoch. Off for runs that choose settings, which must not see it.</summary>
     public bool EvaluateTest { get; init; } = true;
 
-    public int ValidationSize { get; init; } = 10_000;
+    /// <summary>Examples held out for validation; null: the dataset's default (see <see cref="Data.DataOptions.ValidationSize"/>).</summary>
+    public int? ValidationSize { get; init; }
     public int? TrainLimit { get; init; }
-    public bool Standardize { get; init; }
+    /// <summary>Standardise the inputs with training statistics; null: the dataset's default (images no, tables yes).</summary>
+    public bool? Standardize { get; init; }
+    /// <summary>How a table dataset (csv:PATH, tsv:PATH or a table of the manifest) is read and split; null for images.</summary>
+    public Data.Tables.TableOptions? Table { get; init; }
     /// <summary>A binary task such as "3v5" or "3vrest" (see TorchLoss.Data.BinaryTask).</summary>
     public string? BinaryTask { get; init; }
     public string? DataDirectory { get; init; }
@@ -71,11 +75,13 @@ public sealed record TrainConfig
         Require(Threads is null or >= 1, $"threads must be at least 1, got {Threads}");
         Require(BlasThreads is null or >= 1, $"BLAS threads must be at least 1, got {BlasThreads}");
         Require(EarlyStopPatience is null or >= 1, $"early-stopping patience must be at least 1, got {EarlyStopPatience}");
-        Require(ValidationSize >= 0, $"validation size must be >= 0, got {ValidationSize}");
+        Require(ValidationSize is null or >= 0, $"validation size must be >= 0, got {ValidationSize}");
         Require(TrainLimit is null or >= 1, $"training limit must be at least 1, got {TrainLimit}");
-        Require(ValidationSize > 0 || (EarlyStopPatience is null && Schedule.Trim().ToLowerInvariant() != "newbob"),
+        Require(ValidationSize is null or > 0 || (EarlyStopPatience is null && Schedule.Trim().ToLowerInvariant() != "newbob"),
             "early stopping and the newbob schedule need a validation split (--validation-size > 0)");
         if (BinaryTask is { } binary) TorchLoss.Data.BinaryTask.Parse(binary);
+        Table?.Validate();
+        Require(Table is null || BinaryTask is null, "--binary applies to image datasets; a table's classes come from its label column");
         TrainingEngines.Parse(Engine);
         Require(Optimizer is "sgd" or "adam", $"unknown optimizer '{Optimizer}': expected sgd or adam");
         Require(!Nesterov || (Optimizer == "sgd" && Momentum > 0), "Nesterov momentum needs --optimizer sgd and --momentum > 0");

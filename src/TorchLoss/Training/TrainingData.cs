@@ -1,4 +1,5 @@
 using TorchLoss.Data;
+using TorchLoss.Data.Tables;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,7 +22,10 @@ public static class TrainingData
         var device = Runtime.Devices.Parse(config.Device);
         Runtime.Devices.EnsureAvailable(device);
         var options = Options(config);
+        if (TableDatasets.TryParse(config.Dataset, out var table)) return TableData.Load(table, config.Table ?? new TableOptions(), options, device);
         var files = store.EnsureAsync(config.Dataset, progress, cancellationToken).GetAwaiter().GetResult();
-        return files.Load(options, device);
+        if (config.Table is { } split && !files.Spec.IsTable)
+            throw new FormatException($"{config.Dataset} is an image dataset: the table options (--label-column, --test-fraction, ...) do not apply");
+        return files.Load(options, device, config.Table);
     }
 }

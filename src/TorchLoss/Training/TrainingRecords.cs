@@ -55,7 +55,19 @@ public sealed record RunEnvironment(
     string HeadDescription,
     string LossConvention,
     string DataDescription,
-    string? InitFromSha256);
+    string? InitFromSha256,
+    RunData? Data = null);
+
+/// <summary>What the data of a run was, beyond its settings: each class index's name, and for a table where its examples
+/// came from and the standardisation its model expects (so the model can be applied to new rows the same way).</summary>
+public sealed record RunData(
+    IReadOnlyList<string> Classes,
+    int Features,
+    Data.Tables.TableProvenance? Table,
+    Data.Tables.FeatureStandardization? Standardization)
+{
+    public static RunData Of(Data.ClassificationData data) => new(data.ClassNames, data.Features, data.TableProvenance, data.FeatureStandardization);
+}
 
 /// <summary>config.json. <paramref name="FormatVersion"/> is 2 for runs on TorchSharp; files without one were written by
 /// the old libtorch 1.13 binding (version 1), which cannot be resumed and are never reused as if new.</summary>

@@ -31,9 +31,9 @@ sealed class CliDataset : IDisposable
         var directory = Directory.CreateDirectory(Path.Combine(DataDirectory, Name));
         foreach (var (file, bytes) in files) File.WriteAllBytes(Path.Combine(directory.FullName, file), bytes);
         Manifest = new([new DatasetSpec(Name, "rows of 6x6 images (test data)", Enumerable.Range(0, classes).Select(c => $"row {c}").ToArray(),
-            new SplitFiles(TinyDataset.TrainImages, TinyDataset.TrainLabels), new SplitFiles(TinyDataset.TestImages, TinyDataset.TestLabels),
             files.Select(f => new DatasetFileSpec(f.Key, f.Value.Length, Convert.ToHexStringLower(SHA256.HashData(f.Value)))).ToArray(),
-            [new SourceSpec(SourceSpec.Https, Url: "https://example.invalid/{file}")])]);
+            [new SourceSpec(SourceSpec.Https, Url: "https://example.invalid/{file}")],
+            new SplitFiles(TinyDataset.TrainImages, TinyDataset.TrainLabels), new SplitFiles(TinyDataset.TestImages, TinyDataset.TestLabels))]);
     }
 
     public DatasetManifest Manifest { get; }

@@ -31,10 +31,10 @@ static class TinyDataset
         Name,
         "tiny test dataset",
         Enumerable.Range(0, 10).Select(c => $"c{c}").ToArray(),
-        new SplitFiles(TrainImages, TrainLabels),
-        new SplitFiles(TestImages, TestLabels),
         files.Select(f => new DatasetFileSpec(f.Key, f.Value.Length, Convert.ToHexStringLower(SHA256.HashData(f.Value)))).ToArray(),
-        [new SourceSpec(SourceSpec.Https, Url: "https://example.invalid/{file}.gz")]);
+        [new SourceSpec(SourceSpec.Https, Url: "https://example.invalid/{file}.gz")],
+        new SplitFiles(TrainImages, TrainLabels),
+        new SplitFiles(TestImages, TestLabels));
 
     public static DatasetManifest Manifest(IReadOnlyDictionary<string, byte[]> files) => new([Spec(files)]);
 

