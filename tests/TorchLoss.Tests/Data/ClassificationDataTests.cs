@@ -30,7 +30,8 @@ public sealed class ClassificationDataTests
         Assert.Equal(ScalarType.Float32, data.Train.X.dtype);
         Assert.Equal([30], data.Train.Y.shape);
         Assert.Equal(ScalarType.Int64, data.Train.Y.dtype);
-        Assert.Equal((Height, Width, Features, 10), (data.ImageHeight, data.ImageWidth, data.Features, data.ClassCount));
+        Assert.Equal(((int, int)?)(Height, Width), data.ImageSize);
+        Assert.Equal((Features, 10), (data.Features, data.ClassCount));
         Assert.Equal(Enumerable.Range(5, Features).Select(v => v / 255f), Row(data.Train.X, 5));
         Assert.Equal(TinyDataset.CyclicLabels(30).Select(l => (long)l), data.Train.Y.data<long>().ToArray());
     }

@@ -90,4 +90,29 @@ public sealed class DatasetManifestTests
             () => DatasetManifest.Parse(Manifest().Replace("\"description\": \"x\",", ""), "m")).Message);
         Assert.Contains("not a valid dataset manifest", Assert.Throws<InvalidDataException>(() => DatasetManifest.Parse("{", "m")).Message);
     }
+
+    [Fact]
+    public void The_embedded_manifest_lists_scikit_learns_tables_from_the_debian_archive()
+    {
+        var digits = DatasetManifest.Embedded.Get("digits");
+        Assert.True(digits.IsTable);
+        Assert.Equal(new TableSpec("digits.csv", SkipRows: 0), digits.Table);
+        Assert.Equal("6ebb3d2fee246a4e99363262ddf8a00a3c41bee6014c373ed9d9216ba7f651b8", digits.Files.Single().Sha256);
+        Assert.Equal(new SourceSpec(SourceSpec.DebianArchive, Package: "python3-sklearn",
+            Path: "/usr/lib/python3/dist-packages/sklearn/datasets/data/{file}.gz"), digits.Sources.Single());
+        Assert.Equal(["setosa", "versicolor", "virginica"], DatasetManifest.Embedded.Get("iris").Classes);
+        Assert.Equal(1, DatasetManifest.Embedded.Get("breast-cancer").Table!.SkipRows);
+    }
+
+    [Fact]
+    public void A_table_dataset_names_its_file_and_no_image_splits()
+    {
+        var table = Manifest().Replace("\"train\": { \"images\": \"i\", \"labels\": \"l\" }, \"test\": { \"images\": \"i\", \"labels\": \"l\" },",
+                                       "\"table\": { \"file\": \"i\", \"skipRows\": 1 },");
+        Assert.Equal(new TableSpec("i", 1), DatasetManifest.Parse(table, "m").Get("d").Table);
+        var both = Manifest().Replace("\"files\":", "\"table\": { \"file\": \"i\" }, \"files\":");
+        Assert.Contains("give either train and test image files or a table", Assert.Throws<InvalidDataException>(() => DatasetManifest.Parse(both, "m")).Message);
+        var missing = table.Replace("\"file\": \"i\"", "\"file\": \"nope\"");
+        Assert.Contains("split file nope is not among its files", Assert.Throws<InvalidDataException>(() => DatasetManifest.Parse(missing, "m")).Message);
+    }
 }
