@@ -50,11 +50,14 @@ public static class CompareCommand
             var config = StudyConfig.FromPreset(parse.GetValue(quick) ? "quick" : parse.GetValue(full) ? "full" : "default");
             var run = services ?? DataCommandServices.Default();
             var datasetName = TableCliOptions.Dataset(parse.GetValue(dataset) ?? config.Dataset);
+            var tableOptions = table.ToOptions(parse, datasetName, run.Manifest);
+            if (tableOptions is not null)
+                config = config.ForTable(TableFeatureCount(datasetName, tableOptions, run.Store(parse.GetValue(dataDir)), cancellationToken));
             config = config with
             {
                 Dataset = datasetName,
                 ValidationSize = parse.GetValue(validationSize) ?? config.ValidationSize,
-                Table = table.ToOptions(parse, datasetName, run.Manifest),
+                Table = tableOptions,
                 Heads = parse.GetValue(heads) is { } h ? OptionParsing.Strings("--heads", h) : config.Heads,
                 Models = parse.GetValue(models) is { } m ? OptionParsing.Strings("--models", m, ';') : config.Models,
                 Seeds = parse.GetValue(seeds) ?? config.Seeds,
@@ -99,6 +102,16 @@ public static class CompareCommand
             }
         });
         return command;
+    }
+
+    /// <summary>How many feature columns a table dataset has (a table of the manifest is fetched first): its models' width follows.</summary>
+    static int TableFeatureCount(string dataset, Data.Tables.TableOptions options, Data.DatasetStore store, CancellationToken cancellationToken)
+    {
+        if (Data.Tables.TableDatasets.TryParse(dataset, out var file))
+            return Data.Tables.TableScan.Check(file.Path, file.Separator, options).Layout.FeatureIndices.Count;
+        var files = store.EnsureAsync(dataset, cancellationToken: cancellationToken).GetAwaiter().GetResult();
+        var tableFile = files.TableFile;
+        return Data.Tables.TableScan.Check(tableFile.Path, tableFile.Separator, files.Spec.Table!.Options(options)).Layout.FeatureIndices.Count;
     }
 
     /// <summary>runs/compare-PRESET for MNIST, runs/compare-DATASET-PRESET otherwise (a table file by its name without extension).</summary>

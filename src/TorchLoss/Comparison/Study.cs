@@ -1,11 +1,19 @@
 using TorchLoss.Data;
+using TorchLoss.Data.Tables;
 using TorchLoss.Reporting;
 
 namespace TorchLoss.Comparison;
 
 /// <summary>The outcome of a study: the learning rate chosen per (model, head) and every arm's results.</summary>
 public sealed record StudyResult(StudyConfig Config, IReadOnlyDictionary<(string Model, string Head), LearningRateChoice> LearningRates,
-    IReadOnlyList<ArmResult> Arms, TimeSpan Elapsed, int RunsTrained, int RunsReused);
+    IReadOnlyList<ArmResult> Arms, TimeSpan Elapsed, int RunsTrained, int RunsReused, StudyData? Data = null);
+
+/// <summary>What the study's runs trained on, for the report.</summary>
+public sealed record StudyData(int ClassCount, int Features, int TrainCount, int ValidationCount, int TestCount, TableProvenance? Table, bool Standardized)
+{
+    public static StudyData Of(ClassificationData data) => new(data.ClassCount, data.Features, data.Train.Count, data.Validation.Count, data.Test.Count,
+        data.TableProvenance, data.Standardized);
+}
 
 /// <summary>The validation error of every learning rate tried for one (model, head), and the one chosen.</summary>
 public sealed record LearningRateChoice(string Model, string Head, double Chosen, IReadOnlyList<(double LearningRate, double ValidationError)> Tried)
@@ -46,7 +54,7 @@ public static class Study
         var arms = plan.Arms().Select(arm => new ArmResult(arm, choices[(arm.Model, arm.Head)].Chosen,
             results.Where(r => r.Run.Arm == arm).OrderBy(r => r.Run.Seed).ToList(), config.TargetAccuracy)).ToList();
         var all = tuned.Concat(results).ToList();
-        return new StudyResult(config, choices, arms, clock.Elapsed, all.Count(r => !r.Reused), all.Count(r => r.Reused));
+        return new StudyResult(config, choices, arms, clock.Elapsed, all.Count(r => !r.Reused), all.Count(r => r.Reused), StudyData.Of(data));
     }
 
     /// <summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
 using CsvHelper;
+using TorchLoss.Data;
+using TorchLoss.Data.Tables;
 using TorchLoss.Heads;
 using TorchLoss.Reporting;
 using TorchLoss.Reporting.Documents;
@@ -62,7 +64,7 @@ public static class StudyReport
             new Heading(1, "Reading"),
             new BulletList(findings),
             new Heading(1, "Settings"),
-            new BulletList(Settings(c).ToList()),
+            new BulletList(Settings(c, study.Data).ToList()),
             new Heading(1, "Learning rates, chosen on the validation split"),
             new Paragraph($"Each head and model trained {c.TuningEpochs} epoch(s) at every rate of the grid (seed {StudyPlan.TuningSeed}); " +
                           "the rate with the lowest validation error is used for all its arms. The test split is never scored in these runs."),
@@ -109,7 +111,7 @@ public static class StudyReport
         return new Document("TorchLoss comparison: output heads and losses", blocks);
     }
 
-    static IEnumerable<string> Settings(StudyConfig c) =>
+    static IEnumerable<string> Settings(StudyConfig c, StudyData? data) =>
     [
         $"Heads: {string.Join(", ", c.Heads.Select(h => $"{h} ({HeadCatalog.Create(h).Description})"))}.",
         $"Squared error: {SquaredErrorReduction.HalfSum.Describe()}; cross-entropy: {HeadCatalog.Create("softmax-ce").Convention}.",
@@ -117,13 +119,22 @@ public static class StudyReport
         $"Arms: random init per head; from the cross-entropy model after {c.Epochs} epochs, {c.FineTuneEpochs} more epochs with each head " +
         "(cross-entropy itself is the control); init scales " + string.Join(", ", c.InitScales.Select(F)) + " on the first MLP.",
         $"SGD, momentum {F(c.Momentum)}, batch {c.BatchSize}, {c.Epochs} epochs, seeds 1..{c.Seeds}, constant learning rate per head (below).",
-        $"Data: {(c.TrainLimit is { } k ? $"the first {k} training images" : "the training images")} minus the last {c.ValidationSize} " +
-        "(validation), pixels in [0, 1]; the test split only for the reported test errors.",
+        DataLine(c, data),
         $"Device {c.Device}.",
         "Where the setting differs from Golik et al.: they trained acoustic models whose softmax spans thousands of tied triphone " +
-        $"states; {c.Dataset} has 10 classes, so the share of outputs near 0 (and the " + // both datasets compare runs on have 10
+        $"states; {DatasetName(c)} has {data?.ClassCount ?? 10} classes, so the share of outputs near 0 (and the " +
         "size of squared error's gradient against cross-entropy's) differs from theirs.",
     ];
+
+    static string DatasetName(StudyConfig c) => TableDatasets.TryParse(c.Dataset, out var file) ? Path.GetFileName(file.Path) : c.Dataset;
+
+    static string DataLine(StudyConfig c, StudyData? data) => data?.Table is { } t
+        ? $"Data: {t.File}, {data.Features} features and {data.ClassCount} classes: {t.TrainRows} training, {t.ValidationRows} validation and " +
+          $"{t.TestRows} test rows ({(t.TestFile is { } test ? $"the test file {test}" : "a stratified test split")}; validation stratified; split seed " +
+          $"{t.SplitSeed}, the same for every run); features {(data.Standardized ? "standardised with the training rows' means and deviations" : "as in the file")}; " +
+          "the test split only for the reported test errors."
+        : $"Data: {(c.TrainLimit is { } k ? $"the first {k} training images" : "the training images")} minus the last " +
+          $"{c.ValidationSize ?? DataOptions.DefaultValidationSize} (validation), pixels in [0, 1]; the test split only for the reported test errors.";
 
     static void WriteCsv(string path, List<ArmRow> rows)
     {

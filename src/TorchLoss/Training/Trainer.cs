@@ -179,7 +179,7 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         DataDescription: $"{config.Dataset}: {data.Train.Count} train, {data.Validation.Count} validation, {data.Test.Count} test, " +
                          $"{data.ClassCount} classes{(config.BinaryTask is { } b ? $" (binary task {b})" : "")}" +
                          (data.ImageSize is null
-                             ? $", {data.Features} features{(data.Standardized ? " standardised with the training split's means and deviations" : " as in the file")}"
+                             ? $", {data.Features} features{(data.Standardized ? " standardised on the training split" : " as in the file")}"
                              : data.Standardized ? ", standardised" : ", pixels in [0, 1]"),
         Data: RunData.Of(data),
         InitFromSha256: config.InitFrom is { } initial && File.Exists(initial) ? FileCheck.Sha256Hex(initial) : null);

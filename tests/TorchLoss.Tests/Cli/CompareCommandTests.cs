@@ -20,7 +20,7 @@ public class CompareCommandTests
     [InlineData("learning rates must be positive", "--lr-grid", "0.1,-1")]
     [InlineData("--seeds: must be at least 1, got 0", "--seeds", "0")]
     [InlineData("a learning rate is named twice", "--lr-grid", "0.1,0.3,0.1")]
-    [InlineData("10-class models", "--models", "logistic")]
+    [InlineData("one output per class", "--models", "logistic")]
     [InlineData("unknown model 'cnn'", "--models", "cnn")]
     [InlineData("unknown device 'gpu'", "--device", "gpu")]
     [InlineData("unknown dataset 'cifar'", "--dataset", "cifar")]

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using TorchLoss.Cli;
+using TorchLoss.Cli.Commands;
+using TorchLoss.Runtime;
+using TorchLoss.Tests.Data;
+using TorchLoss.Tests.Data.Tables;
+using TorchLoss.Training;
+
+namespace TorchLoss.Tests.Cli;
+
+/// <summary>`train`, `compare` and `data info` on a CSV file a user wrote, run in process as a user runs them. Serial:
+/// training seeds libtorch and sets its thread counts (restored after each test).</summary>
+[Collection(SerialCollection.Name)]
+public sealed class TableCommandTests : IDisposable
+{
+    readonly TempDirectory temp = new();
+    readonly ThreadSettings threads = new(TorchRuntime.Threads, TorchRuntime.BlasThreads);
+    readonly string csv;
+
+    public TableCommandTests()
+    {
+        csv = temp["animals.csv"];
+        File.WriteAllText(csv, TableFiles.Animals(rowsPerClass: 40));
+    }
+
+    public void Dispose()
+    {
+        threads.Apply();
+        temp.Dispose();
+    }
+
+    (int Code, string Output, string Error) Run(Func<DataCommandServices, Command> create, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var command = create(new DataCommandServices(TorchLoss.Data.DatasetManifest.Embedded, null, output, ShowProgress: false));
+        var code = CliRunner.Run(new RootCommand("test") { command }, [command.Name, .. args], error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    string[] Train(string name, params string[] more) =>
+    [
+        "--dataset", $"csv:{csv}", "--model", "mlp:8", "--lr", "0.3", "--momentum", "0.9", "--batch", "16", "--epochs", "10",
+        "--runs-dir", temp["runs"], "--name", name, .. more,
+    ];
+
+    [Fact]
+    public void Train_on_a_csv_file_records_its_classes_split_and_standardisation()
+    {
+        var result = Run(TrainCommand.Create, Train("animals", "--label-column", "kind", "--split-seed", "4"));
+        Assert.True(result.Code == ExitCodes.Ok, result.Error);
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(temp["runs"], "animals", "config.json")))!;
+        Assert.Equal($"csv:{csv}", (string?)config["config"]!["dataset"]);
+        Assert.Equal(4UL, (ulong)config["config"]!["table"]!["split_seed"]!);
+        var data = config["environment"]!["data"]!;
+        Assert.Equal(["cat", "dog", "fox"], data["classes"]!.AsArray().Select(n => (string)n!));
+        Assert.Equal(["width", "height"], data["table"]!["feature_columns"]!.AsArray().Select(n => (string)n!));
+        Assert.Equal(2, data["standardization"]!["mean"]!.AsArray().Count);
+        Assert.Contains("77 train, 19 validation, 24 test, 3 classes, 2 features standardised on the training split", (string?)config["environment"]!["data_description"]);
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(temp["runs"], "animals", "summary.json")))!;
+        Assert.True((double)summary["final_test_error"]! < 0.2, "the task is learnable");
+    }
+
+    [Fact]
+    public void Resume_refuses_another_split()
+    {
+        Assert.Equal(ExitCodes.Ok, Run(TrainCommand.Create, Train("split")).Code);
+        var resumed = Run(TrainCommand.Create, "--resume", Path.Combine(temp["runs"], "split"), "--split-seed", "9", "--epochs", "11");
+        Assert.Equal(ExitCodes.UsageError, resumed.Code);
+        Assert.Contains("--split-seed", resumed.Error);
+    }
+
+    [Theory]
+    [InlineData("line 3 has 2 columns but the header has 3", "a,b,label\n1,2,x\n3,4\n", new string[0])]
+    [InlineData("line 2, column 1 (b): 'x' is not a finite number", "a,b,label\n1,x,y\n3,4,z\n", new string[0])]
+    [InlineData("--label-column 'species': ", "a,b,label\n1,2,x\n3,4,y\n", new[] { "--label-column", "species" })]
+    public void A_bad_table_is_one_line_and_exit_2(string problem, string text, string[] more)
+    {
+        File.WriteAllText(temp["bad.csv"], text);
+        var result = Run(TrainCommand.Create, ["--dataset", $"csv:{temp["bad.csv"]}", "--runs-dir", temp["runs"], .. more]);
+        Assert.Equal(ExitCodes.UsageError, result.Code);
+        Assert.Contains(problem, result.Error);
+        Assert.Single(result.Error.Trim().Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("--label-column applies to table datasets; mnist is an image dataset", "mnist", "--label-column")]
+    [InlineData("--skip-rows applies to csv: and tsv: files; digits defines its own columns and split", "digits", "--skip-rows")]
+    public void Table_options_are_refused_where_they_cannot_apply(string message, string dataset, string option)
+    {
+        var result = Run(TrainCommand.Create, "--dataset", dataset, option, "1", "--runs-dir", temp["runs"]);
+        Assert.Equal(ExitCodes.UsageError, result.Code);
+        Assert.Equal($"torchloss: error: {message}", result.Error.Trim());
+    }
+
+    [Fact]
+    public void Data_info_shows_each_class_in_each_split()
+    {
+        var result = Run(DataCommand.Create, "info", $"csv:{csv}", "--test-fraction", "0.25");
+        Assert.True(result.Code == ExitCodes.Ok, result.Error);
+        Assert.Contains("label column: last; 2 features: width, height", result.Output);
+        Assert.Matches(@"\n1\s+dog\s+dog\s+24\s+6\s+10\n", result.Output);
+        Assert.Matches(@"\nall\s+72\s+18\s+30\n", result.Output);
+    }
+
+    [Fact]
+    public void Compare_on_a_csv_file_sizes_its_models_and_says_how_the_data_was_split()
+    {
+        var result = Run(CompareCommand.Create, "--quick", "--dataset", $"csv:{csv}", "--heads", "softmax-ce,sigmoid-mse", "--seeds", "1",
+            "--epochs", "4", "--fine-tune-epochs", "0", "--lr-grid", "0.3", "--tuning-epochs", "2", "--init-scales", "1", "--out", temp["study"]);
+        Assert.True(result.Code == ExitCodes.Ok, result.Error);
+        Assert.True(Directory.Exists(Path.Combine(temp["study"], "runs", "mlp-16-16_softmax-ce", "seed-1")), "2 features: MLPs of width 16");
+        var report = File.ReadAllText(Path.Combine(temp["study"], "report.md"));
+        Assert.Contains($"Data: {csv}, 2 features and 3 classes: 77 training, 19 validation and 24 test rows (a stratified test split", report);
+        Assert.Contains("animals.csv has 3 classes", report);
+    }
+}
