@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using TorchSharp;
 
 namespace TorchLoss.Data.Tables;
@@ -16,18 +17,45 @@ public static class TableData
                                           IReadOnlyList<string>? classNames = null)
     {
         options.Validate();
-        if (data.Binary is not null) throw new FormatException("--binary applies to image datasets; choose a table's classes with its label column");
+        RefuseBinary(data);
         var rows = file.Read(options);
         var test = options.TestFile is { } testPath ? new TableFile(testPath, file.Separator).Read(options) : null;
+        return FromRows(rows, test, options, data, device, classNames, Path.GetFullPath(file.Path), options.LabelColumn ?? "last");
+    }
+
+    /// <summary>
+    /// The same splits from any ML.NET <see cref="IDataView"/> (a database, data in memory): <paramref name="labelColumn"/>
+    /// holds the labels, <paramref name="featureColumns"/> numbers or fixed-size vectors of numbers. <paramref name="test"/>,
+    /// when given, is the test split; otherwise <see cref="TableOptions.TestFraction"/> of the rows. Only the split settings
+    /// of <paramref name="options"/> apply (the columns are named here).
+    /// </summary>
+    public static ClassificationData FromDataView(IDataView view, string labelColumn, IReadOnlyList<string> featureColumns,
+        TableOptions options, DataOptions data, torch.Device device, IDataView? test = null)
+    {
+        options.Validate();
+        RefuseBinary(data);
+        var rows = DataViewRows.Read(view, labelColumn, featureColumns) with { LabelColumnName = $"column '{labelColumn}'" };
+        var testRows = test is null ? null
+            : DataViewRows.Read(test, labelColumn, featureColumns) with { Origin = "the test data", LabelColumnName = $"column '{labelColumn}'" };
+        return FromRows(rows, testRows, options, data, device, classNames: null, origin: "an IDataView", labelColumn);
+    }
+
+    static void RefuseBinary(DataOptions data)
+    {
+        if (data.Binary is not null) throw new FormatException("--binary applies to image datasets; choose a table's classes with its label column");
+    }
+
+    static ClassificationData FromRows(LabelledRows rows, LabelledRows? test, TableOptions options, DataOptions data, torch.Device device,
+        IReadOnlyList<string>? classNames, string origin, string labelColumn)
+    {
         if (test is not null && test.FeatureCount != rows.FeatureCount)
-            throw new TableFormatException($"{options.TestFile}: has {test.FeatureCount} feature columns but {file.Path} has {rows.FeatureCount}");
+            throw new TableFormatException($"{test.Origin}: has {test.FeatureCount} feature columns but {rows.Origin} has {rows.FeatureCount}");
 
         var mapping = classNames is null ? ClassMapping.FromLabels(rows.Labels) : ClassMapping.Named(classNames);
         var labels = mapping.Map(rows.Labels, rows.Where, $"is not one of the dataset's classes 0..{mapping.Count - 1}");
         if (mapping.Count < 2)
-            throw new TableFormatException($"{file.Path}: every row has class '{mapping.Values[0]}' in {rows.LabelColumnName}; a classifier needs at least two classes");
-        var testLabels = test is null ? null
-            : mapping.Map(test.Labels, test.Where, $"does not occur in the training file {file.Path}");
+            throw new TableFormatException($"{rows.Origin}: every row has class '{mapping.Values[0]}' in {rows.LabelColumnName}; a classifier needs at least two classes");
+        var testLabels = test is null ? null : mapping.Map(test.Labels, test.Where, $"does not occur in the training file {rows.Origin}");
 
         var all = Enumerable.Range(0, rows.Count).ToArray();
         var (testRows, pool) = test is null
@@ -38,13 +66,13 @@ public static class TableData
             throw new FormatException($"validation size {validationSize} must be below the {pool.Length} training rows");
         var (validationRows, trainRows) = StratifiedSplit.Take(pool, labels, mapping.Count, validationSize, options.SplitSeed, ValidationStream);
         if (data.TrainLimit is int limit && limit < trainRows.Length) trainRows = trainRows[..limit];
-        RequireEveryClass(file.Path, mapping, labels, trainRows);
+        RequireEveryClass(rows.Origin, mapping, labels, trainRows);
 
         var standardization = data.Standardize ?? true ? FeatureStandardization.Fit(rows, trainRows) : null;
         (float[], long[]) Split(LabelledRows source, long[] classes, IReadOnlyList<int> selected) =>
             (standardization?.Apply(source, selected) ?? Raw(source, selected), selected.Select(i => classes[i]).ToArray());
-        var provenance = new TableProvenance(Path.GetFullPath(file.Path), options.TestFile is { } t ? Path.GetFullPath(t) : null,
-            options.LabelColumn ?? "last", rows.FeatureNames, mapping.Values, options.SplitSeed, trainRows.Length, validationRows.Length,
+        var provenance = new TableProvenance(origin, options.TestFile is { } t ? Path.GetFullPath(t) : test is null ? null : test.Origin,
+            labelColumn, rows.FeatureNames, mapping.Values, options.SplitSeed, trainRows.Length, validationRows.Length,
             test?.Count ?? testRows.Length);
         return ClassificationData.FromTable(rows.FeatureCount, mapping.Names, device,
             Split(rows, labels, trainRows), Split(rows, labels, validationRows),

@@ -1,6 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using TorchLoss.Data;
 using TorchLoss.Data.Tables;
+using TorchSharp;
 
 namespace TorchLoss.Tests.Data.Tables;
 
@@ -59,5 +61,17 @@ public sealed class DataViewRowsTests
     {
         var view = new MLContext(0).Data.LoadFromEnumerable(new[] { new Example { Kind = "a", Shape = [1, 2] } });
         Assert.Contains("features must be numbers", Assert.Throws<FormatException>(() => DataViewRows.Read(view, "Weight", ["Kind"])).Message);
+    }
+
+    [Fact]
+    public void An_IDataView_becomes_the_same_stratified_splits_as_a_file()
+    {
+        var examples = Enumerable.Range(0, 60).Select(i => new Example { Kind = $"k{i % 3}", Weight = i % 3, Shape = [i % 3, 1] }).ToArray();
+        var view = new MLContext(0).Data.LoadFromEnumerable(examples);
+        using var data = TableData.FromDataView(view, "Kind", ["Weight", "Shape"], new TableOptions(), new DataOptions(), torch.CPU);
+        Assert.Equal(["k0", "k1", "k2"], data.ClassNames);
+        Assert.Equal((3, 38, 10, 12), (data.Features, data.Train.Count, data.Validation.Count, data.Test.Count));
+        Assert.Equal("an IDataView", data.TableProvenance!.File);
+        Assert.Equal(["Weight", "Shape[0]", "Shape[1]"], data.TableProvenance.FeatureColumns);
     }
 }
