@@ -117,7 +117,9 @@ public static class TrainConsole
             }
             var invariant = CultureInfo.InvariantCulture;
             var best = summary.BestEpoch is { } b
-                ? string.Create(invariant, $", best validation error {summary.BestValidationError:P2} at epoch {b} (test error {summary.TestErrorAtBestEpoch:P2})") : "";
+                ? string.Create(invariant, $", best validation error {summary.BestValidationError:P2} at epoch {b}") +
+                  (summary.TestErrorAtBestEpoch is { } there ? string.Create(invariant, $" (test error {there:P2})") : "")
+                : "";
             var when = summary.Epochs == 0 ? "of the initial model" : $"after {summary.Epochs} epoch(s)";
             var error = summary.FinalTestError is { } test ? $"test error {test.ToString("P2", invariant)}"
                 : $"validation error {summary.FinalValidationError?.ToString("P2", invariant) ?? "-"} (the test split is not scored)";
