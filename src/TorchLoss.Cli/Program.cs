@@ -6,6 +6,7 @@ TorchLoss.Runtime.TorchRuntime.Initialize();
 var root = new RootCommand("torchloss: how a classifier's output head and loss shape its training (TorchSharp, CPU or CUDA).");
 root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(GradCheckCommand.Create());
 root.Subcommands.Add(LandscapeCommand.Create());
 root.Subcommands.Add(SaturationCommand.Create());

@@ -30,7 +30,7 @@ public sealed class BadInputTests : IDisposable
     /// <summary>The CLI's commands, as Program.cs registers them.</summary>
     static RootCommand Root() => new("test")
     {
-        CompareCommand.Create(), TrainCommand.Create(), GradCheckCommand.Create(TextWriter.Null), LandscapeCommand.Create(TextWriter.Null),
+        CompareCommand.Create(), TrainCommand.Create(), EvalCommand.Create(), GradCheckCommand.Create(TextWriter.Null), LandscapeCommand.Create(TextWriter.Null),
         SaturationCommand.Create(TextWriter.Null), ExamplesCommand.Create(TextWriter.Null), BenchCommand.Create(), DataCommand.Create(),
         InfoCommand.Create(), DemoCommand.Create(),
     };
@@ -98,11 +98,15 @@ public sealed class BadInputTests : IDisposable
         { "--python: the path is empty", ["bench", "--pytorch", "--python", ""] },
         // Files that are not what they should be.
         { "is a directory, not a file", ["train", "--init-from", Folder] },
+        { "holds no run (config.json is missing)", ["eval", Folder] },
+        { "--split 'train': expected test or validation", ["eval", Folder, "--split", "train"] },
+        { "dataset 'csv:': the path after 'csv:' is empty", ["train", "--dataset", "csv:"] },
+        { "--test-fraction: must be less than 1, got 1", ["train", "--test-fraction", "1"] },
         { "--python: '/nonexistent/python' was not found", ["bench", "--pytorch", "--python", "/nonexistent/python"] },
         { "is not a regular file", ["bench", "--pytorch", "--python", Folder] },
         { "is not executable", ["bench", "--pytorch", "--python", PlainFile] },
         // Commands.
-        { "unknown command 'frob'; commands: compare, train, gradcheck", ["frob"] },
+        { "unknown command 'frob'; commands: compare, train, eval, gradcheck", ["frob"] },
         { "no command given; commands: compare, train", [] },
         { "unknown command 'frob'; commands of 'data': fetch, verify, info", ["data", "frob"] },
         { "unknown option '--frob'", ["--frob"] },

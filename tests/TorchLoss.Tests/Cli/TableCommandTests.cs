@@ -75,6 +75,7 @@ public sealed class TableCommandTests : IDisposable
     [InlineData("line 3 has 2 columns but the header has 3", "a,b,label\n1,2,x\n3,4\n", new string[0])]
     [InlineData("line 2, column 1 (b): 'x' is not a finite number", "a,b,label\n1,x,y\n3,4,z\n", new string[0])]
     [InlineData("--label-column 'species': ", "a,b,label\n1,2,x\n3,4,y\n", new[] { "--label-column", "species" })]
+    [InlineData("--header 'maybe': expected auto, yes or no", "a,b,label\n1,2,x\n3,4,y\n", new[] { "--header", "maybe" })]
     public void A_bad_table_is_one_line_and_exit_2(string problem, string text, string[] more)
     {
         File.WriteAllText(temp["bad.csv"], text);
@@ -114,5 +115,21 @@ public sealed class TableCommandTests : IDisposable
         var report = File.ReadAllText(Path.Combine(temp["study"], "report.md"));
         Assert.Contains($"Data: {csv}, 2 features and 3 classes: 77 training, 19 validation and 24 test rows (a stratified test split", report);
         Assert.Contains("animals.csv has 3 classes", report);
+    }
+
+    [Fact]
+    public void Eval_scores_every_row_of_another_file_with_the_runs_classes_and_refuses_its_own_validation_split_there()
+    {
+        Assert.Equal(ExitCodes.Ok, Run(TrainCommand.Create, Train("trained")).Code);
+        File.WriteAllText(temp["more.csv"], TableFiles.Animals(rowsPerClass: 5, seed: 9));
+        var run = Path.Combine(temp["runs"], "trained");
+        var result = Run(EvalCommand.Create, run, "--dataset", $"csv:{temp["more.csv"]}");
+        Assert.True(result.Code == ExitCodes.Ok, result.Error);
+        Assert.Contains($"every row of csv:{temp["more.csv"]}: 15 examples", result.Output);
+        Assert.Matches(@"
+2\s+fox\s+5\s+", result.Output);
+        var validation = Run(EvalCommand.Create, run, "--dataset", $"csv:{temp["more.csv"]}", "--split", "validation");
+        Assert.Equal(ExitCodes.UsageError, validation.Code);
+        Assert.Contains("--split validation scores the run's own validation split", validation.Error);
     }
 }

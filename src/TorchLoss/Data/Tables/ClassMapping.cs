@@ -33,6 +33,10 @@ public sealed class ClassMapping
         return new ClassMapping(ordered, ordered);
     }
 
+    /// <summary>The mapping a run recorded: label value i (as in its file) is class i, named <paramref name="names"/>[i].</summary>
+    public static ClassMapping Recorded(IReadOnlyList<string> values, IReadOnlyList<string> names) =>
+        values.Count == names.Count ? new(values, names) : throw new ArgumentException("one name per label value");
+
     /// <summary>Labels 0..K-1 (integers) name the classes <paramref name="names"/> in order.</summary>
     public static ClassMapping Named(IReadOnlyList<string> names) =>
         new(Enumerable.Range(0, names.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray(), names);

@@ -40,6 +40,27 @@ public static class TableData
         return FromRows(rows, testRows, options, data, device, classNames: null, origin: "an IDataView", labelColumn);
     }
 
+    /// <summary>
+    /// Every row of <paramref name="file"/> as the test split for a model trained on a table: labels mapped to the classes
+    /// the run recorded (a label it never saw is refused), features standardised with the run's own transform, never
+    /// refitted. The training and validation splits are empty.
+    /// </summary>
+    public static ClassificationData ForModel(TableFile file, TableOptions format, TableProvenance trainedOn, IReadOnlyList<string> classNames,
+        FeatureStandardization? standardization, torch.Device device)
+    {
+        var rows = file.Read(format);
+        if (rows.FeatureCount != trainedOn.FeatureColumns.Count)
+            throw new TableFormatException($"{file.Path}: has {rows.FeatureCount} feature columns but the model was trained on {trainedOn.FeatureColumns.Count} " +
+                                           $"({string.Join(", ", trainedOn.FeatureColumns.Take(5))}{(trainedOn.FeatureColumns.Count > 5 ? ", ..." : "")})");
+        var mapping = ClassMapping.Recorded(trainedOn.LabelValues, classNames);
+        var labels = mapping.Map(rows.Labels, rows.Where, $"is not one the model was trained on ({string.Join(", ", mapping.Values.Take(10))})");
+        var all = Enumerable.Range(0, rows.Count).ToArray();
+        var provenance = trainedOn with { File = Path.GetFullPath(file.Path), TestFile = null, TrainRows = 0, ValidationRows = 0, TestRows = rows.Count };
+        (float[], long[]) empty = ([], []);
+        return ClassificationData.FromTable(rows.FeatureCount, mapping.Names, device, empty, empty,
+            (standardization?.Apply(rows, all) ?? Raw(rows, all), labels), standardization, provenance);
+    }
+
     static void RefuseBinary(DataOptions data)
     {
         if (data.Binary is not null) throw new FormatException("--binary applies to image datasets; choose a table's classes with its label column");

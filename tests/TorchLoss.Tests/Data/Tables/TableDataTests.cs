@@ -180,6 +180,24 @@ public sealed class TableDataTests : IDisposable
     public void A_binary_task_is_for_images() =>
         Assert.Throws<FormatException>(() => Load(Write("a.csv", TableFiles.Animals()), data: new DataOptions { Binary = new BinaryTask(1, 2) }));
 
+    [Fact]
+    public void A_models_data_is_mapped_and_standardised_as_the_run_recorded_never_refitted()
+    {
+        using var trained = Load(Write("a.csv", TableFiles.Animals()));
+        var path = Write("new.csv", "width,height,kind\n10,20,fox\n0,0,cat\n");
+        var standardization = trained.FeatureStandardization!;
+        using var data = TableData.ForModel(new TableFile(path, ','), new TableOptions(), trained.TableProvenance!, trained.ClassNames, standardization, torch.CPU);
+        Assert.Equal((0, 0, 2), (data.Train.Count, data.Validation.Count, data.Test.Count));
+        Assert.Equal([2L, 0L], Labels(data.Test));
+        var rows = Rows(data.Test);
+        Assert.Equal((10 - standardization.Mean[0]) / standardization.Scale[0], rows[0, 0], 5);
+        Assert.Equal((0 - standardization.Mean[1]) / standardization.Scale[1], rows[1, 1], 5);
+        var unknown = Write("wolf.csv", "width,height,kind\n1,2,wolf\n");
+        Assert.Equal($"{unknown}: line 2: class 'wolf' is not one the model was trained on (cat, dog, fox)",
+            Assert.Throws<TableFormatException>(() => TableData.ForModel(new TableFile(unknown, ','), new TableOptions(), trained.TableProvenance!,
+                trained.ClassNames, standardization, torch.CPU)).Message);
+    }
+
     /// <summary>A comparer for counts that may differ by the rounding of a stratified split.</summary>
     sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
     {
