@@ -12,6 +12,7 @@ public sealed record MlNetAgreement(int Runs, int RunsWithout, double LargestAcc
     /// <summary>Differences up to this count as agreement (float32 probabilities, float64 sums).</summary>
     public const double Tolerance = 1e-6;
 
+    /// <summary>Over the runs of every arm of <paramref name="study"/>; tuning runs never score the test split.</summary>
     public static MlNetAgreement Of(StudyResult study)
     {
         var runs = study.Arms.SelectMany(a => a.Runs.Select(r => (Arm: a.Arm, Run: r))).ToList();

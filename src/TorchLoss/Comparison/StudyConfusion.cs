@@ -12,6 +12,7 @@ public static class StudyConfusion
 {
     public const string Title = "Confusion matrices (ML.NET)";
 
+    /// <summary>Writes the heat maps into plots/ of <paramref name="outputDirectory"/> and returns the section's blocks.</summary>
     public static IReadOnlyList<Block> Write(StudyResult study, string outputDirectory)
     {
         var blocks = new List<Block>

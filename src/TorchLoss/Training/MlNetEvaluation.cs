@@ -36,6 +36,7 @@ public static class MlNetEvaluation
     /// <summary>Top-k accuracies are reported for k = 1 to this (or to the class count when smaller).</summary>
     public const int TopK = 5;
 
+    /// <summary>ML.NET's metrics of <paramref name="predictions"/> (at least 2 classes; labels and predictions 0 to K − 1).</summary>
     public static MlNetMetrics Evaluate(SplitPredictions predictions)
     {
         var classes = predictions.Classes;

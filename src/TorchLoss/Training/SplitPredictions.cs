@@ -7,6 +7,7 @@ namespace TorchLoss.Training;
 /// </summary>
 public sealed record SplitPredictions(long[] Labels, long[] Predicted, double[] Probabilities, int Classes)
 {
+    /// <summary>Examples in the split.</summary>
     public int Count => Labels.Length;
 
     /// <summary>The probabilities of example <paramref name="i"/>, one per class.</summary>

@@ -9,6 +9,7 @@ public static class HeatMapRenderer
     const int Margin = 16, Top = 56, TitleHeight = 16, LabelSize = 14, MinPanelWidth = 180, Gap = 20, LegendWidth = 90, LegendHeight = 120;
     static readonly double[] LegendTicks = [0, 0.01, 0.1, 0.25, 0.5, 1];
 
+    /// <summary>The SVG document's text.</summary>
     public static string Render(HeatMapGrid grid)
     {
         var classes = grid.Labels.Count;
@@ -30,6 +31,7 @@ public static class HeatMapRenderer
         return svg.ToString();
     }
 
+    /// <summary>Writes the SVG document to <paramref name="path"/> (atomically).</summary>
     public static void Write(string path, HeatMapGrid grid) => AtomicFile.WriteAllText(path, Render(grid));
 
     static void Panel(StringBuilder svg, HeatMapGrid grid, HeatMapPanel panel, double x, double y)
