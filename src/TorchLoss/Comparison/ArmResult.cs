@@ -22,6 +22,21 @@ public sealed record ArmResult(Arm Arm, double LearningRate, IReadOnlyList<RunRe
     /// <summary>Expected calibration error of the final models on the test split (15 bins), over the seeds that saved predictions.</summary>
     public MeanStd ExpectedCalibrationError => MeanStd.Of(Runs.Select(r => r.TestPredictions?.ExpectedCalibrationError ?? double.NaN));
 
+    /// <summary>ML.NET's confusion matrices of the final models on the test split (rows the true class, columns the
+    /// predicted one), summed over the seeds whose summary has one; null when none has (runs from before ML.NET's evaluation).</summary>
+    public long[][]? ConfusionMatrix
+    {
+        get
+        {
+            var matrices = Runs.Select(r => r.Summary.MlNet?.ConfusionMatrix).OfType<long[][]>().ToList();
+            if (matrices.Count == 0) return null;
+            return matrices[0].Select((row, i) => row.Select((_, j) => matrices.Sum(m => m[i][j])).ToArray()).ToArray();
+        }
+    }
+
+    /// <summary>Seeds whose summary has ML.NET's evaluation.</summary>
+    public int SeedsWithMlNet => Runs.Count(r => r.Summary.MlNet is not null);
+
     public MeanStd BestValidationError => MeanStd.Of(Runs.Select(r => r.Summary.BestValidationError ?? double.NaN));
 
     /// <summary>The test error of the best validation epoch (early stopping's pick), beside the last epoch's.</summary>

@@ -22,7 +22,7 @@ public static class StudyPlots
             var fineTune = study.Arms.Where(a => a.Arm.Model == model && a.Arm.Kind == ArmKind.FineTune).ToList();
             if (random.Count == 0) continue;
             var label = random[0].Arm.ModelLabel;
-            var slug = model.Replace(':', '-').Replace(',', '-');
+            var slug = Slug(model);
             var series = random.Select(a => Curve(a.Arm.Label, a.MeanCurve("test_error"))).ToList();
             series.AddRange(fineTune.Select(a => Curve(a.Arm.Label, a.MeanCurve("test_error"), offset: study.Config.Epochs, dashed: true)));
             Save($"test-error_{slug}.svg", new LinePlot($"Test error, {label} (mean over seeds)", "epoch", "test error", series));
@@ -78,6 +78,9 @@ public static class StudyPlots
         }
         return series;
     }
+
+    /// <summary>A model's name in plot file names, e.g. "mlp-256-256".</summary>
+    internal static string Slug(string model) => model.Replace(':', '-').Replace(',', '-');
 
     static Series Curve(string name, double[] values, int offset = 0, bool dashed = false) =>
         new(name, values.Select((v, i) => ((double)(offset + i + 1), v)).ToList(), dashed);

@@ -18,7 +18,8 @@ public static class StudyReport
         var rows = study.Arms.Select(ArmRow.Of).ToList();
         var findings = Findings.Read(study);
         var plots = StudyPlots.Write(study, outputDirectory);
-        var doc = Build(study, rows, findings, plots, command);
+        var confusion = StudyConfusion.Write(study, outputDirectory);
+        var doc = Build(study, rows, findings, plots, confusion, command);
         AtomicFile.WriteAllText(Path.Combine(outputDirectory, Markdown), MarkdownRenderer.Render(doc));
         AtomicFile.WriteAllText(Path.Combine(outputDirectory, Html), HtmlRenderer.Render(doc, outputDirectory));
         JsonFiles.Write(Path.Combine(outputDirectory, Json), new
@@ -37,7 +38,9 @@ public static class StudyReport
                 r.Model, r.Arm, r.Kind, r.Head, r.InitScale, r.LearningRate, r.Seeds,
                 Values = r.Values.ToDictionary(v => v.Key, v => double.IsFinite(v.Value) ? v.Value : (double?)null),
                 FinalTestErrorPerSeed = arm.Runs.Select(x => x.Summary.FinalTestError),
+                arm.ConfusionMatrix,
             }),
+            MlNetAgreement = MlNetAgreement.Of(study),
             FineTuningTests = FineTuneComparison.Of(study).Select(t => new
             {
                 t.Arm.Arm.Model, Arm = t.Arm.Arm.Label, Control = t.Control.Arm.Label, Seeds = t.Paired.Count,
@@ -53,7 +56,7 @@ public static class StudyReport
     }
 
     static Document Build(StudyResult study, List<ArmRow> rows, IReadOnlyList<string> findings,
-        IReadOnlyList<(string Title, string Path)> plots, string command)
+        IReadOnlyList<(string Title, string Path)> plots, IReadOnlyList<Block> confusion, string command)
     {
         var c = study.Config;
         var blocks = new List<Block>
@@ -106,6 +109,7 @@ public static class StudyReport
         }
         blocks.Add(new Heading(1, "Plots"));
         blocks.AddRange(plots.Select(p => new Figure(p.Title, p.Path)));
+        blocks.AddRange(confusion);
         blocks.Add(new Heading(1, "Reproduce"));
         blocks.Add(new Code(command));
         return new Document("TorchLoss comparison: output heads and losses", blocks);

@@ -49,28 +49,34 @@ public static class Evaluation
         return new SplitScore(values[0] / split.Count, values[1] / split.Count);
     }
 
-    /// <summary>Every example's predicted class, the probability the head gives it (the confidence), and the probability
-    /// it gives the true class, in the split's order: for tests on the same examples, calibration and NLL. A single
-    /// output is the probability of class 1.</summary>
-    public static (long[] Predicted, double[] Confidence, double[] TrueProbability) Predictions(nn.Module<Tensor, Tensor> model, OutputHead head, TensorSplit split)
+    /// <summary>Every example's predicted class and the head's class probabilities, in the split's order (one forward
+    /// pass): for tests on the same examples, calibration, NLL and ML.NET's evaluation. A single output is the probability
+    /// of class 1, expanded to the two columns [1 − p, p].</summary>
+    public static SplitPredictions Predictions(nn.Module<Tensor, Tensor> model, OutputHead head, TensorSplit split)
     {
         using var noGrad = torch.no_grad();
         var predicted = new List<long>(split.Count);
-        var confidence = new List<double>(split.Count);
-        var trueProbability = new List<double>(split.Count);
+        var probabilities = new List<double>();
+        var classes = 0;
         using var batches = split.Batches(BatchSize);
         for (var i = 0; i < batches.Count; i++)
         {
             using var step = torch.NewDisposeScope();
             var batch = batches[i];
             var logits = model.forward(batch.X);
-            var classes = head.Predict(logits).to_type(ScalarType.Int64);
             var p = head.Probabilities(logits).to_type(ScalarType.Float64);
             if (p.size(1) == 1) p = torch.cat([1 - p, p], 1); // one output: the probability of class 1
-            predicted.AddRange(classes.cpu().data<long>().ToArray());
-            confidence.AddRange(p.gather(1, classes.unsqueeze(1)).squeeze(1).cpu().data<double>().ToArray());
-            trueProbability.AddRange(p.gather(1, batch.Y.to_type(ScalarType.Int64).unsqueeze(1)).squeeze(1).cpu().data<double>().ToArray());
+            classes = (int)p.size(1);
+            predicted.AddRange(head.Predict(logits).to_type(ScalarType.Int64).cpu().data<long>().ToArray());
+            probabilities.AddRange(p.contiguous().cpu().data<double>().ToArray());
         }
-        return (predicted.ToArray(), confidence.ToArray(), trueProbability.ToArray());
+        var labels = split.Count == 0 ? [] : ReadLabels(split);
+        return new SplitPredictions(labels, predicted.ToArray(), probabilities.ToArray(), classes);
+    }
+
+    static long[] ReadLabels(TensorSplit split)
+    {
+        using var scope = torch.NewDisposeScope();
+        return split.Y.to_type(ScalarType.Int64).cpu().data<long>().ToArray();
     }
 }

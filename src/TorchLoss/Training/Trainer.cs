@@ -128,20 +128,21 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
             }
         }
 
-        if (status != RunStatus.Diverged && config.EvaluateTest && data.Test.Count > 0) WritePredictions(model, head);
-        var summary = Summarize(status, message, state);
+        var mlNet = status != RunStatus.Diverged && config.EvaluateTest && data.Test.Count > 0 ? WritePredictions(model, head) : null;
+        var summary = Summarize(status, message, state, mlNet);
         JsonFiles.Write(run.File(RunFolder.SummaryFile), summary);
         run.MarkComplete();
         return summary;
     }
 
-    /// <summary>The final model's test predictions, for tests on the same images (see <see cref="TestPredictions"/>).</summary>
-    void WritePredictions(nn.Module<Tensor, Tensor> model, OutputHead head)
+    /// <summary>Writes the final model's test predictions (for tests on the same images, see <see cref="TestPredictions"/>)
+    /// and returns ML.NET's evaluation of the same predictions.</summary>
+    MlNetMetrics WritePredictions(nn.Module<Tensor, Tensor> model, OutputHead head)
     {
-        long[] labels;
-        using (torch.NewDisposeScope()) labels = data.Test.Y.cpu().data<long>().ToArray();
-        var (predicted, confidence, trueProbability) = Evaluation.Predictions(model, head, data.Test);
-        TestPredictions.Write(run.File(TestPredictions.File), labels, predicted, confidence, trueProbability);
+        var predictions = Evaluation.Predictions(model, head, data.Test);
+        TestPredictions.Write(run.File(TestPredictions.File), predictions.Labels, predictions.Predicted, predictions.Confidence,
+            predictions.TrueProbability);
+        return MlNetEvaluation.Evaluate(predictions);
     }
 
     void CheckCompatibility(OutputHead head, ModelSpec spec)
@@ -184,7 +185,7 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         Data: RunData.Of(data),
         InitFromSha256: config.InitFrom is { } initial && File.Exists(initial) ? FileCheck.Sha256Hex(initial) : null);
 
-    static RunSummary Summarize(RunStatus status, string? message, TrainingState state) => new()
+    static RunSummary Summarize(RunStatus status, string? message, TrainingState state, MlNetMetrics? mlNet) => new()
     {
         Status = status,
         Message = message,
@@ -199,5 +200,6 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         TestErrorAtBestEpoch = state.TestErrorAtBestEpoch,
         TrainingSeconds = state.TrainingSeconds,
         StepsPerSecond = state.TrainingSeconds > 0 ? state.Step / state.TrainingSeconds : 0,
+        MlNet = mlNet,
     };
 }

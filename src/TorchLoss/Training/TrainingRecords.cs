@@ -34,6 +34,9 @@ public sealed record RunSummary
     public double? TestErrorAtBestEpoch { get; init; }
     public required double TrainingSeconds { get; init; }
     public required double StepsPerSecond { get; init; }
+    /// <summary>ML.NET's evaluation of the final model's test predictions; null when the test split was not scored (and in
+    /// summaries written before it existed).</summary>
+    public MlNetMetrics? MlNet { get; init; }
 }
 
 /// <summary>Where and with what a run ran; written into config.json next to the settings.</summary>

@@ -16,13 +16,13 @@ public class StudyTests : IDisposable
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    static readonly StudyConfig Tiny = new()
+    internal static readonly StudyConfig Tiny = new()
     {
         Preset = "tiny", Dataset = "synthetic", Models = ["mlp:8", "linear"], Seeds = 2, Epochs = 1, FineTuneEpochs = 1,
         InitScales = [1, 4], LearningRates = [0.1, 0.5], TuningEpochs = 1, BatchSize = 20, ValidationSize = 100, TargetAccuracy = 0.5,
     };
 
-    static StudyResult RunTiny(string dir, StudyConfig? config = null)
+    internal static StudyResult RunTiny(string dir, StudyConfig? config = null)
     {
         using var data = SyntheticImages.Data(train: 400, validation: 100);
         var result = Study.Run(config ?? Tiny, dir, data);
@@ -36,9 +36,9 @@ public class StudyTests : IDisposable
         var result = RunTiny(dir);
         foreach (var file in new[] { "report.md", "report.html", "summary.json", "summary.csv" })
             Assert.True(File.Exists(Path.Combine(dir, file)), file);
-        // Per model: test error, gradient norms, dL/dz, saturation, reliability; plus the init-scale sweep.
+        // Per model: test error, gradient norms, dL/dz, saturation, reliability, confusion matrices; plus the init-scale sweep.
         var svgs = Directory.GetFiles(Path.Combine(dir, "plots"), "*.svg");
-        Assert.Equal(11, svgs.Length);
+        Assert.Equal(13, svgs.Length);
         foreach (var svg in svgs) Assert.Equal("svg", XDocument.Load(svg).Root!.Name.LocalName);
         Assert.Contains("softmax-ce, wrongly", File.ReadAllText(svgs.Single(f => Path.GetFileName(f) == "saturation_mlp-8.svg")));
 

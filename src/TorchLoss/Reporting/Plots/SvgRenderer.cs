@@ -102,7 +102,7 @@ public static class SvgRenderer
     static string Dash(Series series) =>
         series.Dotted ? " stroke-dasharray=\"1.5,3\"" : series.Dashed ? " stroke-dasharray=\"6,4\"" : "";
 
-    static string Escape(string text) => SecurityElement.Escape(text) ?? "";
+    internal static string Escape(string text) => SecurityElement.Escape(text) ?? "";
 
-    static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+    internal static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }
