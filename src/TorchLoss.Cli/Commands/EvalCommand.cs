@@ -84,6 +84,9 @@ public static class EvalCommand
         output.WriteLine($"{result.Run}: {config.Head}, {config.Model}; {Path.GetFileName(result.ModelFile)}");
         var what = everyRow ? "every row" : $"{result.Split} split";
         output.WriteLine(string.Create(invariant, $"{what} of {result.Dataset}: {result.Examples} examples, loss {result.Loss:G4}, error {result.Error:P2}"));
+        var ml = result.MlNet;
+        output.WriteLine(string.Create(invariant,
+            $"ML.NET on the same predictions: micro accuracy {ml.MicroAccuracy:P2}, macro accuracy {ml.MacroAccuracy:P2}, log-loss {ml.LogLoss:G4} (reduction {ml.LogLossReduction:G3})"));
         output.WriteLine();
         var width = Math.Max(5, result.PerClass.Max(c => c.Name.Length));
         output.WriteLine($"{"class",-5}  {"name".PadRight(width)} {"examples",8} {"accuracy",9}");

@@ -13,7 +13,8 @@ public sealed record ClassScore(int Class, string Name, int Examples, int Correc
 }
 
 /// <summary>A run's model scored on one split: the head's mean loss, the error, each class's accuracy and the
-/// confusion matrix (rows: the true class, columns: the predicted one).</summary>
+/// confusion matrix (rows: the true class, columns: the predicted one), and ML.NET's multiclass evaluation of the same
+/// predictions as an independent check.</summary>
 public sealed record EvaluationResult(
     string Run,
     string ModelFile,
@@ -23,7 +24,8 @@ public sealed record EvaluationResult(
     double Loss,
     double Error,
     IReadOnlyList<ClassScore> PerClass,
-    IReadOnlyList<IReadOnlyList<int>> ConfusionMatrix)
+    IReadOnlyList<IReadOnlyList<int>> ConfusionMatrix,
+    MlNetMetrics MlNet)
 {
     public double Accuracy => 1 - Error;
 }
@@ -63,14 +65,13 @@ public static class RunEvaluation
         ModelFile.Load(model, modelPath);
         model.eval();
         var score = Evaluation.Score(model, head, scored, ScalarType.Float32)!;
-        var (predicted, _, _) = Evaluation.Predictions(model, head, scored);
-        long[] labels;
-        using (torch.NewDisposeScope()) labels = scored.Y.cpu().data<long>().ToArray();
+        var predictions = Evaluation.Predictions(model, head, scored);
+        var (labels, predicted) = (predictions.Labels, predictions.Predicted);
         var confusion = Enumerable.Range(0, data.ClassCount).Select(_ => new int[data.ClassCount]).ToArray();
         for (var i = 0; i < labels.Length; i++) confusion[labels[i]][predicted[i]]++;
         var perClass = Enumerable.Range(0, data.ClassCount)
             .Select(c => new ClassScore(c, data.ClassNames[c], confusion[c].Sum(), confusion[c][c])).ToArray();
         return new EvaluationResult(run.Path, modelPath, dataset, split.ToString().ToLowerInvariant(), scored.Count, score.Loss, score.Error,
-            perClass, confusion);
+            perClass, confusion, MlNetEvaluation.Evaluate(predictions));
     }
 }

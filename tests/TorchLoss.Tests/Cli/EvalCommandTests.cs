@@ -45,6 +45,9 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Equal(100, confusion.Sum(r => r.Sum()));
         Assert.Equal(1 - (double)json["error"]!, Enumerable.Range(0, confusion.Length).Sum(c => confusion[c][c]) / 100.0, 12);
         Assert.Equal(confusion.Select(r => r.Sum()), json["per_class"]!.AsArray().Select(c => (int)c!["examples"]!));
+        var mlNet = json["ml_net"]!;
+        Assert.Equal(1 - (double)json["error"]!, (double)mlNet["micro_accuracy"]!, 6);
+        Assert.Equal(confusion.Select(r => r.Select(n => (long)n)), mlNet["confusion_matrix"]!.AsArray().Select(r => r!.AsArray().Select(n => (long)n!)));
     }
 
     [Fact]
