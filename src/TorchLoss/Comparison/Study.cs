@@ -9,10 +9,13 @@ public sealed record StudyResult(StudyConfig Config, IReadOnlyDictionary<(string
     IReadOnlyList<ArmResult> Arms, TimeSpan Elapsed, int RunsTrained, int RunsReused, StudyData? Data = null);
 
 /// <summary>What the study's runs trained on, for the report.</summary>
-public sealed record StudyData(int ClassCount, int Features, int TrainCount, int ValidationCount, int TestCount, TableProvenance? Table, bool Standardized)
+public sealed record StudyData(IReadOnlyList<string> ClassNames, int Features, int TrainCount, int ValidationCount, int TestCount,
+    TableProvenance? Table, bool Standardized)
 {
-    public static StudyData Of(ClassificationData data) => new(data.ClassCount, data.Features, data.Train.Count, data.Validation.Count, data.Test.Count,
-        data.TableProvenance, data.Standardized);
+    public int ClassCount => ClassNames.Count;
+
+    public static StudyData Of(ClassificationData data) => new(data.ClassNames, data.Features, data.Train.Count, data.Validation.Count,
+        data.Test.Count, data.TableProvenance, data.Standardized);
 }
 
 /// <summary>The validation error of every learning rate tried for one (model, head), and the one chosen.</summary>

@@ -29,7 +29,10 @@ public static class StudyConfusion
             var arms = study.Arms.Where(a => a.Arm.Model == model && a.ConfusionMatrix is not null).ToList();
             if (arms.Count == 0) continue;
             var label = arms[0].Arm.ModelLabel;
-            var classes = Enumerable.Range(0, arms[0].ConfusionMatrix!.Length).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToList();
+            var count = arms[0].ConfusionMatrix!.Length;
+            var classes = study.Data?.ClassNames is { } names && names.Count == count
+                ? names.ToList()
+                : Enumerable.Range(0, count).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToList();
             var title = $"Confusion matrices of the final models on the test split, {label} (summed over seeds)";
             var relative = Path.Combine("plots", $"confusion_{StudyPlots.Slug(model)}.svg");
             HeatMapRenderer.Write(Path.Combine(outputDirectory, relative), new HeatMapGrid(title, "true class", "predicted", classes,
