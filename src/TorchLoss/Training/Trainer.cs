@@ -89,6 +89,7 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         run.MarkIncomplete(); // first: a folder with a config.json is always either marked or complete
         JsonFiles.Write(run.File(RunFolder.ConfigFile), new RunConfigFile(config, environment, RunConfigFile.CurrentFormatVersion));
         File.Delete(run.File(RunFolder.SummaryFile));
+        File.Delete(run.File(SafetensorsExport.File));
 
         using var log = MetricsLog.Open(run.Path, kept);
         var loop = new EpochLoop(config, engine, threads, data, model, head, optimizer, names, log, observer);
@@ -129,6 +130,8 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         }
 
         var mlNet = status != RunStatus.Diverged && config.EvaluateTest && data.Test.Count > 0 ? WritePredictions(model, head) : null;
+        // PyTorch's format, for the model a finished run ends with (a diverged run's last good one is its checkpoint).
+        if (status != RunStatus.Diverged) SafetensorsExport.Save(model, run.File(SafetensorsExport.File));
         var summary = Summarize(status, message, state, mlNet);
         JsonFiles.Write(run.File(RunFolder.SummaryFile), summary);
         run.MarkComplete();

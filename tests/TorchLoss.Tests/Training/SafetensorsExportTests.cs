@@ -1,0 +1,68 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json.Nodes;
+using TorchLoss.Cli;
+using TorchLoss.Cli.Commands;
+using TorchLoss.Runtime;
+using TorchLoss.Tests.Cli;
+using TorchLoss.Training;
+
+namespace TorchLoss.Tests.Training;
+
+/// <summary>model.safetensors read back by a parser of the format written here, independent of the writer: an 8-byte
+/// little-endian header length, a JSON header naming each tensor's dtype, shape and byte range, then the raw data.</summary>
+[Collection(SerialCollection.Name)]
+public sealed class SafetensorsExportTests : IDisposable
+{
+    readonly CliDataset data = new();
+    readonly ThreadSettings threads = new(TorchRuntime.Threads, TorchRuntime.BlasThreads);
+
+    public void Dispose()
+    {
+        threads.Apply();
+        data.Dispose();
+    }
+
+    static Dictionary<string, (long[] Shape, float[] Values)> Parse(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var headerLength = checked((int)BinaryPrimitives.ReadUInt64LittleEndian(bytes));
+        var header = JsonNode.Parse(Encoding.UTF8.GetString(bytes, 8, headerLength))!.AsObject();
+        var tensors = new Dictionary<string, (long[], float[])>();
+        foreach (var (name, node) in header)
+        {
+            if (name == "__metadata__") continue;
+            Assert.Equal("F32", (string?)node!["dtype"]);
+            var shape = node["shape"]!.AsArray().Select(n => (long)n!).ToArray();
+            var offsets = node["data_offsets"]!.AsArray().Select(n => (int)n!).ToArray();
+            var start = 8 + headerLength + offsets[0];
+            var values = new float[(offsets[1] - offsets[0]) / 4];
+            for (var i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(start + 4 * i));
+            Assert.Equal(shape.Aggregate(1L, (a, b) => a * b), values.Length);
+            tensors[name] = (shape, values);
+        }
+        return tensors;
+    }
+
+    [Fact]
+    public void A_finished_run_writes_its_final_model_under_the_documented_layer_names()
+    {
+        var result = data.Run(TrainCommand.Create, "--name", "s", "--runs-dir", data.RunsDirectory, "--model", "mlp:8", "--epochs", "2",
+            "--validation-size", "100");
+        Assert.True(result.Code == ExitCodes.Ok, result.Error);
+        var folder = Path.Combine(data.RunsDirectory, "s");
+        var exported = Parse(Path.Combine(folder, SafetensorsExport.File));
+        Assert.Equal(["layer1.bias", "layer1.weight", "layer2.bias", "layer2.weight"], exported.Keys.Order());
+        Assert.Equal([8L, 36L], exported["layer1.weight"].Shape);
+        Assert.Equal([4L, 8L], exported["layer2.weight"].Shape);
+        var saved = ParameterFile.Read(Path.Combine(folder, RunFolder.ModelFile));
+        try
+        {
+            foreach (var (name, tensor) in saved) Assert.Equal(tensor.data<float>().ToArray(), exported[name].Values);
+        }
+        finally
+        {
+            foreach (var tensor in saved.Values) tensor.Dispose();
+        }
+    }
+}
