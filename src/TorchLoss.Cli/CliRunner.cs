@@ -33,9 +33,12 @@ public static partial class CliRunner
     /// <summary>Parses and runs a command. A command whose action takes a cancellation token gets one that SIGINT and
     /// SIGTERM cancel (and <paramref name="cancellationToken"/>, for tests); when it stops for that, one line says so and
     /// the exit code is <see cref="ExitCodes.Interrupted"/>.</summary>
-    public static int Run(RootCommand root, string[] args, TextWriter? stderr = null, CancellationToken cancellationToken = default)
+    public static int Run(RootCommand root, string[] args, TextWriter? stderr = null, CancellationToken cancellationToken = default,
+        TextWriter? stdout = null)
     {
         stderr ??= Console.Error;
+        // A bare `torchloss` is a request for usage, not a mistake.
+        if (args.Length == 0) return root.Parse(["--help"]).Invoke(new InvocationConfiguration { Output = stdout ?? Console.Out });
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -75,12 +78,17 @@ public static partial class CliRunner
         {
             var commands = string.Join(", ", command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
             var group = command == parsed.RootCommandResult.Command ? "" : $" of '{command.Name}'";
-            return unknown is null
-                ? $"no command given; commands{group}: {commands} (see --help)"
-                : $"unknown command '{unknown}'; commands{group}: {commands}";
+            if (unknown is null) return $"no command given; commands{group}: {commands} (see --help)";
+            var nearest = Suggestions.Nearest(unknown, command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
+            return $"unknown command '{unknown}'{(nearest is null ? "" : $" (did you mean {nearest}?)")}; commands{group}: {commands}";
         }
-        if (command.Subcommands.Count > 0 && command.Action is null)
-            return $"unknown option '{parsed.UnmatchedTokens[0]}' (see --help)";
+        if (parsed.UnmatchedTokens.FirstOrDefault() is { } token)
+        {
+            if (!token.StartsWith('-')) return $"unexpected argument '{token}' (see --help)";
+            var options = command.Options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name));
+            var nearest = Suggestions.Nearest(token, options);
+            return $"unknown option '{token}'{(nearest is null ? "" : $" (did you mean {nearest}?)")}; see --help";
+        }
         var message = parsed.Errors[0].Message;
         return message.StartsWith("--", StringComparison.Ordinal) ? message : $"{message} (see --help)";
     }

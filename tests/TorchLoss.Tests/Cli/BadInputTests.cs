@@ -107,7 +107,11 @@ public sealed class BadInputTests : IDisposable
         { "is not executable", ["bench", "--pytorch", "--python", PlainFile] },
         // Commands.
         { "unknown command 'frob'; commands: compare, train, eval, gradcheck", ["frob"] },
-        { "no command given; commands: compare, train", [] },
+        { "no command given; commands of 'data': fetch, verify, info (see --help)", ["data"] },
+        { "unknown command 'trian' (did you mean train?); commands: compare", ["trian"] },
+        { "unknown command 'fecth' (did you mean fetch?); commands of 'data'", ["data", "fecth"] },
+        { "unknown option '--bach' (did you mean --batch?); see --help", ["train", "--bach", "3"] },
+        { "unexpected argument 'maybe' (see --help)", ["train", "--nesterov", "maybe"] },
         { "unknown command 'frob'; commands of 'data': fetch, verify, info", ["data", "frob"] },
         { "unknown option '--frob'", ["--frob"] },
     };
@@ -244,4 +248,23 @@ public sealed class BadInputTests : IDisposable
 
     [DllImport("libc", SetLastError = true)]
     static extern int mkfifo([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint mode);
+
+    [Fact]
+    public void A_bare_torchloss_prints_usage_and_succeeds()
+    {
+        var stderr = new StringWriter();
+        var output = new StringWriter();
+        Assert.Equal(ExitCodes.Ok, CliRunner.Run(Root(), [], stderr, stdout: output));
+        Assert.Contains("Usage:", output.ToString());
+        Assert.Contains("train", output.ToString());
+        Assert.Equal("", stderr.ToString());
+    }
+
+    [Theory]
+    [InlineData("trian", "train")]
+    [InlineData("--bach", "--batch")]
+    [InlineData("comapre", "compare")]
+    [InlineData("xyz", null)]
+    public void The_nearest_name_is_suggested_only_when_close(string typed, string? expected) =>
+        Assert.Equal(expected, Suggestions.Nearest(typed, ["train", "compare", "eval", "--batch", "--bench"]));
 }
