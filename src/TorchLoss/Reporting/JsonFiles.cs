@@ -10,6 +10,9 @@ public static class JsonFiles
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
+        // The files are read by people and scripts, never embedded in HTML: '+', "'" and non-ASCII text stay as written
+        // ("sigmoid + squared error", not "sigmoid \u002B squared error").
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new FiniteOrNullConverter() },
     };

@@ -1,0 +1,25 @@
+using TorchLoss.Reporting;
+using TorchLoss.Tests.Data;
+
+namespace TorchLoss.Tests.Reporting;
+
+public sealed class JsonFilesTests : IDisposable
+{
+    readonly TempDirectory temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    sealed record Sample(string HeadDescription, double? Value);
+
+    [Fact]
+    public void Files_keep_text_as_written_snake_case_and_non_finite_numbers_as_null()
+    {
+        var path = temp["s.json"];
+        JsonFiles.Write(path, new Sample("sigmoid + squared error, the head's ‖dL/dz‖ (为什么)", double.NaN));
+        var text = File.ReadAllText(path);
+        Assert.Contains("\"head_description\": \"sigmoid + squared error, the head's ‖dL/dz‖ (为什么)\"", text);
+        Assert.DoesNotContain("\\u", text);
+        Assert.Contains("\"value\": null", text);
+        Assert.Equal(new Sample("sigmoid + squared error, the head's ‖dL/dz‖ (为什么)", null), JsonFiles.Read<Sample>(path));
+    }
+}
