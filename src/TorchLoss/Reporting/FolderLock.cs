@@ -91,6 +91,27 @@ public sealed class FolderLock : IDisposable
         stream.Dispose();
     }
 
+    /// <summary>Whether a writer holds <paramref name="folder"/> now (a probe that takes nothing: it neither creates the lock
+    /// file nor keeps the lock). Shared holders (a study's shards) do not count.</summary>
+    public static bool IsHeld(string folder)
+    {
+        var lockFile = Path.Combine(folder, LockFile);
+        if (!File.Exists(lockFile)) return false;
+        try
+        {
+            using var probe = new FileStream(lockFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return false;
+        }
+        catch (IOException e) when (e.HResult == WouldBlock)
+        {
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>True for the files this class keeps in a folder (they do not make a folder "hold a run").</summary>
     public static bool IsLockFile(string path) => Path.GetFileName(path) is LockFile or HolderFile
         || Path.GetFileName(path).StartsWith(HolderFile + AtomicFile.TemporaryMarker, StringComparison.Ordinal);

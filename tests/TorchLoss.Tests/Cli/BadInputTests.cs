@@ -30,7 +30,7 @@ public sealed class BadInputTests : IDisposable
     /// <summary>The CLI's commands, as Program.cs registers them.</summary>
     static RootCommand Root() => new("test")
     {
-        CompareCommand.Create(), TrainCommand.Create(), EvalCommand.Create(), GradCheckCommand.Create(TextWriter.Null), LandscapeCommand.Create(TextWriter.Null),
+        CompareCommand.Create(), TrainCommand.Create(), EvalCommand.Create(), RunsCommand.Create(TextWriter.Null), GradCheckCommand.Create(TextWriter.Null), LandscapeCommand.Create(TextWriter.Null),
         SaturationCommand.Create(TextWriter.Null), ExamplesCommand.Create(TextWriter.Null), BenchCommand.Create(), DataCommand.Create(),
         InfoCommand.Create(), DemoCommand.Create(),
     };
@@ -106,7 +106,7 @@ public sealed class BadInputTests : IDisposable
         { "is not a regular file", ["bench", "--pytorch", "--python", Folder] },
         { "is not executable", ["bench", "--pytorch", "--python", PlainFile] },
         // Commands.
-        { "unknown command 'frob'; commands: compare, train, eval, gradcheck", ["frob"] },
+        { "unknown command 'frob'; commands: compare, train, eval, runs, gradcheck", ["frob"] },
         { "no command given; commands of 'data': fetch, verify, info (see --help)", ["data"] },
         { "unknown command 'trian' (did you mean train?); commands: compare", ["trian"] },
         { "unknown command 'fecth' (did you mean fetch?); commands of 'data'", ["data", "fecth"] },
