@@ -8,7 +8,7 @@ namespace TorchLoss.Tests.Packaging;
 /// <summary>
 /// The packages as a user gets them (README, "Getting it"): the tool installed with `dotnet tool install --tool-path`
 /// and run, and a project of the user's own that references the TorchLoss package, built and run. Slow: packing builds
-/// the CLI and libraries afresh and packs libtorch's natives (about two minutes here); leave it out with
+/// the CLI and libraries afresh and packs libtorch's natives (about 1.5 minutes here); leave it out with
 /// `--filter "Category!=Slow"`.
 /// </summary>
 [Trait("Category", "Slow")]
