@@ -64,8 +64,10 @@ public sealed class PackedSource : IDisposable
         directory.Dispose();
         foreach (var id in new[] { "torchloss", "torchloss.fused" })
         {
-            var cached = Path.Combine(GlobalPackages, id, Version.ToLowerInvariant());
+            var versions = Path.Combine(GlobalPackages, id);
+            var cached = Path.Combine(versions, Version.ToLowerInvariant());
             if (Directory.Exists(cached)) Directory.Delete(cached, recursive: true);
+            if (Directory.Exists(versions) && !Directory.EnumerateFileSystemEntries(versions).Any()) Directory.Delete(versions);
         }
     }
 }
