@@ -32,6 +32,8 @@ public static class CompareCommand
             "Training examples held out for choosing learning rates (default: the last 10000 images, or 20 % of a table's training rows, stratified).", min: 1);
         var table = new TableCliOptions();
         var dataDir = PathOptions.OptionalPath("--data-dir", "Dataset directory.");
+        var configFile = PathOptions.OptionalPath("--config",
+            "Settings from a file (JSON or YAML, keys as in a study's summary.json \"config\"; a summary.json itself works): options given beside it win.");
         var distribution = new StudyDistributionOptions();
         var command = new Command("compare",
             "Run the cross-entropy vs squared-error study (Golik et al. 2013) on MNIST: each head from random weights, cross-entropy " +
@@ -41,17 +43,23 @@ public static class CompareCommand
             quick, full, output, heads, models, seeds, epochs, fineTune, scales, grid, tuningEpochs, trainLimit, target, device, engine, threads, blasThreads, dataset, dataDir,
         };
         command.Options.Add(validationSize);
+        command.Options.Add(configFile);
         foreach (var option in table.All()) command.Options.Add(option);
         foreach (var option in distribution.All()) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) =>
         {
             if (parse.GetValue(quick) && parse.GetValue(full)) throw new UserException("choose --quick or --full, not both");
             distribution.Validate(parse);
-            var config = StudyConfig.FromPreset(parse.GetValue(quick) ? "quick" : parse.GetValue(full) ? "full" : "default");
+            var file = parse.GetValue(configFile);
+            if (file is not null && (parse.GetValue(quick) || parse.GetValue(full)))
+                throw new UserException("--config gives the study's settings (its preset among them): drop --quick or --full, or the file");
+            var config = file is not null ? SettingsFile.ReadStudy(file)
+                : StudyConfig.FromPreset(parse.GetValue(quick) ? "quick" : parse.GetValue(full) ? "full" : "default");
             var run = services ?? DataCommandServices.Default();
             var datasetName = TableCliOptions.Dataset(parse.GetValue(dataset) ?? config.Dataset);
-            var tableOptions = table.ToOptions(parse, datasetName, run.Manifest);
-            if (tableOptions is not null)
+            var tableOptions = table.ToOptions(parse, datasetName, run.Manifest, config.Table);
+            // A settings file names its own models and epochs; the preset's are sized to a table's features.
+            if (tableOptions is not null && file is null)
                 config = config.ForTable(TableFeatureCount(datasetName, tableOptions, run.Store(parse.GetValue(dataDir)), cancellationToken));
             config = config with
             {
@@ -72,7 +80,7 @@ public static class CompareCommand
                 Engine = parse.GetValue(engine) ?? config.Engine,
                 Threads = parse.GetValue(threads) ?? config.Threads,
                 BlasThreads = parse.GetValue(blasThreads) ?? config.BlasThreads,
-                DataDirectory = parse.GetValue(dataDir),
+                DataDirectory = parse.GetValue(dataDir) ?? config.DataDirectory,
             };
             config.Validate();
             var folder = parse.GetValue(output) ?? DefaultFolder(config);

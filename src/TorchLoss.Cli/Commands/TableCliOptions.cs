@@ -27,7 +27,8 @@ public sealed class TableCliOptions
 
     /// <summary>The table settings for <paramref name="dataset"/>; null for an image dataset. Throws UserException when
     /// options are given that the dataset cannot use.</summary>
-    public TableOptions? ToOptions(ParseResult p, string dataset, DatasetManifest manifest)
+    /// <param name="baseline">settings the given options apply over (a --config file's); null: the defaults.</param>
+    public TableOptions? ToOptions(ParseResult p, string dataset, DatasetManifest manifest, TableOptions? baseline = null)
     {
         var isFile = TableDatasets.IsFile(dataset);
         var spec = isFile ? null : manifest.Datasets.FirstOrDefault(d => d.Name == dataset);
@@ -39,15 +40,19 @@ public sealed class TableCliOptions
         }
         if (!isFile && FormatOptions().FirstOrDefault(o => TrainOptions.Given(p, o)) is { } format)
             throw new UserException($"{format.Name} applies to csv: and tsv: files; {dataset} defines its own columns and split");
-        return new TableOptions
+        baseline ??= new TableOptions();
+        T Pick<T>(Option<T> option, T current) => TrainOptions.Given(p, option) ? p.GetValue(option)! : current;
+        return baseline with
         {
-            LabelColumn = p.GetValue(LabelColumn),
-            FeatureColumns = p.GetValue(FeatureColumns) is { } columns ? string.Join(',', OptionParsing.Strings("--feature-columns", columns)) : null,
-            SkipRows = p.GetValue(SkipRows),
-            Header = ParseHeader(p.GetValue(Header)!),
-            TestFile = p.GetValue(TestFile) is { } test ? RegularFile(test, "--test-file") : null,
-            TestFraction = p.GetValue(TestFraction),
-            SplitSeed = p.GetValue(SplitSeed),
+            LabelColumn = Pick(LabelColumn, baseline.LabelColumn),
+            FeatureColumns = TrainOptions.Given(p, FeatureColumns) && p.GetValue(FeatureColumns) is { } columns
+                ? string.Join(',', OptionParsing.Strings("--feature-columns", columns))
+                : baseline.FeatureColumns,
+            SkipRows = Pick(SkipRows, baseline.SkipRows),
+            Header = TrainOptions.Given(p, Header) ? ParseHeader(p.GetValue(Header)!) : baseline.Header,
+            TestFile = Pick(TestFile, baseline.TestFile) is { } test ? RegularFile(test, "--test-file") : null,
+            TestFraction = Pick(TestFraction, baseline.TestFraction),
+            SplitSeed = Pick(SplitSeed, baseline.SplitSeed),
         };
     }
 

@@ -62,6 +62,8 @@ public sealed class TrainOptions
     public readonly Option<string?> Name = new("--name") { Description = "Run name (folder under --runs-dir); default: head_model_timestamp." };
     public readonly Option<string> RunsDir = PathOptions.Path("--runs-dir", "Where run folders go.", "runs");
     public readonly Option<string?> Resume = PathOptions.OptionalPath("--resume", "Continue the run in this folder from its last checkpoint (settings from its config.json; --epochs may raise the total).");
+    public readonly Option<string?> Config = PathOptions.OptionalPath("--config",
+        "Settings from a file (JSON or YAML, keys as in a run's config.json; a run's config.json itself works): options given beside it win.");
     public readonly Option<bool> Json = new("--json") { Description = "Print one JSON object per epoch and the summary, for scripts (no progress bar)." };
 
     readonly DatasetManifest manifest;
@@ -77,46 +79,54 @@ public sealed class TrainOptions
     [
         Head, Model, HiddenActivation, MseReduction, TrueClassWeight, TrueClassTarget, InitScale, InitFrom, Optimizer, LearningRate,
         Momentum, Nesterov, WeightDecay, BatchSize, Epochs, Schedule, EarlyStop, Seed, Device, Engine, Threads, BlasThreads, LogEvery,
-        NoStepStatistics, NoTest, Dataset, DataDir, ValidationSize, TrainLimit, Standardize, Binary, .. Table.All(), Name, RunsDir, Resume, Json,
+        NoStepStatistics, NoTest, Dataset, DataDir, ValidationSize, TrainLimit, Standardize, Binary, .. Table.All(), Name, RunsDir, Resume, Config, Json,
     ];
 
-    public TrainConfig ToConfig(ParseResult p) => ToConfig(p, TableCliOptions.Dataset(p.GetValue(Dataset)!));
+    /// <summary>The run's settings: the options given, over the --config file's settings when there is one, over the defaults.</summary>
+    public TrainConfig ToConfig(ParseResult p) =>
+        Merge(p, p.GetValue(Config) is { } file ? SettingsFile.ReadTrain(file) : new TrainConfig());
 
-    TrainConfig ToConfig(ParseResult p, string dataset) => new()
+    /// <summary><paramref name="baseline"/> with every option the user gave applied over it.</summary>
+    TrainConfig Merge(ParseResult p, TrainConfig baseline)
     {
-        Dataset = dataset,
-        Table = Table.ToOptions(p, dataset, manifest),
-        Head = p.GetValue(Head)!,
-        Model = p.GetValue(Model)!,
-        HiddenActivation = HiddenActivations.Parse(p.GetValue(HiddenActivation)!),
-        MseReduction = ParseReduction(p.GetValue(MseReduction)!),
-        TrueClassWeight = p.GetValue(TrueClassWeight),
-        TrueClassTarget = p.GetValue(TrueClassTarget),
-        InitScale = p.GetValue(InitScale),
-        InitFrom = p.GetValue(InitFrom) is { } from ? InitialParameters(from) : null,
-        Optimizer = p.GetValue(Optimizer)!.Trim().ToLowerInvariant(),
-        LearningRate = p.GetValue(LearningRate),
-        Momentum = p.GetValue(Momentum),
-        Nesterov = p.GetValue(Nesterov),
-        WeightDecay = p.GetValue(WeightDecay),
-        BatchSize = p.GetValue(BatchSize),
-        Epochs = p.GetValue(Epochs),
-        Schedule = p.GetValue(Schedule)!,
-        EarlyStopPatience = p.GetValue(EarlyStop),
-        Seed = p.GetValue(Seed),
-        Device = p.GetValue(Device)!,
-        Engine = p.GetValue(Engine)!,
-        Threads = p.GetValue(Threads),
-        BlasThreads = p.GetValue(BlasThreads),
-        LogEvery = p.GetValue(LogEvery),
-        StepStatistics = !p.GetValue(NoStepStatistics),
-        EvaluateTest = !p.GetValue(NoTest),
-        ValidationSize = p.GetValue(ValidationSize),
-        TrainLimit = p.GetValue(TrainLimit),
-        Standardize = p.GetValue(Standardize),
-        BinaryTask = p.GetValue(Binary),
-        DataDirectory = p.GetValue(DataDir),
-    };
+        T Pick<T>(Option<T> option, T current) => Given(p, option) ? p.GetValue(option)! : current;
+        var dataset = TableCliOptions.Dataset(Pick(Dataset, baseline.Dataset));
+        return baseline with
+        {
+            Dataset = dataset,
+            Table = Table.ToOptions(p, dataset, manifest, baseline.Table),
+            Head = Pick(Head, baseline.Head),
+            Model = Pick(Model, baseline.Model),
+            HiddenActivation = Given(p, HiddenActivation) ? HiddenActivations.Parse(p.GetValue(HiddenActivation)!) : baseline.HiddenActivation,
+            MseReduction = Given(p, MseReduction) ? ParseReduction(p.GetValue(MseReduction)!) : baseline.MseReduction,
+            TrueClassWeight = Pick(TrueClassWeight, baseline.TrueClassWeight),
+            TrueClassTarget = Pick(TrueClassTarget, baseline.TrueClassTarget),
+            InitScale = Pick(InitScale, baseline.InitScale),
+            InitFrom = Pick(InitFrom, baseline.InitFrom) is { } from ? InitialParameters(from) : null,
+            Optimizer = Pick(Optimizer, baseline.Optimizer).Trim().ToLowerInvariant(),
+            LearningRate = Pick(LearningRate, baseline.LearningRate),
+            Momentum = Pick(Momentum, baseline.Momentum),
+            Nesterov = Pick(Nesterov, baseline.Nesterov),
+            WeightDecay = Pick(WeightDecay, baseline.WeightDecay),
+            BatchSize = Pick(BatchSize, baseline.BatchSize),
+            Epochs = Pick(Epochs, baseline.Epochs),
+            Schedule = Pick(Schedule, baseline.Schedule),
+            EarlyStopPatience = Pick(EarlyStop, baseline.EarlyStopPatience),
+            Seed = Pick(Seed, baseline.Seed),
+            Device = Pick(Device, baseline.Device),
+            Engine = Pick(Engine, baseline.Engine),
+            Threads = Pick(Threads, baseline.Threads),
+            BlasThreads = Pick(BlasThreads, baseline.BlasThreads),
+            LogEvery = Pick(LogEvery, baseline.LogEvery),
+            StepStatistics = Given(p, NoStepStatistics) ? !p.GetValue(NoStepStatistics) : baseline.StepStatistics,
+            EvaluateTest = Given(p, NoTest) ? !p.GetValue(NoTest) : baseline.EvaluateTest,
+            ValidationSize = Pick(ValidationSize, baseline.ValidationSize),
+            TrainLimit = Pick(TrainLimit, baseline.TrainLimit),
+            Standardize = Pick(Standardize, baseline.Standardize),
+            BinaryTask = Pick(Binary, baseline.BinaryTask),
+            DataDirectory = Pick(DataDir, baseline.DataDirectory),
+        };
+    }
 
     /// <summary>Each option that decides what a run computes, with the setting it becomes (compared on --resume).</summary>
     public IEnumerable<(Option Option, Func<TrainConfig, object?> Setting)> Settings() =>
