@@ -24,6 +24,9 @@ public static class StudyReport
         AtomicFile.WriteAllText(Path.Combine(outputDirectory, Html), HtmlRenderer.Render(doc, outputDirectory));
         JsonFiles.Write(Path.Combine(outputDirectory, Json), new
         {
+            TorchLossVersion = Runtime.TorchRuntime.TorchLossVersion,
+            TorchSharpVersion = Runtime.TorchRuntime.TorchSharpVersion,
+            LibtorchVersion = Runtime.TorchRuntime.LibTorchVersion,
             study.Config,
             Command = command,
             ElapsedSeconds = study.Elapsed.TotalSeconds,

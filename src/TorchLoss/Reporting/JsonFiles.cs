@@ -14,7 +14,8 @@ public static class JsonFiles
         // ("sigmoid + squared error", not "sigmoid \u002B squared error").
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new FiniteOrNullConverter() },
+        // The reduction's own converter first: options' converters win over a type's [JsonConverter].
+        Converters = { new Heads.SquaredErrorReductionJsonConverter(), new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new FiniteOrNullConverter() },
     };
 
     public static void Write<T>(string path, T value) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, Options));

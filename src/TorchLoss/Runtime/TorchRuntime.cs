@@ -54,6 +54,10 @@ public static class TorchRuntime
     [DllImport("libc", EntryPoint = "getenv", CharSet = CharSet.Ansi)]
     static extern nint getenv(string name);
 
+    /// <summary>This library's version as built (with the commit it was built from, when known).</summary>
+    public static string TorchLossVersion =>
+        typeof(TorchRuntime).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
     /// <summary>TorchSharp's version, e.g. "0.107.0".</summary>
     public static string TorchSharpVersion =>
         typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]

@@ -164,7 +164,7 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
 
     RunEnvironment Environment(string modelDescription, nn.Module model, OutputHead head, Device device, TrainingEngine engine, string? engineNote,
         ThreadSettings threads) => new(
-        TorchLossVersion: System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>(typeof(Trainer).Assembly)?.InformationalVersion ?? "unknown",
+        TorchLossVersion: TorchRuntime.TorchLossVersion,
         LibtorchVersion: TorchRuntime.LibTorchVersion,
         TorchSharpVersion: TorchRuntime.TorchSharpVersion,
         DotnetVersion: System.Environment.Version.ToString(),
