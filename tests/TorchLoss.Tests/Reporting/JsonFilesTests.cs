@@ -1,3 +1,4 @@
+using TorchLoss.Heads;
 using TorchLoss.Reporting;
 using TorchLoss.Tests.Data;
 
@@ -23,12 +24,12 @@ public sealed class JsonFilesTests : IDisposable
         Assert.Equal(new Sample("sigmoid + squared error, the head's ‖dL/dz‖ (为什么)", null), JsonFiles.Read<Sample>(path));
     }
 
-    sealed record WithReduction(Heads.SquaredErrorReduction MseReduction);
+    sealed record WithReduction(SquaredErrorReduction MseReduction);
 
     [Theory]
-    [InlineData(Heads.SquaredErrorReduction.HalfSum, "half-sum", "half_sum")]
-    [InlineData(Heads.SquaredErrorReduction.MeanOverClasses, "mean", "mean_over_classes")]
-    public void A_reduction_is_written_as_the_cli_spells_it_and_older_spellings_still_read(Heads.SquaredErrorReduction reduction, string spelled, string older)
+    [InlineData(SquaredErrorReduction.HalfSum, "half-sum", "half_sum")]
+    [InlineData(SquaredErrorReduction.MeanOverClasses, "mean", "mean_over_classes")]
+    public void A_reduction_is_written_as_the_cli_spells_it_and_older_spellings_still_read(SquaredErrorReduction reduction, string spelled, string older)
     {
         JsonFiles.Write(temp["r.json"], new WithReduction(reduction));
         Assert.Contains($"\"mse_reduction\": \"{spelled}\"", File.ReadAllText(temp["r.json"]));
