@@ -61,11 +61,19 @@ public static class TrainConsole
         return resume ? trainer.Resume() : trainer.Run();
     }
 
-    public static string EpochLine(EpochRecord r, int epochs) => string.Create(CultureInfo.InvariantCulture,
-        $"epoch {r.Epoch,3}/{epochs}  lr {r.LearningRate:G3}  train loss {r.TrainLoss:F4} err {r.TrainError:P2}  " +
-        $"val err {(r.Validation is { } v ? v.Error.ToString("P2", CultureInfo.InvariantCulture) : "-")}  test err {(r.Test is { } t ? t.Error.ToString("P2", CultureInfo.InvariantCulture) : "-")}  " +
-        $"|dL/dz| {r.Statistics.OutputGradientNorm:G3}  saturated {r.Statistics.SaturatedFraction:P1} (wrongly {r.Statistics.WrongSaturatedFraction:P1})  " +
-        $"{r.StepsPerSecond:F0} steps/s");
+    /// <summary>One epoch's line; every field has a fixed width, so the lines of a run align in columns (the epoch
+    /// count's digits set the first).</summary>
+    public static string EpochLine(EpochRecord r, int epochs)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        string Percent(double? value, int width) => (value?.ToString("P2", invariant) ?? "-").PadLeft(width);
+        var digits = epochs.ToString(invariant).Length;
+        return string.Create(invariant,
+            $"epoch {r.Epoch.ToString(invariant).PadLeft(digits)}/{epochs}  lr {r.LearningRate,-7:G3}  train loss {r.TrainLoss,7:F4} err {Percent(r.TrainError, 8)}  " +
+            $"val err {Percent(r.Validation?.Error, 8)}  test err {Percent(r.Test?.Error, 8)}  " +
+            $"|dL/dz| {r.Statistics.OutputGradientNorm,-8:G3}  saturated {r.Statistics.SaturatedFraction,7:P1} (wrongly {r.Statistics.WrongSaturatedFraction,6:P1})  " +
+            $"{r.StepsPerSecond,6:F0} steps/s");
+    }
 
     /// <summary>Writes lines through Spectre so they appear above the live progress bar.</summary>
     sealed class ConsoleLineWriter(IAnsiConsole console) : TextWriter

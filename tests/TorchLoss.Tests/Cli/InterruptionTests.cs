@@ -37,7 +37,7 @@ public sealed class InterruptionTests : IDisposable
         var whole = data.Run(TrainCommand.Create, NewRun("whole"));
         Assert.True(whole.Code == ExitCodes.Ok, whole.Error);
 
-        var output = new LineTrigger("epoch   1/3", cancellation.Cancel);
+        var output = new LineTrigger("epoch 1/3", cancellation.Cancel);
         var (code, _, error) = data.Run(TrainCommand.Create, output, cancellation.Token, NewRun("split"));
 
         var split = Folder("split");
@@ -67,7 +67,7 @@ public sealed class InterruptionTests : IDisposable
 
         var resumed = data.Run(TrainCommand.Create, "--resume", early.Path);
         Assert.True(resumed.Code == ExitCodes.Ok, resumed.Error);
-        Assert.Contains("epoch   1/", resumed.Output);
+        Assert.Contains("epoch 1/", resumed.Output);
         Assert.True(early.IsComplete);
     }
 
