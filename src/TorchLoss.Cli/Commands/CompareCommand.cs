@@ -35,6 +35,10 @@ public static class CompareCommand
         var configFile = PathOptions.OptionalPath("--config",
             "Settings from a file (JSON or YAML, keys as in a study's summary.json \"config\"; a summary.json itself works): options given beside it win.");
         var distribution = new StudyDistributionOptions();
+        heads.With(Completions.Heads);
+        engine.With(Completions.Engines);
+        device.With(Completions.Devices);
+        dataset.With(() => Completions.Datasets((services ?? DataCommandServices.Default()).Manifest));
         var command = new Command("compare",
             "Run the cross-entropy vs squared-error study (Golik et al. 2013) on MNIST: each head from random weights, cross-entropy " +
             "then squared-error fine-tuning, an init-scale sweep; learning rates picked per head on validation; several seeds; " +

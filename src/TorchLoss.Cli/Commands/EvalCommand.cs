@@ -29,6 +29,9 @@ public static class EvalCommand
         var dataDir = PathOptions.OptionalPath("--data-dir", "Dataset directory (default: the run's).");
         var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: the run's)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (snake_case, as the run's files)." };
+        split.With("test", "validation");
+        model.With("final", "best");
+        device.With(Completions.Devices);
         var command = new Command("eval", "Score a run's model: loss, error, per-class accuracy and the confusion matrix of its test or validation split, or of other data.")
         {
             runArgument, split, model, dataset, dataDir, device, json,

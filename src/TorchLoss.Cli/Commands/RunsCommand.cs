@@ -20,6 +20,7 @@ public static class RunsCommand
             DefaultValueFactory = _ => "name",
         };
         var json = new Option<bool>("--json") { Description = "One JSON object per run (snake_case; errors as fractions, seconds)." };
+        sort.With(SortKeys);
         var command = new Command("runs", "List the run folders under a directory: name, head, model, dataset, status, epochs, best validation error, test error, time.")
         {
             directory, sort, json,

@@ -73,6 +73,15 @@ public sealed class TrainOptions
     {
         this.manifest = manifest ?? DatasetManifest.Embedded;
         PathOptions.RefuseEmpty(Name, "the run name is empty");
+        Head.With(Completions.Heads);
+        Dataset.With(() => Completions.Datasets(this.manifest));
+        Engine.With(Completions.Engines);
+        Device.With(Completions.Devices);
+        Optimizer.With("sgd", "adam");
+        HiddenActivation.With("sigmoid", "tanh", "relu");
+        MseReduction.With("half-sum", "mean");
+        Schedule.With("constant", "step:", "newbob");
+        Table.Header.With("auto", "yes", "no");
     }
 
     public IEnumerable<Option> All() =>
