@@ -10,9 +10,21 @@ public static class InfoCommand
 {
     public static Command Create()
     {
-        var command = new Command("info", "Show the TorchSharp and libtorch versions, the BLAS in use, thread counts and CUDA devices.");
-        command.SetAction(_ =>
+        var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var command = new Command("info", "Show the TorchSharp and libtorch versions, the BLAS in use, thread counts and CUDA devices.") { json };
+        command.SetAction(parse =>
         {
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    TorchLossVersion = TorchRuntime.TorchLossVersion, TorchSharpVersion = TorchRuntime.TorchSharpVersion,
+                    LibtorchVersion = TorchRuntime.LibTorchVersion, Blas = TorchRuntime.BlasName, IntraOpThreads = TorchRuntime.Threads,
+                    BlasThreads = TorchRuntime.BlasThreads, ProcessorCount = Environment.ProcessorCount,
+                    CudaDevices = TorchRuntime.CudaIsAvailable ? TorchRuntime.CudaDeviceCount : 0,
+                }, new System.Text.Json.JsonSerializerOptions(Reporting.JsonFiles.Options) { WriteIndented = false }));
+                return ExitCodes.Ok;
+            }
             Console.WriteLine($"TorchSharp    {TorchRuntime.TorchSharpVersion}");
             Console.WriteLine($"libtorch      {TorchRuntime.LibTorchVersion}");
             Console.WriteLine($"BLAS          {TorchRuntime.BlasName}");

@@ -24,13 +24,14 @@ public static class SaturationCommand
         var range = new Option<string>("--range") { Description = $"Margin range FROM:TO (e.g. --range=-30:30), within +-{Numbers.Limit(MaxMargin)}.", DefaultValueFactory = _ => "-30:30" };
         var points = NumericOptions.Int("--points", $"Points of the sweep, 2 to {MaxPoints}.", 241, min: 2, max: MaxPoints);
         var outDir = PathOptions.Path("--out", "Output folder for saturation.csv and saturation.svg.", Path.Combine("runs", "saturation"));
+        var json = new Option<bool>("--json") { Description = "Print one JSON object per head (its ends, peak and verdicts) instead of the table." };
         var command = new Command("saturation",
             "For each head, |dL/dz| (its closed form) as the true class's margin sweeps from very wrong to very right with " +
             "the other logits fixed at 0: softmax heads get logits (m, 0, ..., 0), sigmoid heads and the square loss on logits " +
             "a single logit m with label 1. Squared error through softmax or sigmoid vanishes at both ends, cross-entropy only " +
             "when right. Writes a CSV and an SVG plot.")
         {
-            heads, reduction, classes, range, points, outDir,
+            heads, reduction, classes, range, points, outDir, json,
         };
         command.SetAction(parse =>
         {
@@ -40,7 +41,8 @@ public static class SaturationCommand
                 "the square loss on logits and the gradient norm square the margin: larger ones overflow float64");
             var curves = SaturationSweep.Run(chosen, parse.GetValue(classes), from, to, parse.GetValue(points));
             var files = SaturationFiles.Write(curves, parse.GetValue(outDir)!);
-            Print(curves, files, output ?? Console.Out);
+            if (parse.GetValue(json)) PrintJson(curves, output ?? Console.Out);
+            else Print(curves, files, output ?? Console.Out);
             return ExitCodes.Ok;
         });
         return command;
@@ -67,6 +69,18 @@ public static class SaturationCommand
         foreach (var c in curves.Where(c => c.VanishesWhenWrong))
             output.WriteLine($"{c.Head}: the gradient vanishes when the prediction is confidently wrong: no signal to correct it.");
         output.WriteLine($"wrote {string.Join(", ", files)}");
+    }
+
+    static void PrintJson(IReadOnlyList<SaturationCurve> curves, TextWriter output)
+    {
+        var compact = new System.Text.Json.JsonSerializerOptions(Reporting.JsonFiles.Options) { WriteIndented = false };
+        foreach (var c in curves)
+            output.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+            {
+                c.Head, c.Outputs, MarginFrom = c.Points[0].Margin, MarginTo = c.Points[^1].Margin,
+                GradientNormWrongEnd = c.Points[0].GradientNorm, GradientNormAtZero = c.Points.MinBy(p => Math.Abs(p.Margin))!.GradientNorm,
+                GradientNormRightEnd = c.Points[^1].GradientNorm, c.Peak, c.VanishesWhenWrong, c.VanishesWhenRight,
+            }, compact));
     }
 
     static string End(bool vanishes) => vanishes ? "vanishes" : "does not";

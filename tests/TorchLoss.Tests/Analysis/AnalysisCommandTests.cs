@@ -115,6 +115,19 @@ public class AnalysisCommandTests
     }
 
     [Fact]
+    public void SaturationJsonGivesOneObjectPerHeadWithTheSameVerdicts()
+    {
+        using var dir = new TempDirectory();
+        var (code, output, _) = Run("saturation", "--points", "25", "--heads", "softmax-ce,sigmoid-mse", "--json", "--out", dir.Path);
+        Assert.Equal(ExitCodes.Ok, code);
+        var heads = output.Trim().Split('\n').Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!).ToArray();
+        Assert.Equal(["softmax-ce", "sigmoid-mse"], heads.Select(h => (string)h["head"]!));
+        Assert.Equal((false, true), ((bool)heads[0]["vanishes_when_wrong"]!, (bool)heads[0]["vanishes_when_right"]!));
+        Assert.Equal((true, true), ((bool)heads[1]["vanishes_when_wrong"]!, (bool)heads[1]["vanishes_when_right"]!));
+        Assert.Equal(0.125, (double)heads[1]["gradient_norm_at_zero"]!, 12); // sigmoid-mse at m = 0: (1/2 - 1) * 1/4
+    }
+
+    [Fact]
     public void ExamplesWithoutMnistPrintsTheWorkedNumbers()
     {
         var (code, output, _) = Run("examples", "--no-mnist");
