@@ -19,6 +19,7 @@ public static class DataCommand
             DataFetchCommand.Create(services, dataDirectory),
             DataVerifyCommand.Create(services, dataDirectory),
             DataInfoCommand.Create(services, dataDirectory),
+            DataSyntheticCommand.Create(services),
         };
     }
 

@@ -132,4 +132,17 @@ public sealed class TableCommandTests : IDisposable
         Assert.Equal(ExitCodes.UsageError, validation.Code);
         Assert.Contains("--split validation scores the run's own validation split", validation.Error);
     }
+
+    [Fact]
+    public void Data_synthetic_writes_a_many_class_table_that_trains()
+    {
+        var path = temp["many.csv"];
+        var made = Run(DataCommand.Create, "synthetic", "--classes", "20", "--rows-per-class", "30", "--features", "8", "--separation", "2", "--out", path);
+        Assert.True(made.Code == ExitCodes.Ok, made.Error);
+        Assert.Contains($"wrote 600 rows (20 classes x 30, 8 features, separation 2, seed 1) to {path}", made.Output);
+        var trained = Run(TrainCommand.Create, "--dataset", $"csv:{path}", "--model", "linear", "--epochs", "5", "--batch", "16", "--lr", "0.3",
+            "--runs-dir", temp["runs"], "--name", "many");
+        Assert.True(trained.Code == ExitCodes.Ok, trained.Error);
+        Assert.Contains("20 classes, 8 features", File.ReadAllText(Path.Combine(temp["runs"], "many", "config.json")));
+    }
 }
