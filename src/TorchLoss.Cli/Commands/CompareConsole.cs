@@ -51,7 +51,9 @@ public static class CompareConsole
             result = Study.Run(config, folder, data, new LineObserver(output, cancellationToken));
         }
         var doc = StudyReport.Write(result, folder, reproduce);
-        foreach (var block in doc.Blocks.OfType<DocumentTable>().Skip(1)) PrintTable(output, block);
+        // The results tables (after the learning-rate table); the confusion matrices stay in the report.
+        var results = doc.Blocks.TakeWhile(b => b is not Heading { Text: StudyConfusion.Title }).OfType<DocumentTable>().Skip(1);
+        foreach (var table in results) PrintTable(output, table);
         output.WriteLine("Reading:");
         foreach (var finding in doc.Blocks.OfType<BulletList>().First().Items) output.WriteLine($"  - {finding}");
         output.WriteLine($"Report: {Path.GetFullPath(Path.Combine(folder, StudyReport.Markdown))} (and {StudyReport.Html}, " +

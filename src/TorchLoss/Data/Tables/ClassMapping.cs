@@ -29,7 +29,7 @@ public sealed class ClassMapping
         var distinct = labels.Distinct(StringComparer.Ordinal).ToArray();
         var ordered = distinct.All(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
             ? distinct.OrderBy(v => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture)).ThenBy(v => v, StringComparer.Ordinal).ToArray()
-            : distinct.OrderBy(v => v, StringComparer.Ordinal).ToArray();
+            : distinct.Order(NaturalOrder.Instance).ToArray();
         return new ClassMapping(ordered, ordered);
     }
 
@@ -60,4 +60,38 @@ public sealed class ClassMapping
         && number == Math.Floor(number) && number is >= 0 and < int.MaxValue && indexOf.ContainsKey(((int)number).ToString(CultureInfo.InvariantCulture))
             ? ((int)number).ToString(CultureInfo.InvariantCulture)
             : label;
+}
+
+/// <summary>Text order in which runs of digits compare by their value ("c2" before "c10"), the rest ordinally.</summary>
+sealed class NaturalOrder : IComparer<string>
+{
+    public static readonly NaturalOrder Instance = new();
+
+    public int Compare(string? x, string? y)
+    {
+        if (x is null || y is null) return string.CompareOrdinal(x, y);
+        int i = 0, j = 0;
+        while (i < x.Length && j < y.Length)
+        {
+            if (char.IsAsciiDigit(x[i]) && char.IsAsciiDigit(y[j]))
+            {
+                int si = i, sj = j;
+                while (i < x.Length && char.IsAsciiDigit(x[i])) i++;
+                while (j < y.Length && char.IsAsciiDigit(y[j])) j++;
+                var a = x[si..i].TrimStart('0');
+                var b = y[sj..j].TrimStart('0');
+                var byValue = a.Length != b.Length ? a.Length.CompareTo(b.Length) : string.CompareOrdinal(a, b);
+                if (byValue != 0) return byValue;
+            }
+            else
+            {
+                var byChar = x[i].CompareTo(y[j]);
+                if (byChar != 0) return byChar;
+                i++;
+                j++;
+            }
+        }
+        var byLength = (x.Length - i).CompareTo(y.Length - j);
+        return byLength != 0 ? byLength : string.CompareOrdinal(x, y);
+    }
 }

@@ -99,6 +99,8 @@ public sealed class TableDataTests : IDisposable
         Assert.Equal(["-1", "2", "10"], numeric.ClassNames);
         using var text = Load(Write("t.csv", "f,label\n1,b\n2,B\n3,a\n4,b\n5,B\n6,a\n7,b\n8,B\n9,a\n10,b\n11,B\n12,a\n"));
         Assert.Equal(["B", "a", "b"], text.ClassNames);
+        using var numbered = Load(Write("c.csv", "f,label\n" + string.Concat(Enumerable.Range(0, 24).Select(i => $"{i},c{i % 12}\n"))));
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => $"c{i}"), numbered.ClassNames); // c2 before c10
     }
 
     [Fact]
