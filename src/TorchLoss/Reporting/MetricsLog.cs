@@ -8,7 +8,9 @@ namespace TorchLoss.Reporting;
 /// <summary>
 /// The metrics of a run in three forms: metrics.jsonl (every record, the source of truth), metrics.csv (epoch
 /// rows), steps.csv (interval rows), and TensorBoard event files. Records are appended and flushed as they come,
-/// so an interrupted run keeps what it logged; <see cref="Open"/> rewrites all forms from the kept records.
+/// so an interrupted run keeps what it logged; <see cref="Open"/> rewrites all forms from the kept records. The event
+/// file also holds the run's <see cref="TensorBoardSession"/>: written first on every open, so a resumed run's one
+/// file has one session start, and its end once the run ends (<see cref="EndSession"/>).
 /// </summary>
 public sealed class MetricsLog : IDisposable
 {
@@ -20,8 +22,11 @@ public sealed class MetricsLog : IDisposable
     readonly StreamWriter jsonLines;
     readonly TensorBoardEventWriter events;
     readonly Dictionary<string, CsvTable> tables = new();
+    readonly bool sessionOpen;
+    bool sessionEnded;
+    long lastStep;
 
-    MetricsLog(string directory, IReadOnlyList<MetricRecord> keep)
+    MetricsLog(string directory, IReadOnlyList<MetricRecord> keep, TensorBoardSession? session)
     {
         this.directory = directory;
         // The kept records replace the file in one rename, so a crash here cannot lose them; then it is appended to.
@@ -29,13 +34,19 @@ public sealed class MetricsLog : IDisposable
         jsonLines = new StreamWriter(Path.Combine(directory, JsonLinesFile), append: true);
         foreach (var old in Directory.GetFiles(directory, "events.out.tfevents.*")) File.Delete(old);
         events = new TensorBoardEventWriter(directory);
+        if (session is null) return;
+        events.WriteSessionStart(session.HParams, session.GroupName, session.Started);
+        events.WriteText(0, TensorBoardSession.ConfigTag, session.ConfigMarkdown, session.Started);
+        events.Flush();
+        sessionOpen = true;
     }
 
-    /// <summary>Opens the log of a run folder, replaying <paramref name="keep"/> (records kept on --resume).</summary>
-    public static MetricsLog Open(string directory, IReadOnlyList<MetricRecord>? keep = null)
+    /// <summary>Opens the log of a run folder, replaying <paramref name="keep"/> (records kept on --resume). The old event
+    /// files are replaced by one that starts with <paramref name="session"/> (when given) and then the kept records.</summary>
+    public static MetricsLog Open(string directory, IReadOnlyList<MetricRecord>? keep = null, TensorBoardSession? session = null)
     {
         keep ??= [];
-        var log = new MetricsLog(directory, keep);
+        var log = new MetricsLog(directory, keep, session);
         foreach (var record in keep) log.WriteDerived(record);
         return log;
     }
@@ -45,6 +56,16 @@ public sealed class MetricsLog : IDisposable
         jsonLines.WriteLine(Json(record));
         jsonLines.Flush();
         WriteDerived(record);
+    }
+
+    /// <summary>Ends the session the log was opened with (nothing when it was opened without one; only once), at the last
+    /// step logged. A run that stops without it (interrupted) shows in TensorBoard as one whose end is unknown.</summary>
+    public void EndSession(SessionStatus status)
+    {
+        if (!sessionOpen || sessionEnded) return;
+        events.WriteSessionEnd(status, DateTimeOffset.UtcNow, lastStep);
+        events.Flush();
+        sessionEnded = true;
     }
 
     static string Json(MetricRecord record)
@@ -61,6 +82,7 @@ public sealed class MetricsLog : IDisposable
         if (!tables.TryGetValue(file, out var table)) tables[file] = table = new CsvTable(Path.Combine(directory, file), record);
         table.Write(record);
 
+        lastStep = Math.Max(lastStep, record.Step);
         var prefix = record.Kind == MetricRecord.EpochKind ? "epoch" : "steps";
         events.WriteScalars(record.Step, record.Values.Where(v => double.IsFinite(v.Value))
             .Select(v => KeyValuePair.Create($"{prefix}/{v.Key}", v.Value)));

@@ -1,17 +1,21 @@
 using System.Numerics;
-using Google.Protobuf;
 
 namespace TorchLoss.Reporting;
 
 /// <summary>
 /// Writes TensorBoard event files (readable by `tensorboard --logdir runs`): TFRecord framing (uint64 length,
 /// masked CRC32C of the length, the bytes, masked CRC32C of the bytes) around protobuf Event messages holding
-/// scalar summaries. The messages are encoded field by field, so no generated code is needed:
+/// summaries: scalars, text (the TEXT tab) and the HParams plugin's session start and end (the HPARAMS tab). The
+/// messages are encoded field by field (see <see cref="TensorBoardSummaries"/>), so no generated code is needed:
 ///   Event { double wall_time = 1; int64 step = 2; string file_version = 3; Summary summary = 5; }
-///   Summary { repeated Value value = 1; }  Value { string tag = 1; float simple_value = 2; }
+///   Summary { repeated Value value = 1; }
 /// </summary>
 public sealed class TensorBoardEventWriter : IDisposable
 {
+    /// <summary>The HParams plugin's tags (tensorboard/plugins/hparams/metadata.py).</summary>
+    public const string SessionStartTag = "_hparams_/session_start_info";
+    public const string SessionEndTag = "_hparams_/session_end_info";
+
     readonly FileStream file;
 
     public TensorBoardEventWriter(string directory, DateTimeOffset? now = null)
@@ -20,17 +24,27 @@ public sealed class TensorBoardEventWriter : IDisposable
         var time = now ?? DateTimeOffset.UtcNow;
         Path = System.IO.Path.Combine(directory, $"events.out.tfevents.{time.ToUnixTimeSeconds()}.{Environment.MachineName}.torchloss");
         file = new FileStream(Path, FileMode.Create, FileAccess.Write, FileShare.Read);
-        WriteRecord(EncodeEvent(Seconds(time), 0, writer => writer.WriteString("brain.Event:2"), fieldNumber: 3));
+        WriteRecord(Event(Seconds(time), 0).String(3, "brain.Event:2").ToArray());
     }
 
     public string Path { get; }
 
     /// <summary>Appends one event with a scalar per tag at <paramref name="step"/>.</summary>
-    public void WriteScalars(long step, IEnumerable<KeyValuePair<string, double>> scalars, DateTimeOffset? when = null)
-    {
-        var summary = EncodeSummary(scalars);
-        WriteRecord(EncodeEvent(Seconds(when ?? DateTimeOffset.UtcNow), step, writer => writer.WriteBytes(summary), fieldNumber: 5));
-    }
+    public void WriteScalars(long step, IEnumerable<KeyValuePair<string, double>> scalars, DateTimeOffset? when = null) =>
+        WriteSummary(step, when ?? DateTimeOffset.UtcNow, scalars.Select(s => TensorBoardSummaries.Scalar(s.Key, s.Value)));
+
+    /// <summary>Appends a text summary: <paramref name="markdown"/> as TensorBoard's TEXT tab renders it.</summary>
+    public void WriteText(long step, string tag, string markdown, DateTimeOffset? when = null) =>
+        WriteSummary(step, when ?? DateTimeOffset.UtcNow, [TensorBoardSummaries.Text(tag, markdown)]);
+
+    /// <summary>Appends the HParams plugin's session start: the run's hyperparameters (each a string, a boolean or a
+    /// number), the group of sessions with the same hyperparameters, and when the run started.</summary>
+    public void WriteSessionStart(IEnumerable<KeyValuePair<string, object>> hparams, string groupName, DateTimeOffset started) =>
+        WriteSummary(0, started, [TensorBoardSummaries.SessionStart(hparams, groupName, Seconds(started))]);
+
+    /// <summary>Appends the HParams plugin's session end: how and when the run ended.</summary>
+    public void WriteSessionEnd(SessionStatus status, DateTimeOffset ended, long step = 0) =>
+        WriteSummary(step, ended, [TensorBoardSummaries.SessionEnd(status, Seconds(ended))]);
 
     public void Flush() => file.Flush();
 
@@ -38,38 +52,13 @@ public sealed class TensorBoardEventWriter : IDisposable
 
     static double Seconds(DateTimeOffset t) => t.ToUnixTimeMilliseconds() / 1000.0;
 
-    static byte[] EncodeEvent(double wallTime, long step, Action<CodedOutputStream> writePayload, int fieldNumber)
-    {
-        using var buffer = new MemoryStream();
-        var output = new CodedOutputStream(buffer);
-        output.WriteTag(1, WireFormat.WireType.Fixed64);
-        output.WriteDouble(wallTime);
-        output.WriteTag(2, WireFormat.WireType.Varint);
-        output.WriteInt64(step);
-        output.WriteTag(fieldNumber, WireFormat.WireType.LengthDelimited);
-        writePayload(output);
-        output.Flush();
-        return buffer.ToArray();
-    }
+    static ProtoMessage Event(double wallTime, long step) => new ProtoMessage().Double(1, wallTime).Varint(2, step);
 
-    static ByteString EncodeSummary(IEnumerable<KeyValuePair<string, double>> scalars)
+    void WriteSummary(long step, DateTimeOffset when, IEnumerable<ProtoMessage> values)
     {
-        using var buffer = new MemoryStream();
-        var output = new CodedOutputStream(buffer);
-        foreach (var (tag, value) in scalars)
-        {
-            using var valueBuffer = new MemoryStream();
-            var v = new CodedOutputStream(valueBuffer);
-            v.WriteTag(1, WireFormat.WireType.LengthDelimited);
-            v.WriteString(tag);
-            v.WriteTag(2, WireFormat.WireType.Fixed32);
-            v.WriteFloat((float)value);
-            v.Flush();
-            output.WriteTag(1, WireFormat.WireType.LengthDelimited);
-            output.WriteBytes(ByteString.CopyFrom(valueBuffer.ToArray()));
-        }
-        output.Flush();
-        return ByteString.CopyFrom(buffer.ToArray());
+        var summary = new ProtoMessage();
+        foreach (var value in values) summary.Message(1, value);
+        WriteRecord(Event(Seconds(when), step).Message(5, summary).ToArray());
     }
 
     void WriteRecord(byte[] data)

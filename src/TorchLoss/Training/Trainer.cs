@@ -74,11 +74,12 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
             run.Clear();
             resume = false;
         }
-        var state = new TrainingState { LearningRate = config.LearningRate };
+        var state = new TrainingState { LearningRate = config.LearningRate, Started = DateTimeOffset.UtcNow };
         List<MetricRecord> kept = [];
         if (resume)
         {
             state = Checkpoint.Load(run, model, optimizer);
+            state = state with { Started = state.Started ?? DateTimeOffset.UtcNow }; // state files from before it was kept
             schedule.Restore(state.LearningRate);
             kept = MetricsLog.Read(run.Path).Where(r => r.Epoch <= state.Epoch).ToList();
         }
@@ -87,11 +88,13 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
             run.CreateNew();
         }
         run.MarkIncomplete(); // first: a folder with a config.json is always either marked or complete
-        JsonFiles.Write(run.File(RunFolder.ConfigFile), new RunConfigFile(config, environment, RunConfigFile.CurrentFormatVersion));
+        var configFile = new RunConfigFile(config, environment, RunConfigFile.CurrentFormatVersion);
+        JsonFiles.Write(run.File(RunFolder.ConfigFile), configFile);
         File.Delete(run.File(RunFolder.SummaryFile));
         File.Delete(run.File(SafetensorsExport.File));
 
-        using var log = MetricsLog.Open(run.Path, kept);
+        // A resumed run's event file is written anew with the same session start: one session per run, as first started.
+        using var log = MetricsLog.Open(run.Path, kept, RunSession.Of(configFile, state.Started ?? DateTimeOffset.UtcNow));
         var loop = new EpochLoop(config, engine, threads, data, model, head, optimizer, names, log, observer);
         var stepsPerEpoch = data.Train.Batches(config.BatchSize).Count;
         observer.RunStarted(environment, state.Epoch + 1, config.Epochs, stepsPerEpoch);
@@ -134,6 +137,7 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         if (status != RunStatus.Diverged) SafetensorsExport.Save(model, run.File(SafetensorsExport.File));
         var summary = Summarize(status, message, state, mlNet);
         JsonFiles.Write(run.File(RunFolder.SummaryFile), summary);
+        log.EndSession(status == RunStatus.Diverged ? SessionStatus.Failure : SessionStatus.Success);
         run.MarkComplete();
         return summary;
     }

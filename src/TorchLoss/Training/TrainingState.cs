@@ -13,6 +13,8 @@ public sealed record TrainingState
     public long OptimizerSteps { get; init; }
     public int EpochsWithoutImprovement { get; init; }
     public double TrainingSeconds { get; init; }
+    /// <summary>When the run started, kept across --resume (TensorBoard's session start time); null in older state files.</summary>
+    public DateTimeOffset? Started { get; init; }
 
     public double? FinalTrainLoss { get; init; }
     public double? FinalTrainError { get; init; }
