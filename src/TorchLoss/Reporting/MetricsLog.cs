@@ -20,6 +20,7 @@ public sealed class MetricsLog : IDisposable
     readonly StreamWriter jsonLines;
     readonly TensorBoardEventWriter events;
     readonly Dictionary<string, CsvTable> tables = new();
+    readonly List<MetricRecord> epochs = [];
 
     MetricsLog(string directory, IReadOnlyList<MetricRecord> keep)
     {
@@ -36,14 +37,24 @@ public sealed class MetricsLog : IDisposable
     {
         keep ??= [];
         var log = new MetricsLog(directory, keep);
-        foreach (var record in keep) log.WriteDerived(record);
+        foreach (var record in keep) log.Keep(record);
         return log;
     }
+
+    /// <summary>The epoch records logged so far, the kept ones included, in order (for a run's own plots, without reading
+    /// the files back).</summary>
+    public IReadOnlyList<MetricRecord> Epochs => epochs;
 
     public void Append(MetricRecord record)
     {
         jsonLines.WriteLine(Json(record));
         jsonLines.Flush();
+        Keep(record);
+    }
+
+    void Keep(MetricRecord record)
+    {
+        if (record.Kind == MetricRecord.EpochKind) epochs.Add(record);
         WriteDerived(record);
     }
 

@@ -90,6 +90,7 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         JsonFiles.Write(run.File(RunFolder.ConfigFile), new RunConfigFile(config, environment, RunConfigFile.CurrentFormatVersion));
         File.Delete(run.File(RunFolder.SummaryFile));
         File.Delete(run.File(SafetensorsExport.File));
+        RunReport.Remove(run); // a resumed run's old report describes fewer epochs
 
         using var log = MetricsLog.Open(run.Path, kept);
         var loop = new EpochLoop(config, engine, threads, data, model, head, optimizer, names, log, observer);
@@ -134,6 +135,8 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         if (status != RunStatus.Diverged) SafetensorsExport.Save(model, run.File(SafetensorsExport.File));
         var summary = Summarize(status, message, state, mlNet);
         JsonFiles.Write(run.File(RunFolder.SummaryFile), summary);
+        // Before the run counts as complete: a run stopped while writing its report (a full disk) is continued with --resume.
+        RunReport.Write(run, config, environment, summary, log.Epochs);
         run.MarkComplete();
         return summary;
     }
