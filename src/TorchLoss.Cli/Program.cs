@@ -8,6 +8,7 @@ root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(RunsCommand.Create());
+root.Subcommands.Add(PlotCommand.Create());
 root.Subcommands.Add(GradCheckCommand.Create());
 root.Subcommands.Add(LandscapeCommand.Create());
 root.Subcommands.Add(SaturationCommand.Create());

@@ -68,6 +68,15 @@ public sealed record ArmResult(Arm Arm, double LearningRate, IReadOnlyList<RunRe
 
     public MeanStd LastEpoch(string metric) => MeanStd.Of(Runs.Select(r => r.Last(metric)));
 
+    /// <summary>The per-epoch lowest and highest value over seeds of a metric (NaN where no seed recorded it).</summary>
+    public (double[] Low, double[] High) SeedRange(string metric)
+    {
+        var series = Runs.Select(r => r.Series(metric)).ToList();
+        var length = series.Count == 0 ? 0 : series.Max(s => s.Length);
+        var values = Enumerable.Range(0, length).Select(i => series.Where(s => i < s.Length).Select(s => s[i]).Where(double.IsFinite).ToList()).ToList();
+        return (values.Select(v => v.Count == 0 ? double.NaN : v.Min()).ToArray(), values.Select(v => v.Count == 0 ? double.NaN : v.Max()).ToArray());
+    }
+
     /// <summary>The per-epoch mean over seeds of a metric.</summary>
     public double[] MeanCurve(string metric)
     {

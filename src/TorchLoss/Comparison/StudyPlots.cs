@@ -9,11 +9,15 @@ public static class StudyPlots
     {
         var plots = new List<(string, string)>();
         Directory.CreateDirectory(Path.Combine(outputDirectory, "plots"));
-        void Save(string file, LinePlot plot)
+        var seeds = study.Config.Seeds;
+        // One seed has no spread to draw; several get a band (or error bars) from the lowest to the highest seed.
+        var spreadLabel = seeds > 1 ? $"min–max over {seeds} seeds" : null;
+        var spreadCaption = seeds > 1 ? $"; band: min–max over {seeds} seeds" : "";
+        void Save(string file, LinePlot plot, string caption = "")
         {
             var relative = Path.Combine("plots", file);
-            SvgRenderer.Write(Path.Combine(outputDirectory, relative), plot);
-            plots.Add((plot.Title, relative));
+            SvgRenderer.Write(Path.Combine(outputDirectory, relative), plot with { SpreadLabel = spreadLabel });
+            plots.Add((plot.Title + caption, relative));
         }
 
         foreach (var model in study.Config.Models)
@@ -23,25 +27,28 @@ public static class StudyPlots
             if (random.Count == 0) continue;
             var label = random[0].Arm.ModelLabel;
             var slug = Slug(model);
-            var series = random.Select(a => Curve(a.Arm.Label, a.MeanCurve("test_error"))).ToList();
-            series.AddRange(fineTune.Select(a => Curve(a.Arm.Label, a.MeanCurve("test_error"), offset: study.Config.Epochs, dashed: true)));
-            Save($"test-error_{slug}.svg", new LinePlot($"Test error, {label} (mean over seeds)", "epoch", "test error", series));
+            // In percent on a log axis, as the tables: fine-tuning differences are tenths of a point.
+            var series = random.Select(a => Curve(a.Arm.Label, a, "test_error", Percent)).ToList();
+            series.AddRange(fineTune.Select(a => Curve(a.Arm.Label, a, "test_error", Percent, offset: study.Config.Epochs, dashed: true)));
+            Save($"test-error_{slug}.svg", new LinePlot($"Test error, {label} (mean over seeds)", "epoch", "test error", series)
+                { LogY = true, YUnit = "%", XTicksAtData = true }, spreadCaption);
 
             // One colour per head, one line style per layer (solid, dashed, dotted, from the input).
             var layers = random[0].Layers;
             Save($"gradient-norms_{slug}.svg", new LinePlot($"Weight-gradient L2 norm per layer, {label}", "epoch", "mean ‖∂L/∂W‖ over steps",
-                random.SelectMany((a, h) => layers.Select((layer, i) => Curve($"{a.Arm.Head} {layer}", a.MeanCurve($"grad_norm_mean/{layer}.weight"),
-                    dashed: i % 3 == 1) with { Color = SvgRenderer.Palette[h % SvgRenderer.Palette.Length], Dotted = i % 3 == 2 })).ToList()) { LogY = true });
+                random.SelectMany((a, h) => layers.Select((layer, i) => Curve($"{a.Arm.Head} {layer}", a, $"grad_norm_mean/{layer}.weight",
+                    dashed: i % 3 == 1) with { Color = SvgRenderer.Palette[h % SvgRenderer.Palette.Length], Dotted = i % 3 == 2 })).ToList())
+                { LogY = true, XTicksAtData = true }, spreadCaption);
             Save($"output-gradient_{slug}.svg", new LinePlot($"Mean per-example ‖dL/dz‖ at the output, {label}", "epoch", "‖dL/dz‖",
-                random.Select(a => Curve(a.Arm.Head, a.MeanCurve("output_grad_norm"))).ToList()) { LogY = true });
+                random.Select(a => Curve(a.Arm.Head, a, "output_grad_norm")).ToList()) { LogY = true, XTicksAtData = true }, spreadCaption);
             // Dashed, in the head's colour: the wrongly saturated share (the true class's output near 0, another's near 1).
             var saturation = random.SelectMany((a, h) => new[]
             {
-                Curve(a.Arm.Head, a.MeanCurve("saturated_fraction")) with { Color = SvgRenderer.Palette[h % SvgRenderer.Palette.Length] },
-                Curve($"{a.Arm.Head}, wrongly", a.MeanCurve("wrong_saturated_fraction"), dashed: true) with { Color = SvgRenderer.Palette[h % SvgRenderer.Palette.Length] },
+                Curve(a.Arm.Head, a, "saturated_fraction", Percent) with { Color = SvgRenderer.Palette[h % SvgRenderer.Palette.Length] },
+                Curve($"{a.Arm.Head}, wrongly", a, "wrong_saturated_fraction", Percent, dashed: true) with { Color = SvgRenderer.Palette[h % SvgRenderer.Palette.Length] },
             }).Where(c => c.Points.Any(p => double.IsFinite(p.Y))).ToList();
-            Save($"saturation_{slug}.svg", new LinePlot($"Saturated outputs (within 0.01 of 0 or 1), {label}", "epoch", "fraction of outputs",
-                saturation) { YMin = 0, YMax = 1 });
+            Save($"saturation_{slug}.svg", new LinePlot($"Saturated outputs (within 0.01 of 0 or 1), {label}", "epoch", "share of outputs",
+                saturation) { YMin = 0, YMax = 100, YUnit = "%", XTicksAtData = true }, spreadCaption);
             if (Reliability(random) is { Count: > 1 } calibration)
                 Save($"reliability_{slug}.svg", new LinePlot($"Reliability of the final models on the test split, {label} (seeds pooled)",
                     "confidence (probability of the predicted class)", "accuracy", calibration) { YMin = 0, YMax = 1 }); // the diagonal spans x from 0 to 1
@@ -53,12 +60,18 @@ public static class StudyPlots
             var model = sweep[0].Arm.Model;
             var byHead = study.Config.Heads.Select(head =>
             {
-                var points = study.Arms.Where(a => a.Arm.Model == model && a.Arm.Head == head && a.Arm.Kind is ArmKind.RandomInit or ArmKind.InitScale)
-                    .OrderBy(a => a.Arm.InitScale).Select(a => (a.Arm.InitScale, a.FinalTestError.Mean)).ToList();
-                return new Series(head, points);
+                var arms = study.Arms.Where(a => a.Arm.Model == model && a.Arm.Head == head && a.Arm.Kind is ArmKind.RandomInit or ArmKind.InitScale)
+                    .OrderBy(a => a.Arm.InitScale).ToList();
+                var finals = arms.Select(a => a.Runs.Select(r => r.Summary.FinalTestError ?? double.NaN).Where(double.IsFinite).ToList()).ToList();
+                return new Series(head, arms.Select(a => (a.Arm.InitScale, Percent(a.FinalTestError.Mean))).ToList())
+                {
+                    Spread = seeds > 1 ? arms.Zip(finals, (a, f) => f.Count == 0 ? (a.Arm.InitScale, double.NaN, double.NaN)
+                        : (a.Arm.InitScale, Percent(f.Min()), Percent(f.Max()))).ToList() : [],
+                };
             }).ToList();
-            Save("init-scale.svg", new LinePlot($"Final test error against init scale, {sweep[0].Arm.ModelLabel}", "init scale", "test error", byHead)
-                { LogX = true, YMin = 0 });
+            Save("init-scale.svg", new LinePlot($"Final test error against init scale, {sweep[0].Arm.ModelLabel} (mean over seeds)", "init scale",
+                "test error", byHead) { LogX = true, LogY = true, YUnit = "%", XTicksAtData = true, SpreadStyle = SpreadStyle.ErrorBars },
+                seeds > 1 ? $"; error bars: min–max over {seeds} seeds" : "");
         }
         return plots;
     }
@@ -82,6 +95,17 @@ public static class StudyPlots
     /// <summary>A model's name in plot file names, e.g. "mlp-256-256".</summary>
     internal static string Slug(string model) => model.Replace(':', '-').Replace(',', '-');
 
-    static Series Curve(string name, double[] values, int offset = 0, bool dashed = false) =>
-        new(name, values.Select((v, i) => ((double)(offset + i + 1), v)).ToList(), dashed);
+    static double Percent(double fraction) => fraction * 100;
+
+    /// <summary>An arm's per-epoch mean of a metric over its seeds, with the lowest and highest seed as its spread.</summary>
+    static Series Curve(string name, ArmResult arm, string metric, Func<double, double>? scale = null, int offset = 0, bool dashed = false)
+    {
+        scale ??= v => v;
+        var mean = arm.MeanCurve(metric);
+        var (low, high) = arm.SeedRange(metric);
+        return new Series(name, mean.Select((v, i) => ((double)(offset + i + 1), scale(v))).ToList(), dashed)
+        {
+            Spread = arm.Runs.Count > 1 ? low.Select((v, i) => ((double)(offset + i + 1), scale(v), scale(high[i]))).ToList() : [],
+        };
+    }
 }

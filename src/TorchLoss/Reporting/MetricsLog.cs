@@ -23,6 +23,7 @@ public sealed class MetricsLog : IDisposable
     readonly TensorBoardEventWriter events;
     readonly Dictionary<string, CsvTable> tables = new();
     readonly bool sessionOpen;
+    readonly List<MetricRecord> epochs = [];
     bool sessionEnded;
     long lastStep;
 
@@ -47,14 +48,24 @@ public sealed class MetricsLog : IDisposable
     {
         keep ??= [];
         var log = new MetricsLog(directory, keep, session);
-        foreach (var record in keep) log.WriteDerived(record);
+        foreach (var record in keep) log.Keep(record);
         return log;
     }
+
+    /// <summary>The epoch records logged so far, the kept ones included, in order (for a run's own plots, without reading
+    /// the files back).</summary>
+    public IReadOnlyList<MetricRecord> Epochs => epochs;
 
     public void Append(MetricRecord record)
     {
         jsonLines.WriteLine(Json(record));
         jsonLines.Flush();
+        Keep(record);
+    }
+
+    void Keep(MetricRecord record)
+    {
+        if (record.Kind == MetricRecord.EpochKind) epochs.Add(record);
         WriteDerived(record);
     }
 

@@ -92,6 +92,7 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         JsonFiles.Write(run.File(RunFolder.ConfigFile), configFile);
         File.Delete(run.File(RunFolder.SummaryFile));
         File.Delete(run.File(SafetensorsExport.File));
+        RunReport.Remove(run); // a resumed run's old report describes fewer epochs
 
         // A resumed run's event file is written anew with the same session start: one session per run, as first started.
         using var log = MetricsLog.Open(run.Path, kept, RunSession.Of(configFile, state.Started ?? DateTimeOffset.UtcNow));
@@ -138,6 +139,8 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         var summary = Summarize(status, message, state, mlNet);
         JsonFiles.Write(run.File(RunFolder.SummaryFile), summary);
         log.EndSession(status == RunStatus.Diverged ? SessionStatus.Failure : SessionStatus.Success);
+        // Before the run counts as complete: a run stopped while writing its report (a full disk) is continued with --resume.
+        RunReport.Write(run, config, environment, summary, log.Epochs);
         run.MarkComplete();
         return summary;
     }

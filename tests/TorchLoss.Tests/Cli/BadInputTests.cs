@@ -30,7 +30,7 @@ public sealed class BadInputTests : IDisposable
     /// <summary>The CLI's commands, as Program.cs registers them.</summary>
     static RootCommand Root() => new("test")
     {
-        CompareCommand.Create(), TrainCommand.Create(), EvalCommand.Create(), RunsCommand.Create(TextWriter.Null), GradCheckCommand.Create(TextWriter.Null), LandscapeCommand.Create(TextWriter.Null),
+        CompareCommand.Create(), TrainCommand.Create(), EvalCommand.Create(), RunsCommand.Create(TextWriter.Null), PlotCommand.Create(TextWriter.Null), GradCheckCommand.Create(TextWriter.Null), LandscapeCommand.Create(TextWriter.Null),
         SaturationCommand.Create(TextWriter.Null), ExamplesCommand.Create(TextWriter.Null), BenchCommand.Create(), DataCommand.Create(),
         InfoCommand.Create(), DemoCommand.Create(),
     };
@@ -105,8 +105,10 @@ public sealed class BadInputTests : IDisposable
         { "--python: '/nonexistent/python' was not found", ["bench", "--pytorch", "--python", "/nonexistent/python"] },
         { "is not a regular file", ["bench", "--pytorch", "--python", Folder] },
         { "is not executable", ["bench", "--pytorch", "--python", PlainFile] },
+        { "is not a run folder (it has no metrics.jsonl or metrics.csv)", ["plot", Folder] },
+        { "--metric 'loss': expected test-error, validation-error, train-loss, dldz, saturated", ["plot", Folder, "--metric", "loss"] },
         // Commands.
-        { "unknown command 'frob'; commands: compare, train, eval, runs, gradcheck", ["frob"] },
+        { "unknown command 'frob'; commands: compare, train, eval, runs, plot, gradcheck", ["frob"] },
         { "no command given; commands of 'data': fetch, verify, info (see --help)", ["data"] },
         { "unknown command 'trian' (did you mean train?); commands: compare", ["trian"] },
         { "unknown command 'fecth' (did you mean fetch?); commands of 'data'", ["data", "fecth"] },

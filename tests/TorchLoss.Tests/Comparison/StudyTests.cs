@@ -41,6 +41,7 @@ public class StudyTests : IDisposable
         Assert.Equal(13, svgs.Length);
         foreach (var svg in svgs) Assert.Equal("svg", XDocument.Load(svg).Root!.Name.LocalName);
         Assert.Contains("softmax-ce, wrongly", File.ReadAllText(svgs.Single(f => Path.GetFileName(f) == "saturation_mlp-8.svg")));
+        AssertPlotsReadLikeTheTables(dir);
 
         // 3 heads x 2 models random init + 3 x 2 fine-tune + 3 init-scale arms.
         Assert.Equal(15, result.Arms.Count);
@@ -67,6 +68,32 @@ public class StudyTests : IDisposable
             Assert.Contains(cell, markdown);
         }
         Assert.Contains("<svg", File.ReadAllText(Path.Combine(dir, "report.html")));
+    }
+
+    /// <summary>Errors and shares in percent as in the tables (errors on a log axis), each curve with its seeds' spread,
+    /// ticks at the init scales themselves.</summary>
+    static void AssertPlotsReadLikeTheTables(string dir)
+    {
+        XNamespace svg = "http://www.w3.org/2000/svg";
+        XDocument Plot(string name) => XDocument.Load(Path.Combine(dir, "plots", name));
+        List<string> Texts(XDocument doc, string cls) =>
+            doc.Descendants(svg + "text").Where(t => (string?)t.Attribute("class") == cls).Select(t => t.Value).ToList();
+        int Curves(XDocument doc) => doc.Descendants(svg + "path").Count(p => p.Attribute("class") is null && p.Element(svg + "title") is not null);
+
+        var error = Plot("test-error_mlp-8.svg");
+        Assert.Contains("test error (log)", error.Descendants(svg + "text").Select(t => t.Value));
+        Assert.All(Texts(error, "y-tick"), t => Assert.Matches(@"^\d+(\.\d+)? %$", t));
+        Assert.Equal(["1", "2"], Texts(error, "x-tick")); // 1 epoch from random weights, 1 of fine-tuning
+        Assert.Equal(Curves(error), error.Descendants(svg + "polygon").Count()); // a band on every curve
+        Assert.Equal(["min–max over 2 seeds"], Texts(error, "spread-label"));
+
+        var saturation = Plot("saturation_mlp-8.svg");
+        Assert.Equal(["0 %", "20 %", "40 %", "60 %", "80 %", "100 %"], Texts(saturation, "y-tick"));
+
+        var sweep = Plot("init-scale.svg");
+        Assert.Equal(["1", "4"], Texts(sweep, "x-tick"));
+        Assert.Equal(2 * 3, sweep.Descendants(svg + "path").Count(p => (string?)p.Attribute("class") == "error-bar")); // 2 scales x 3 heads
+        Assert.Contains("error bars: min–max over 2 seeds", File.ReadAllText(Path.Combine(dir, "report.md")));
     }
 
     static List<Dictionary<string, string>> ReadCsv(string path)

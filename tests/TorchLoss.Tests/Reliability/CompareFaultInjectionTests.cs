@@ -30,7 +30,8 @@ public class CompareFaultInjectionTests : IDisposable
             $"train:step@{steps / 4}", // the tuning run, mid-epoch
             $"train:step@{steps * 3 / 4}", // the arm's run, mid-epoch
             "atomic-write:renamed:summary.json@1", // the tuning run's summary, before INCOMPLETE is removed
-            $"atomic-write:written:report.md@1", // the study's report
+            // The study's report, written after each run's own report.md.
+            $"atomic-write:written:report.md@{points.Count(p => p == "atomic-write:written:report.md")}",
             $"atomic-write:renamed:summary.json@{points.Count(p => p == "atomic-write:renamed:summary.json")}", // the study's summary
         ];
         Assert.All(faults, f => Assert.Contains(f[..f.IndexOf('@')], points));

@@ -41,6 +41,8 @@ public class DiskFullTests : IDisposable
     [InlineData("atomic-write:opened:state.json@2")]
     [InlineData("atomic-write:opened:model.params@3")]
     [InlineData("atomic-write:opened:summary.json@1")]
+    [InlineData("atomic-write:opened:report.md@1")]
+    [InlineData("atomic-write:written:error.svg@1")]
     public void AnInjectedFullDiskIsOneLineAndTheRunContinues(string point)
     {
         var reference = Reference();

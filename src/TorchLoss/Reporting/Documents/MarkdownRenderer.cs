@@ -15,7 +15,7 @@ public static class MarkdownRenderer
                 case Paragraph p: md.Append($"{p.Text}\n\n"); break;
                 case BulletList l: md.Append(string.Concat(l.Items.Select(i => $"- {i}\n"))).Append('\n'); break;
                 case Table t:
-                    md.Append($"| {string.Join(" | ", t.Header.Select(Cell))} |\n|{string.Concat(t.Header.Select(_ => "---|"))}\n");
+                    md.Append($"| {string.Join(" | ", t.Header.Select(Cell))} |\n|{string.Concat(t.Header.Select((_, i) => t.IsNumeric(i) ? "---:|" : "---|"))}\n");
                     foreach (var row in t.Rows) md.Append($"| {string.Join(" | ", row.Select(Cell))} |\n");
                     md.Append('\n');
                     break;
