@@ -109,7 +109,7 @@ public sealed class BadInputTests : IDisposable
         { "--metric 'loss': expected test-error, validation-error, train-loss, dldz, saturated", ["plot", Folder, "--metric", "loss"] },
         // Commands.
         { "unknown command 'frob'; commands: compare, train, eval, runs, plot, gradcheck", ["frob"] },
-        { "no command given; commands of 'data': fetch, verify, info (see --help)", ["data"] },
+        { "no command given; commands of 'data': fetch, verify, info, synthetic (see --help)", ["data"] },
         { "unknown command 'trian' (did you mean train?); commands: compare", ["trian"] },
         { "unknown command 'fecth' (did you mean fetch?); commands of 'data'", ["data", "fecth"] },
         { "unknown option '--bach' (did you mean --batch?); see --help", ["train", "--bach", "3"] },
