@@ -15,6 +15,8 @@ public static class ResumeSettings
         foreach (var option in new Option[] { o.Name, o.RunsDir })
             if (TrainOptions.Given(parse, option))
                 throw new FormatException($"{option.Name} cannot be combined with --resume: the run stays in {run.Path}");
+        if (TrainOptions.Given(parse, o.Config))
+            throw new FormatException($"--config cannot be combined with --resume: the run keeps the settings in {run.File(RunFolder.ConfigFile)}");
 
         var given = o.ToConfig(parse);
         foreach (var (option, setting) in o.Settings())

@@ -41,6 +41,10 @@ public sealed class SettingsFileTests : IDisposable
         Assert.Equal(File("a", RunFolder.ConfigFile)["config"]!.ToJsonString(), File("b", RunFolder.ConfigFile)["config"]!.ToJsonString());
         Assert.Equal((double)File("a", RunFolder.SummaryFile)["final_test_error"]!, (double)File("b", RunFolder.SummaryFile)["final_test_error"]!);
         Assert.Equal((double)File("a", RunFolder.SummaryFile)["final_train_loss"]!, (double)File("b", RunFolder.SummaryFile)["final_train_loss"]!);
+        var resumed = data.Run(TrainCommand.Create, "--resume", Path.Combine(data.RunsDirectory, "a"), "--epochs", "3",
+            "--config", Path.Combine(data.RunsDirectory, "a", RunFolder.ConfigFile));
+        Assert.Equal(ExitCodes.UsageError, resumed.Code);
+        Assert.Contains("--config cannot be combined with --resume", resumed.Error);
     }
 
     [Fact]
