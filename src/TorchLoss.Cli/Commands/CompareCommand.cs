@@ -20,6 +20,13 @@ public static class CompareCommand
         var fineTune = NumericOptions.OptionalInt("--fine-tune-epochs", "Epochs of fine-tuning after cross-entropy (0: no fine-tuning arms).", min: 0);
         var scales = new Option<string?>("--init-scales") { Description = $"Comma-separated init scales for the sweep (e.g. 1,4,16), each up to {Numbers.Limit(TrainOptions.MaxScale)}." };
         var grid = new Option<string?>("--lr-grid") { Description = $"Comma-separated learning rates tried per head on validation, each up to {Numbers.Limit(TrainOptions.MaxScale)}." };
+        var headGrid = new Option<string[]>("--lr-grid-for")
+        {
+            Description = "A grid of its own for one head, HEAD=R1,R2,... (e.g. logit-mse=0.01,0.03,0.1,0.3); repeat it for more heads.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var trueClassWeight = NumericOptions.OptionalDouble("--true-class-weight", $"logit-mse: weight k of the true class's term (Hui & Belkin's rescaling), up to {Numbers.Limit(TrainOptions.MaxScale)}.", positive: true, max: TrainOptions.MaxScale);
+        var trueClassTarget = NumericOptions.OptionalDouble("--true-class-target", $"logit-mse: target M of the true class's logit, up to {Numbers.Limit(TrainOptions.MaxScale)}.", positive: true, max: TrainOptions.MaxScale);
         var tuningEpochs = NumericOptions.OptionalInt("--tuning-epochs", "Epochs of each learning-rate trial.", min: 1);
         var trainLimit = NumericOptions.OptionalInt("--train-limit", "Use only the first K training images.", min: 1);
         var target = NumericOptions.OptionalDouble("--target-accuracy", "Validation accuracy for the \"epochs to reach\" column, in (0, 1) (default 0.9).", positive: true, max: 1, belowMax: true);
@@ -47,6 +54,9 @@ public static class CompareCommand
             quick, full, output, heads, models, seeds, epochs, fineTune, scales, grid, tuningEpochs, trainLimit, target, device, engine, threads, blasThreads, dataset, dataDir,
         };
         command.Options.Add(validationSize);
+        command.Options.Add(headGrid);
+        command.Options.Add(trueClassWeight);
+        command.Options.Add(trueClassTarget);
         command.Options.Add(configFile);
         foreach (var option in table.All()) command.Options.Add(option);
         foreach (var option in distribution.All()) command.Options.Add(option);
@@ -77,6 +87,9 @@ public static class CompareCommand
                 FineTuneEpochs = parse.GetValue(fineTune) ?? config.FineTuneEpochs,
                 InitScales = parse.GetValue(scales) is { } s ? OptionParsing.Doubles("--init-scales", s, TrainOptions.MaxScale) : config.InitScales,
                 LearningRates = parse.GetValue(grid) is { } g ? OptionParsing.Doubles("--lr-grid", g, TrainOptions.MaxScale) : config.LearningRates,
+                HeadLearningRates = parse.GetValue(headGrid) is { Length: > 0 } own ? HeadGrids(own, config.HeadLearningRates) : config.HeadLearningRates,
+                TrueClassWeight = parse.GetValue(trueClassWeight) ?? config.TrueClassWeight,
+                TrueClassTarget = parse.GetValue(trueClassTarget) ?? config.TrueClassTarget,
                 TuningEpochs = parse.GetValue(tuningEpochs) ?? config.TuningEpochs,
                 TrainLimit = parse.GetValue(trainLimit) ?? config.TrainLimit,
                 TargetAccuracy = parse.GetValue(target) ?? config.TargetAccuracy,
@@ -114,6 +127,20 @@ public static class CompareCommand
             }
         });
         return command;
+    }
+
+    /// <summary>--lr-grid-for HEAD=R1,R2,... values over the settings file's grids (a head named again replaces its grid).</summary>
+    static IReadOnlyDictionary<string, IReadOnlyList<double>> HeadGrids(string[] values, IReadOnlyDictionary<string, IReadOnlyList<double>>? baseline)
+    {
+        var grids = new Dictionary<string, IReadOnlyList<double>>(baseline ?? new Dictionary<string, IReadOnlyList<double>>());
+        foreach (var value in values)
+        {
+            var equals = value.IndexOf('=');
+            if (equals <= 0 || equals == value.Length - 1)
+                throw new UserException($"--lr-grid-for '{value}': expected HEAD=R1,R2,... (e.g. logit-mse=0.01,0.03,0.1)");
+            grids[value[..equals].Trim()] = OptionParsing.Doubles("--lr-grid-for", value[(equals + 1)..], TrainOptions.MaxScale);
+        }
+        return grids;
     }
 
     /// <summary>How many feature columns a table dataset has (a table of the manifest is fetched first): its models' width follows.</summary>

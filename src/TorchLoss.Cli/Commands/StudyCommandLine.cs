@@ -21,6 +21,10 @@ public static class StudyCommandLine
         ]);
         if (c.TrainLimit is { } limit) args.AddRange(["--train-limit", $"{limit}"]);
         if (c.ValidationSize is { } validation) args.AddRange(["--validation-size", $"{validation}"]);
+        foreach (var (head, rates) in c.HeadLearningRates ?? new Dictionary<string, IReadOnlyList<double>>())
+            args.AddRange(["--lr-grid-for", $"{head}={string.Join(',', rates.Select(Number))}"]);
+        if (c.TrueClassWeight != 1) args.AddRange(["--true-class-weight", Number(c.TrueClassWeight)]);
+        if (c.TrueClassTarget != 1) args.AddRange(["--true-class-target", Number(c.TrueClassTarget)]);
         if (c.Table is { } table) args.AddRange(TrainCommandLine.TableArguments(table, Data.Tables.TableDatasets.IsFile(c.Dataset)));
         if (c.Threads is { } threads) args.AddRange(["--threads", $"{threads}"]);
         if (c.BlasThreads is { } blas) args.AddRange(["--blas-threads", $"{blas}"]);

@@ -18,6 +18,12 @@ public sealed record StudyConfig
     /// <summary>Init scales of the sweep on the first MLP model (1 is the random-init arm itself).</summary>
     public IReadOnlyList<double> InitScales { get; init; } = [1, 4, 16];
     public IReadOnlyList<double> LearningRates { get; init; } = [0.03, 0.1, 0.3, 1.0];
+    /// <summary>A grid of its own for some heads (e.g. the square loss on logits, which needs smaller rates); the others
+    /// use <see cref="LearningRates"/>.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<double>>? HeadLearningRates { get; init; }
+    /// <summary>logit-mse's rescaling (Hui and Belkin): weight k of the true class's term and its target M; the other heads ignore them.</summary>
+    public double TrueClassWeight { get; init; } = 1;
+    public double TrueClassTarget { get; init; } = 1;
     public int TuningEpochs { get; init; } = 3;
     public double Momentum { get; init; } = 0.9;
     public int BatchSize { get; init; } = 128;
@@ -34,6 +40,10 @@ public sealed record StudyConfig
     public int? Threads { get; init; }
     public int? BlasThreads { get; init; }
     public string? DataDirectory { get; init; }
+
+    /// <summary>The learning rates tuning tries for <paramref name="head"/>.</summary>
+    public IReadOnlyList<double> LearningRatesFor(string head) =>
+        HeadLearningRates is { } own && own.TryGetValue(head, out var rates) ? rates : LearningRates;
 
     public static StudyConfig Default => new();
 
@@ -92,6 +102,14 @@ public sealed record StudyConfig
         Require(TuningEpochs >= 1, $"tuning epochs must be at least 1, got {TuningEpochs}");
         Require(LearningRates.Count > 0 && LearningRates.All(r => r > 0 && double.IsFinite(r)), "learning rates must be positive numbers");
         Require(LearningRates.Distinct().Count() == LearningRates.Count, "a learning rate is named twice");
+        foreach (var (head, rates) in HeadLearningRates ?? new Dictionary<string, IReadOnlyList<double>>())
+        {
+            Require(Heads.Contains(head), $"--lr-grid-for {head}: the study has no head {head} (heads: {string.Join(", ", Heads)})");
+            Require(rates.Count > 0 && rates.All(r => r > 0 && double.IsFinite(r)), $"--lr-grid-for {head}: learning rates must be positive numbers");
+            Require(rates.Distinct().Count() == rates.Count, $"--lr-grid-for {head}: a learning rate is named twice");
+        }
+        Require(TrueClassWeight > 0 && double.IsFinite(TrueClassWeight), $"the true class's weight k must be a positive number, got {TrueClassWeight}");
+        Require(TrueClassTarget > 0 && double.IsFinite(TrueClassTarget), $"the true class's target M must be a positive number, got {TrueClassTarget}");
         Require(InitScales.Distinct().Count() == InitScales.Count, "an init scale is named twice");
         Require(InitScales.All(s => s > 0 && double.IsFinite(s)), "init scales must be positive numbers");
         Require(ValidationSize is null or > 0, "the comparison picks learning rates on a validation split: --validation-size must be > 0");

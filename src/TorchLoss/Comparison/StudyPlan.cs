@@ -22,7 +22,7 @@ public sealed class StudyPlan(StudyConfig config)
     public IEnumerable<PlannedRun> TuningRuns() =>
         from model in config.Models
         from head in config.Heads
-        from lr in config.LearningRates
+        from lr in config.LearningRatesFor(head)
         select new PlannedRun(TuningFolder(model, head, lr),
             Base(model, head, TuningSeed) with { LearningRate = lr, Epochs = config.TuningEpochs, EvaluateTest = false }, null, TuningSeed);
 
@@ -87,6 +87,8 @@ public sealed class StudyPlan(StudyConfig config)
         TrainLimit = config.TrainLimit,
         ValidationSize = config.ValidationSize,
         Table = config.Table,
+        TrueClassWeight = config.TrueClassWeight,
+        TrueClassTarget = config.TrueClassTarget,
     };
 
     static string Slug(string model) => model.Replace(':', '-').Replace(',', '-');

@@ -75,9 +75,7 @@ public static class StudyReport
             new Paragraph($"Each head and model trained {c.TuningEpochs} epoch(s) at every rate of the grid (seed {StudyPlan.TuningSeed}); " +
                           "the rate with the lowest validation error is used for all its arms. The test split is never scored in these runs."),
             // Each choice lists its rates in ascending order, so the columns do too.
-            new Table(["model", "head", .. c.LearningRates.Order().Select(r => $"lr {F(r)}"), "chosen", "caution"],
-                study.LearningRates.Values.Select(ch => (IReadOnlyList<string>)
-                    [ch.Model, ch.Head, .. ch.Tried.Select(t => P(t.ValidationError)), F(ch.Chosen), ch.Caution ?? ""]).ToList()),
+            LearningRateTable(study),
         };
         foreach (var model in c.Models)
         {
@@ -118,8 +116,26 @@ public static class StudyReport
         return new Document("TorchLoss comparison: output heads and losses", blocks);
     }
 
+    /// <summary>Every rate any head tried, ascending, as columns; a head's cell is empty at a rate outside its own grid.</summary>
+    static Table LearningRateTable(StudyResult study)
+    {
+        var rates = study.LearningRates.Values.SelectMany(ch => ch.Tried.Select(t => t.LearningRate)).Distinct().Order().ToList();
+        return new Table(["model", "head", .. rates.Select(r => $"lr {F(r)}"), "chosen", "caution"],
+            study.LearningRates.Values.Select(ch => (IReadOnlyList<string>)
+            [
+                ch.Model, ch.Head,
+                .. rates.Select(r => ch.Tried.Where(t => t.LearningRate == r).Select(t => P(t.ValidationError)).FirstOrDefault() ?? ""),
+                F(ch.Chosen), ch.Caution ?? "",
+            ]).ToList());
+    }
+
     static IEnumerable<string> Settings(StudyConfig c, StudyData? data) =>
     [
+        .. c.Heads.Contains("logit-mse")
+            ? [$"Square loss on logits (logit-mse): true class's weight k = {F(c.TrueClassWeight)}, target M = {F(c.TrueClassTarget)} (Hui and Belkin's rescaling; 1 and 1 is none)."]
+            : Array.Empty<string>(),
+        .. (c.HeadLearningRates ?? new Dictionary<string, IReadOnlyList<double>>()).Select(kv =>
+            $"Learning-rate grid of {kv.Key}: {string.Join(", ", kv.Value.Select(F))} (the other heads: {string.Join(", ", c.LearningRates.Select(F))})."),
         $"Heads: {string.Join(", ", c.Heads.Select(h => $"{h} ({HeadCatalog.Create(h).Description})"))}.",
         $"Squared error: {SquaredErrorReduction.HalfSum.Describe()}; cross-entropy: {HeadCatalog.Create("softmax-ce").Convention}.",
         $"Models: {string.Join(", ", c.Models)} (sigmoid hidden units, PyTorch's default initialisation).",

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using TorchLoss.Cli;
+using TorchLoss.Cli.Commands;
+using TorchLoss.Runtime;
+using TorchLoss.Tests.Data;
+using TorchLoss.Tests.Data.Tables;
+using TorchLoss.Training;
+
+namespace TorchLoss.Tests.Cli;
+
+/// <summary>compare with a grid of its own for one head and logit-mse's rescaling (k, M), on a small CSV file. Serial: it trains.</summary>
+[Collection(SerialCollection.Name)]
+public sealed class CompareHeadGridTests : IDisposable
+{
+    readonly TempDirectory temp = new();
+    readonly ThreadSettings threads = new(TorchRuntime.Threads, TorchRuntime.BlasThreads);
+
+    public CompareHeadGridTests() => File.WriteAllText(temp["a.csv"], TableFiles.Animals(rowsPerClass: 20));
+
+    public void Dispose()
+    {
+        threads.Apply();
+        temp.Dispose();
+    }
+
+    (int Code, string Output, string Error) Compare(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var command = CompareCommand.Create(new DataCommandServices(TorchLoss.Data.DatasetManifest.Embedded, null, output, ShowProgress: false));
+        var code = CliRunner.Run(new RootCommand("test") { command }, ["compare", "--dataset", $"csv:{temp["a.csv"]}", "--out", temp["study"], .. args], error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    static readonly string[] Small =
+    [
+        "--heads", "softmax-ce,logit-mse", "--models", "linear", "--seeds", "1", "--epochs", "2", "--fine-tune-epochs", "0", "--init-scales", "1",
+        "--tuning-epochs", "1", "--lr-grid", "0.1,0.3", "--lr-grid-for", "logit-mse=0.01,0.03", "--true-class-weight", "2", "--true-class-target", "3",
+    ];
+
+    [Fact]
+    public void Each_head_is_tuned_on_its_own_grid_and_logit_mse_runs_with_k_and_m()
+    {
+        var result = Compare(Small);
+        Assert.True(result.Code == ExitCodes.Ok, result.Error);
+        var tuned = Directory.GetDirectories(Path.Combine(temp["study"], "tuning", "linear", "logit-mse")).Select(Path.GetFileName).Order();
+        Assert.Equal(["lr-0.01", "lr-0.03"], tuned);
+        Assert.Equal(["lr-0.1", "lr-0.3"], Directory.GetDirectories(Path.Combine(temp["study"], "tuning", "linear", "softmax-ce")).Select(Path.GetFileName).Order());
+        var config = new RunFolder(Path.Combine(temp["study"], "runs", "linear_logit-mse", "seed-1")).ReadConfig()!.Config;
+        Assert.Equal((2.0, 3.0), (config.TrueClassWeight, config.TrueClassTarget));
+        Assert.Contains(config.LearningRate, new[] { 0.01, 0.03 });
+        var report = File.ReadAllText(Path.Combine(temp["study"], "report.md"));
+        Assert.Contains("| model | head | lr 0.01 | lr 0.03 | lr 0.1 | lr 0.3 | chosen | caution |", report.Replace(" ---:", " ---"));
+        Assert.Contains("true class's weight k = 2, target M = 3", report);
+        Assert.Contains("Learning-rate grid of logit-mse: 0.01, 0.03", report);
+    }
+
+    [Theory]
+    [InlineData("--lr-grid-for 'logit-mse': expected HEAD=R1,R2,...", "--lr-grid-for", "logit-mse")]
+    [InlineData("--lr-grid-for sigmoid-mse: the study has no head sigmoid-mse", "--heads", "softmax-ce", "--lr-grid-for", "sigmoid-mse=0.1")]
+    public void Bad_grids_are_one_line(string message, params string[] args)
+    {
+        var result = Compare([.. args, "--plan"]);
+        Assert.Equal(ExitCodes.UsageError, result.Code);
+        Assert.Contains(message, result.Error);
+    }
+}
