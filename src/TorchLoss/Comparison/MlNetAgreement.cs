@@ -17,14 +17,17 @@ public sealed record MlNetAgreement(int Runs, int RunsWithout, double LargestAcc
     {
         var runs = study.Arms.SelectMany(a => a.Runs.Select(r => (Arm: a.Arm, Run: r))).ToList();
         var scored = runs.Where(x => x.Run.Summary.MlNet is not null && x.Run.Summary.FinalTestError is not null).ToList();
-        var accuracy = scored.Select(x => (x, Difference: Math.Abs(x.Run.Summary.MlNet!.MicroAccuracy - (1 - x.Run.Summary.FinalTestError!.Value))))
-            .MaxBy(d => d.Difference);
-        var logLoss = scored.Where(x => x.Run.TestPredictions is not null)
-            .Select(x => (x, Difference: Math.Abs(x.Run.Summary.MlNet!.LogLoss - x.Run.TestPredictions!.NegativeLogLikelihood)))
-            .MaxBy(d => d.Difference);
+        var withPredictions = scored.Where(x => x.Run.TestPredictions is not null).ToList();
+        // MaxBy of an empty sequence of tuples throws: a study of runs that all predate ml_net (reused) has none.
+        var accuracy = scored.Count == 0 ? default
+            : scored.Select(x => (x, Difference: Math.Abs(x.Run.Summary.MlNet!.MicroAccuracy - (1 - x.Run.Summary.FinalTestError!.Value))))
+                .MaxBy(d => d.Difference);
+        var logLoss = withPredictions.Count == 0 ? default
+            : withPredictions.Select(x => (x, Difference: Math.Abs(x.Run.Summary.MlNet!.LogLoss - x.Run.TestPredictions!.NegativeLogLikelihood)))
+                .MaxBy(d => d.Difference);
         static string Name((Arm Arm, RunResult Run) x) => $"{x.Arm.Label}, {x.Arm.ModelLabel}, seed {x.Run.Run.Seed}";
         return new MlNetAgreement(scored.Count, runs.Count - scored.Count, accuracy.Difference, scored.Count > 0 ? Name(accuracy.x) : null,
-            logLoss.Difference, logLoss.x.Run is null ? null : Name(logLoss.x));
+            logLoss.Difference, withPredictions.Count > 0 ? Name(logLoss.x) : null);
     }
 
     /// <summary>The report's line on it.</summary>

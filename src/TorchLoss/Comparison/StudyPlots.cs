@@ -54,6 +54,19 @@ public static class StudyPlots
                     "confidence (probability of the predicted class)", "accuracy", calibration) { YMin = 0, YMax = 1 }); // the diagonal spans x from 0 to 1
         }
 
+        // The tuning runs themselves: how much each head's outcome depends on its step size.
+        foreach (var model in study.Config.Models)
+        {
+            var choices = study.LearningRates.Values.Where(c => c.Model == model).ToList();
+            if (choices.Count == 0 || choices.All(c => c.Tried.Count < 2)) continue;
+            var label = study.Arms.FirstOrDefault(a => a.Arm.Model == model)?.Arm.ModelLabel ?? model;
+            Save($"learning-rate_{Slug(model)}.svg", new LinePlot(
+                $"Best validation error against learning rate after {study.Config.TuningEpochs} tuning epoch(s), {label} (seed {StudyPlan.TuningSeed})",
+                "learning rate", "best validation error",
+                choices.Select(c => new Series(c.Head, c.Tried.Select(t => (t.LearningRate, Percent(t.ValidationError))).ToList())).ToList())
+                { LogX = true, LogY = true, YUnit = "%", XTicksAtData = true });
+        }
+
         var sweep = study.Arms.Where(a => a.Arm.Kind == ArmKind.InitScale).ToList();
         if (sweep.Count > 0)
         {

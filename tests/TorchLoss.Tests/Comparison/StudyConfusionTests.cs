@@ -76,5 +76,10 @@ public class StudyConfusionTests : IDisposable
         Assert.Contains("differs from ours: its micro accuracy differs from 1 − our test error by up to 1 points (sigmoid-mse, softmax regression, seed 2;", differs.Sentence);
         Assert.Contains("its log-loss differs from our test NLL by up to 6.91 (sigmoid-mse, softmax regression, seed 2; ML.NET clamps", differs.Sentence);
         Assert.EndsWith("1 run(s) predate ML.NET's evaluation (no ml_net in their summary.json) and are left out.", differs.Sentence);
+
+        // A study whose runs all predate ml_net (reused from before it existed) still gets its report.
+        var none = MlNetAgreement.Of(Study(Run(1, 0.1, null, 0.5), Run(2, 0.2, null, 0.5)));
+        Assert.Equal((0, 2), (none.Runs, none.RunsWithout));
+        Assert.Equal("No run has ML.NET's evaluation. 2 run(s) predate ML.NET's evaluation (no ml_net in their summary.json) and are left out.", none.Sentence);
     }
 }

@@ -36,9 +36,9 @@ public class StudyTests : IDisposable
         var result = RunTiny(dir);
         foreach (var file in new[] { "report.md", "report.html", "summary.json", "summary.csv" })
             Assert.True(File.Exists(Path.Combine(dir, file)), file);
-        // Per model: test error, gradient norms, dL/dz, saturation, reliability, confusion matrices; plus the init-scale sweep.
+        // Per model: test error, gradient norms, dL/dz, saturation, reliability, confusion matrices, learning rate; plus the init-scale sweep.
         var svgs = Directory.GetFiles(Path.Combine(dir, "plots"), "*.svg");
-        Assert.Equal(13, svgs.Length);
+        Assert.Equal(15, svgs.Length);
         foreach (var svg in svgs) Assert.Equal("svg", XDocument.Load(svg).Root!.Name.LocalName);
         Assert.Contains("softmax-ce, wrongly", File.ReadAllText(svgs.Single(f => Path.GetFileName(f) == "saturation_mlp-8.svg")));
         AssertPlotsReadLikeTheTables(dir);
@@ -89,6 +89,11 @@ public class StudyTests : IDisposable
 
         var saturation = Plot("saturation_mlp-8.svg");
         Assert.Equal(["0 %", "20 %", "40 %", "60 %", "80 %", "100 %"], Texts(saturation, "y-tick"));
+
+        var rates = Plot("learning-rate_mlp-8.svg");
+        Assert.Equal(["0.1", "0.5"], Texts(rates, "x-tick")); // the grid's own rates
+        Assert.Equal(3, Curves(rates)); // one line per head
+        Assert.All(Texts(rates, "y-tick"), t => Assert.EndsWith(" %", t));
 
         var sweep = Plot("init-scale.svg");
         Assert.Equal(["1", "4"], Texts(sweep, "x-tick"));
