@@ -100,7 +100,7 @@ public sealed class StudyRunner(string outputDirectory, ClassificationData data,
         planned.InitFrom is not { } initial || (File.Exists(initial) && existing.Environment.InitFromSha256 == FileCheck.Sha256Hex(initial));
 
     /// <summary>The settings that decide what a run computes (thread counts and the data folder do not).</summary>
-    static TrainConfig Identity(TrainConfig c) => c with { Threads = null, BlasThreads = null, DataDirectory = null };
+    static TrainConfig Identity(TrainConfig c) => c.WithDatasetDefaults() with { Threads = null, BlasThreads = null, DataDirectory = null };
 
     sealed class StepForwarder(IStudyObserver observer) : ITrainingObserver
     {

@@ -89,6 +89,19 @@ public sealed record TrainConfig
 
     public HeadOptions HeadOptions => new(MseReduction, TrueClassWeight, TrueClassTarget);
 
+    /// <summary>These settings with the dataset defaults written out: an image dataset's validation size (10,000) and its
+    /// standardisation (off), a table's standardisation (on). Two configs that compute the same run are then equal, whether
+    /// a default was left to the dataset (null) or named, as configs written before nulls meant "the dataset's default" name it.</summary>
+    public TrainConfig WithDatasetDefaults()
+    {
+        var table = Table is not null || Data.Tables.TableDatasets.IsFile(Dataset);
+        return this with
+        {
+            ValidationSize = ValidationSize ?? (table ? null : Data.DataOptions.DefaultValidationSize),
+            Standardize = Standardize ?? table,
+        };
+    }
+
     static void Require(bool condition, string message)
     {
         if (!condition) throw new FormatException(message);
