@@ -35,7 +35,9 @@ public class TerminalInterruptTests : IDisposable
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
         })!;
         var clock = Stopwatch.StartNew();
-        while (!(File.Exists(log) && File.ReadAllText(log).Contains("epoch 1/1000", StringComparison.Ordinal)))
+        // The bar's label "epoch 1/1000", or epoch 1's line ("epoch    1/1000  lr ...") when the epoch ended before the
+        // display first refreshed.
+        while (!(File.Exists(log) && System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(log), "epoch +1/1000")))
         {
             Assert.False(script.HasExited, $"script(1) ended before the progress bar appeared: {Read(log)}");
             Assert.True(clock.Elapsed < Limit, "no progress bar appeared");
@@ -51,6 +53,30 @@ public class TerminalInterruptTests : IDisposable
         Assert.True(screen.LastIndexOf(ShowCursor, StringComparison.Ordinal) > screen.LastIndexOf(HideCursor, StringComparison.Ordinal),
             "the cursor is still hidden");
         Assert.Contains($"torchloss: interrupted; resume with: torchloss train --resume {run}", screen);
+    }
+
+    /// <summary>compare on a terminal: the study's bar and the current run's, with a line above them for every finished run.</summary>
+    [Fact]
+    public void CompareOnATerminalDrawsTheStudysBarAndALinePerFinishedRun()
+    {
+        File.WriteAllText(temp["a.csv"], Data.Tables.TableFiles.Animals(rowsPerClass: 10));
+        var log = temp["compare.log"];
+        string[] compare =
+        [
+            "exec", "dotnet", Path.Combine(AppContext.BaseDirectory, "torchloss.dll"), "compare", "--quick", "--dataset", $"csv:{temp["a.csv"]}",
+            "--heads", "softmax-ce", "--seeds", "1", "--epochs", "2", "--fine-tune-epochs", "0", "--lr-grid", "0.3", "--tuning-epochs", "1",
+            "--init-scales", "1", "--out", temp["study"],
+        ];
+        using var script = Process.Start(new ProcessStartInfo("script", ["-qfec", string.Join(' ', compare.Select(Quote)), log])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+        })!;
+        if (!script.WaitForExit(Limit)) script.Kill(entireProcessTree: true);
+        var screen = Read(log);
+        Assert.True(script.ExitCode == 0, $"exit {script.ExitCode}: {screen}");
+        Assert.Contains("study", screen);
+        foreach (var run in new[] { "[1/4] trained tuning/mlp-16-16/softmax-ce/lr-0.3", "[4/4] trained runs/linear_softmax-ce/seed-1" })
+            Assert.Contains(run, screen);
     }
 
     static string Quote(string word) => $"'{word.Replace("'", "'\\''")}'";
