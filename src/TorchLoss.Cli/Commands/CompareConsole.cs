@@ -67,16 +67,43 @@ public static class CompareConsole
         Dataset = config.Dataset, Device = config.Device, TrainLimit = config.TrainLimit, ValidationSize = config.ValidationSize, Table = config.Table,
     };
 
-    static void PrintTable(TextWriter output, DocumentTable table)
+    /// <summary>The width a console table keeps to: wider ones fold into several, each led by the first column (the arm).</summary>
+    internal const int ConsoleWidth = 80;
+
+    internal static void PrintTable(TextWriter output, DocumentTable table)
     {
         var widths = table.Header.Select((h, i) => Math.Max(h.Length, table.Rows.Max(r => r[i].Length))).ToArray();
-        string Line(IReadOnlyList<string> cells) => string.Join("  ", cells.Select((c, i) => c.PadRight(widths[i]))).TrimEnd();
-        output.WriteLine(Line(table.Header));
-        foreach (var row in table.Rows) output.WriteLine(Line(row));
-        output.WriteLine();
+        foreach (var columns in Folds(widths))
+        {
+            string Line(IReadOnlyList<string> cells) => string.Join("  ", columns.Select(i => cells[i].PadRight(widths[i]))).TrimEnd();
+            output.WriteLine(Line(table.Header));
+            foreach (var row in table.Rows) output.WriteLine(Line(row));
+            output.WriteLine();
+        }
     }
 
-    /// <summary>One line per finished run (also what `compare --shard` prints).</summary>
+    /// <summary>Column groups that each fit <see cref="ConsoleWidth"/> with the first column repeated; a column wider than
+    /// that on its own still gets a group.</summary>
+    static List<List<int>> Folds(int[] widths)
+    {
+        var folds = new List<List<int>>();
+        var current = new List<int> { 0 };
+        var width = widths[0];
+        for (var i = 1; i < widths.Length; i++)
+        {
+            if (current.Count > 1 && width + 2 + widths[i] > ConsoleWidth)
+            {
+                folds.Add(current);
+                current = [0];
+                width = widths[0];
+            }
+            current.Add(i);
+            width += 2 + widths[i];
+        }
+        folds.Add(current);
+        return folds;
+    }
+
     /// <summary>"[3/54] trained runs/ARM/seed-1: test error 2.29 % (1.4 s)", the line each finished run gets.</summary>
     internal static string FinishedLine(int index, int total, RunResult result, TimeSpan elapsed)
     {
@@ -87,6 +114,7 @@ public static class CompareConsole
             $"{(result.Reused ? "" : $" ({elapsed.TotalSeconds:F1} s)")}");
     }
 
+    /// <summary>One line per finished run (also what `compare --shard` prints).</summary>
     internal sealed class LineObserver(TextWriter output, CancellationToken cancellationToken) : IStudyObserver
     {
         readonly System.Diagnostics.Stopwatch clock = new();
