@@ -22,7 +22,7 @@ public static class InfoCommand
                     LibtorchVersion = TorchRuntime.LibTorchVersion, Blas = TorchRuntime.BlasName, IntraOpThreads = TorchRuntime.Threads,
                     BlasThreads = TorchRuntime.BlasThreads, ProcessorCount = Environment.ProcessorCount,
                     CudaDevices = TorchRuntime.CudaIsAvailable ? TorchRuntime.CudaDeviceCount : 0,
-                }, new System.Text.Json.JsonSerializerOptions(Reporting.JsonFiles.Options) { WriteIndented = false }));
+                }, Reporting.JsonFiles.Compact));
                 return ExitCodes.Ok;
             }
             Console.WriteLine($"TorchSharp    {TorchRuntime.TorchSharpVersion}");

@@ -29,4 +29,13 @@ public static class PathOptions
     {
         if (result.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value))) result.AddError($"{option.Name}: {problem}");
     });
+
+    /// <summary><paramref name="path"/> made absolute, refused before anything runs unless it is a regular file
+    /// (<paramref name="option"/> names it in the message).</summary>
+    public static string RegularFile(string path, string option)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        Runtime.FileKinds.RequireRegularFile(full, option);
+        return full;
+    }
 }

@@ -31,8 +31,7 @@ public static class RunsCommand
             var entries = Sorted(RunListing.Find(parse.GetValue(directory)!), parse.GetValue(sort)!);
             if (parse.GetValue(json))
             {
-                var compact = new JsonSerializerOptions(JsonFiles.Options) { WriteIndented = false };
-                foreach (var entry in entries) writer.WriteLine(JsonSerializer.Serialize(entry, compact));
+                foreach (var entry in entries) writer.WriteLine(JsonSerializer.Serialize(entry, JsonFiles.Compact));
                 return ExitCodes.Ok;
             }
             if (entries.Count == 0)

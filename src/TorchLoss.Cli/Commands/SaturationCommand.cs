@@ -73,14 +73,13 @@ public static class SaturationCommand
 
     static void PrintJson(IReadOnlyList<SaturationCurve> curves, TextWriter output)
     {
-        var compact = new System.Text.Json.JsonSerializerOptions(Reporting.JsonFiles.Options) { WriteIndented = false };
         foreach (var c in curves)
             output.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
             {
                 c.Head, c.Outputs, MarginFrom = c.Points[0].Margin, MarginTo = c.Points[^1].Margin,
                 GradientNormWrongEnd = c.Points[0].GradientNorm, GradientNormAtZero = c.Points.MinBy(p => Math.Abs(p.Margin))!.GradientNorm,
                 GradientNormRightEnd = c.Points[^1].GradientNorm, c.Peak, c.VanishesWhenWrong, c.VanishesWhenRight,
-            }, compact));
+            }, Reporting.JsonFiles.Compact));
     }
 
     static string End(bool vanishes) => vanishes ? "vanishes" : "does not";

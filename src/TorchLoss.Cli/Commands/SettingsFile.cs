@@ -33,8 +33,7 @@ public static class SettingsFile
 
     static JsonObject Load(string path)
     {
-        var full = Path.GetFullPath(path);
-        Runtime.FileKinds.RequireRegularFile(full, "--config");
+        var full = PathOptions.RegularFile(path, "--config");
         var text = File.ReadAllText(full);
         JsonNode? node;
         try

@@ -50,7 +50,7 @@ public sealed class TableCliOptions
                 : baseline.FeatureColumns,
             SkipRows = Pick(SkipRows, baseline.SkipRows),
             Header = TrainOptions.Given(p, Header) ? ParseHeader(p.GetValue(Header)!) : baseline.Header,
-            TestFile = Pick(TestFile, baseline.TestFile) is { } test ? RegularFile(test, "--test-file") : null,
+            TestFile = Pick(TestFile, baseline.TestFile) is { } test ? PathOptions.RegularFile(test, "--test-file") : null,
             TestFraction = Pick(TestFraction, baseline.TestFraction),
             SplitSeed = Pick(SplitSeed, baseline.SplitSeed),
         };
@@ -76,14 +76,8 @@ public sealed class TableCliOptions
     public static string Dataset(string dataset)
     {
         if (!TableDatasets.TryParse(dataset, out var file)) return dataset;
-        RegularFile(file.Path, "--dataset");
+        PathOptions.RegularFile(file.Path, "--dataset");
         return TableDatasets.Absolute(dataset);
     }
 
-    static string RegularFile(string path, string option)
-    {
-        var full = Path.GetFullPath(path);
-        Runtime.FileKinds.RequireRegularFile(full, option);
-        return full;
-    }
 }

@@ -111,7 +111,7 @@ public sealed class TrainOptions
             TrueClassWeight = Pick(TrueClassWeight, baseline.TrueClassWeight),
             TrueClassTarget = Pick(TrueClassTarget, baseline.TrueClassTarget),
             InitScale = Pick(InitScale, baseline.InitScale),
-            InitFrom = Pick(InitFrom, baseline.InitFrom) is { } from ? InitialParameters(from) : null,
+            InitFrom = Pick(InitFrom, baseline.InitFrom) is { } from ? PathOptions.RegularFile(from, "--init-from") : null,
             Optimizer = Pick(Optimizer, baseline.Optimizer).Trim().ToLowerInvariant(),
             LearningRate = Pick(LearningRate, baseline.LearningRate),
             Momentum = Pick(Momentum, baseline.Momentum),
@@ -150,14 +150,6 @@ public sealed class TrainOptions
         (ValidationSize, c => c.ValidationSize), (TrainLimit, c => c.TrainLimit), (Standardize, c => c.Standardize), (Binary, c => c.BinaryTask),
         .. Table.Settings(),
     ];
-
-    /// <summary>The --init-from file as a full path, refused before any data is loaded unless it is a regular file.</summary>
-    static string InitialParameters(string path)
-    {
-        var full = Path.GetFullPath(path);
-        Runtime.FileKinds.RequireRegularFile(full, "--init-from");
-        return full;
-    }
 
     /// <summary>--mse-reduction, shared by every command that builds squared-error heads.</summary>
     public static Option<string> MseReductionOption() => new("--mse-reduction")

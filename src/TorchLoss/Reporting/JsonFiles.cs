@@ -18,6 +18,9 @@ public static class JsonFiles
         Converters = { new Heads.SquaredErrorReductionJsonConverter(), new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new FiniteOrNullConverter() },
     };
 
+    /// <summary>The same, on one line: what --json prints, one object per line.</summary>
+    public static readonly JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
+
     public static void Write<T>(string path, T value) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, Options));
 
     public static T Read<T>(string path)

@@ -23,14 +23,8 @@ public sealed class CompareHeadGridTests : IDisposable
         temp.Dispose();
     }
 
-    (int Code, string Output, string Error) Compare(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var command = CompareCommand.Create(new DataCommandServices(TorchLoss.Data.DatasetManifest.Embedded, null, output, ShowProgress: false));
-        var code = CliRunner.Run(new RootCommand("test") { command }, ["compare", "--dataset", $"csv:{temp["a.csv"]}", "--out", temp["study"], .. args], error);
-        return (code, output.ToString(), error.ToString());
-    }
+    (int Code, string Output, string Error) Compare(params string[] args) =>
+        InProcessCli.Run(CompareCommand.Create, ["--dataset", $"csv:{temp["a.csv"]}", "--out", temp["study"], .. args]);
 
     static readonly string[] Small =
     [

@@ -30,13 +30,7 @@ public sealed class PlotCommandTests : IDisposable
         return Path.Combine(data.RunsDirectory, name);
     }
 
-    static (int Code, string Output, string Error) Plot(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = CliRunner.Run(new RootCommand("test") { PlotCommand.Create(output) }, ["plot", .. args], error);
-        return (code, output.ToString(), error.ToString());
-    }
+    static (int Code, string Output, string Error) Plot(params string[] args) => InProcessCli.Run(PlotCommand.Create, args);
 
     static List<string> Texts(XDocument doc, string? cls = null) =>
         doc.Descendants(Svg + "text").Where(t => cls is null || (string?)t.Attribute("class") == cls).Select(t => t.Value).ToList();

@@ -27,14 +27,7 @@ public sealed class RunsCommandTests : IDisposable
         Assert.True(result.Code == ExitCodes.Ok, result.Error);
     }
 
-    (int Code, string Output, string Error) Runs(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var command = RunsCommand.Create(output);
-        var code = CliRunner.Run(new RootCommand("test") { command }, ["runs", .. args], error);
-        return (code, output.ToString(), error.ToString());
-    }
+    static (int Code, string Output, string Error) Runs(params string[] args) => InProcessCli.Run(RunsCommand.Create, args);
 
     [Fact]
     public void Runs_at_any_depth_are_listed_with_what_their_files_say_and_sorted_as_asked()

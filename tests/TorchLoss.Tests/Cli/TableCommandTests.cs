@@ -30,14 +30,7 @@ public sealed class TableCommandTests : IDisposable
         temp.Dispose();
     }
 
-    (int Code, string Output, string Error) Run(Func<DataCommandServices, Command> create, params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var command = create(new DataCommandServices(TorchLoss.Data.DatasetManifest.Embedded, null, output, ShowProgress: false));
-        var code = CliRunner.Run(new RootCommand("test") { command }, [command.Name, .. args], error);
-        return (code, output.ToString(), error.ToString());
-    }
+    static (int Code, string Output, string Error) Run(Func<DataCommandServices, Command> create, params string[] args) => InProcessCli.Run(create, args);
 
     string[] Train(string name, params string[] more) =>
     [
