@@ -17,13 +17,14 @@ public static class DeviceSetting
         else Console.WriteLine($"// CUDA benchmarks skipped: CUDA is not available ({TorchRuntime.Version} sees no CUDA device)");
     }
 
-    /// <summary>Applies a setting's threads and returns its device and engine.</summary>
-    public static (Device Device, TrainingEngine Engine) Apply(string setting)
+    /// <summary>Applies a setting's threads (the engine's defaults for a step of <paramref name="forwardMultiplyAdds"/>)
+    /// and returns its device and engine.</summary>
+    public static (Device Device, TrainingEngine Engine) Apply(string setting, long forwardMultiplyAdds)
     {
         var parts = setting.Split(':');
         var engine = TrainingEngines.Parse(parts[1]);
         if (parts[0] == "cuda") return (torch.CUDA, engine);
-        ThreadSettings.For(engine).Apply(engine);
+        ThreadSettings.For(engine, forwardMultiplyAdds).Apply(engine);
         return (torch.CPU, engine);
     }
 }

@@ -43,9 +43,10 @@ public class HeadBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var (device, engine) = DeviceSetting.Apply(Setting);
+        var spec = new ModelSpec(ModelKind.Mlp, [256, 256]);
+        var (device, engine) = DeviceSetting.Apply(Setting, ThreadSettings.ForwardMultiplyAdds(Batch, spec.ParameterCount(784, 10)));
         TorchRuntime.ManualSeed(0);
-        model = new ModelSpec(ModelKind.Mlp, [256, 256]).Build(784, 10, device);
+        model = spec.Build(784, 10, device);
         head = HeadCatalog.Create(Head);
         optimizer = optim.SGD(model.parameters(), 0.01, momentum: 0.9);
         statistics = new StepStatistics(Trainer.ParameterNames(model));

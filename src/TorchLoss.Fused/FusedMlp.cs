@@ -92,11 +92,7 @@ public sealed class FusedMlp : IDisposable
         if (head.Loss == FusedLoss.LogitSquaredError && head.TrueClassTarget == 0)
             throw new ArgumentException("the logit square loss needs a target M other than 0", nameof(head));
 
-        var settings = new HeadSettings
-        {
-            Kind = (int)head.Loss, SquaredErrorScale = head.SquaredErrorScale, TrueClassWeight = head.TrueClassWeight,
-            TrueClassTarget = head.TrueClassTarget,
-        };
+        var settings = HeadSettings.Of(head);
         var dtype = layout.DType == ScalarType.Float32 ? NativeMethods.Float32 : NativeMethods.Float64;
         nint created;
         fixed (long* widths = layout.Widths)

@@ -15,6 +15,12 @@ internal struct HeadSettings
 {
     public int Kind;
     public double SquaredErrorScale, TrueClassWeight, TrueClassTarget;
+
+    public static HeadSettings Of(FusedHead head) => new()
+    {
+        Kind = (int)head.Loss, SquaredErrorScale = head.SquaredErrorScale, TrueClassWeight = head.TrueClassWeight,
+        TrueClassTarget = head.TrueClassTarget,
+    };
 }
 
 /// <summary>tlf_sgd.</summary>
@@ -55,6 +61,10 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Library)]
     public static partial int tlf_evaluate(FusedMlpHandle mlp, nint* parameters, nint x, nint labels, long batch, double* output);
+
+    [LibraryImport(Library)]
+    public static partial int tlf_statistics(int dtype, long batch, long classes, HeadSettings* head, nint logits, nint probabilities,
+        nint predicted, nint outputGradient, nint labels, int gradientCount, nint* gradients, long* gradientLengths, double* output);
 
     /// <summary>Throws the native error after a call that returned <paramref name="status"/> -1. The checks in C# run first,
     /// so this only reports what they cannot know (out of memory, an internal error).</summary>

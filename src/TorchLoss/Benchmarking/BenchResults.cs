@@ -1,7 +1,11 @@
 namespace TorchLoss.Benchmarking;
 
 /// <summary>Training throughput of one head and batch size under one setting, against that setting's sgemm roofline.</summary>
-public sealed record ThroughputResult(string Setting, string Head, int Batch, Rate StepsPerSecond, double FlopsPerStep, double SgemmGflops)
+/// <param name="IsDefault">the setting is train's default for this batch (the fused engine's, on the CPU).</param>
+/// <param name="IsEngineDefault">the setting is its engine's default threads for this batch: these rows also measure the
+/// diagnostics' cost and, with --pytorch, run against PyTorch.</param>
+public sealed record ThroughputResult(string Setting, string Head, int Batch, Rate StepsPerSecond, double FlopsPerStep, double SgemmGflops,
+    bool IsDefault = false, bool IsEngineDefault = false)
 {
     public double ExamplesPerSecond => StepsPerSecond.Median * Batch;
 
@@ -9,11 +13,17 @@ public sealed record ThroughputResult(string Setting, string Head, int Batch, Ra
     public double RooflineFraction => StepsPerSecond.Median * FlopsPerStep / (SgemmGflops * 1e9);
 }
 
-/// <param name="IsDefault">train's default setting (the fused engine's, on the CPU).</param>
-/// <param name="IsEngineDefault">its engine's default threads: these settings also measure the diagnostics' cost and,
-/// with --pytorch, run against PyTorch.</param>
-public sealed record SettingResult(string Setting, bool IsDefault, Rate Sgemm, IReadOnlyList<ThroughputResult> Throughput,
-    IReadOnlyList<DiagnosticsCostResult> DiagnosticsCost, bool IsEngineDefault = false);
+/// <summary>One device, engine and thread setting: its sgemm roofline, its throughput per head and batch, and the
+/// diagnostics' cost at the batches where it is its engine's default.</summary>
+public sealed record SettingResult(string Setting, Rate Sgemm, IReadOnlyList<ThroughputResult> Throughput,
+    IReadOnlyList<DiagnosticsCostResult> DiagnosticsCost)
+{
+    /// <summary>train's default setting for at least one batch measured.</summary>
+    public bool IsDefault => Throughput.Any(t => t.IsDefault);
+
+    /// <summary>Its engine's default threads for at least one batch measured.</summary>
+    public bool IsEngineDefault => Throughput.Any(t => t.IsEngineDefault);
+}
 
 /// <summary>Steps/s with and without `train`'s step statistics, measured in alternating repetitions.</summary>
 public sealed record DiagnosticsCostResult(string Head, int Batch, Rate WithStatistics, Rate WithoutStatistics)

@@ -42,14 +42,13 @@ public static class BenchRunner
                 var label = (setting with { Blas = applied.Blas }).ToString();
                 progress?.Invoke($"{label}: sgemm");
                 var sgemm = Roofline(device, setting, applied, settings);
-                var engineDefaults = ThreadSettings.For(setting.Engine);
-                var isEngineDefault = device.IsCuda() || (setting.IntraOp == engineDefaults.IntraOp && setting.Blas == engineDefaults.Blas);
-                var isDefault = device.IsCuda() || (setting.Engine == DefaultCpuEngine && isEngineDefault);
                 var throughput = new List<ThroughputResult>();
                 var diagnostics = new List<DiagnosticsCostResult>();
                 foreach (var head in settings.Heads)
                     foreach (var batch in settings.Batches)
                     {
+                        var isEngineDefault = IsEngineDefault(device, setting, settings.Widths, batch);
+                        var isDefault = isEngineDefault && (device.IsCuda() || setting.Engine == DefaultCpuEngine);
                         progress?.Invoke($"{label}: {head}, batch {batch}{(isEngineDefault ? ", with and without step statistics" : "")}");
                         Rate rate;
                         if (isEngineDefault)
@@ -59,15 +58,18 @@ public static class BenchRunner
                             rate = with;
                         }
                         else rate = TrainingThroughput.StepsPerSecond(device, setting.Engine, head, settings.Widths, batch, settings);
-                        throughput.Add(new ThroughputResult(label, head, batch, rate, StepFlops.TrainingStep(settings.Widths, batch), sgemm.Median));
+                        throughput.Add(new ThroughputResult(label, head, batch, rate, StepFlops.TrainingStep(settings.Widths, batch), sgemm.Median,
+                            isDefault, isEngineDefault));
                     }
-                results.Add(new SettingResult(label, isDefault, sgemm, throughput, diagnostics, isEngineDefault));
-                if (isEngineDefault && !device.IsCuda() && pytorch is not null && settings.Heads.Contains("softmax-ce"))
-                    foreach (var batch in settings.Batches)
+                results.Add(new SettingResult(label, sgemm, throughput, diagnostics));
+                if (device.IsCuda()) continue;
+                var defaultBatches = settings.Batches.Where(b => IsEngineDefault(device, setting, settings.Widths, b)).ToList();
+                if (pytorch is not null && settings.Heads.Contains("softmax-ce"))
+                    foreach (var batch in defaultBatches)
                         if (AgainstPyTorch(device, setting.Engine, batch, settings, pytorch, progress) is { } comparison)
                             baseline.Add(comparison with { Setting = label });
-                if (isDefault && !device.IsCuda() && load is not null)
-                    foreach (var batch in settings.Batches)
+                if (setting.Engine == DefaultCpuEngine && load is not null)
+                    foreach (var batch in defaultBatches)
                         underLoad.Add(UnderLoad(device, setting.Engine, batch, settings, load, progress));
             }
         }
@@ -77,6 +79,14 @@ public static class BenchRunner
                 : "it runs softmax-ce, which is not among the heads measured"));
         return new BenchReport(TorchRuntime.Version, TorchRuntime.BlasName, Environment.ProcessorCount, results, skipped, baseline,
             load is null ? null : underLoad);
+    }
+
+    // Whether the setting is what train picks for its engine at this batch, on this model (on CUDA there is one setting).
+    static bool IsEngineDefault(Device device, ThreadSetting setting, IReadOnlyList<int> widths, int batch)
+    {
+        if (device.IsCuda()) return true;
+        var defaults = ThreadSettings.For(setting.Engine, ThreadSettings.ForwardMultiplyAdds(batch, Models.ModelSpec.ParameterCount(widths)));
+        return setting.IntraOp == defaults.IntraOp && setting.Blas == defaults.Blas;
     }
 
     // The sgemm speed the setting's matrix products could reach: the fused step runs a single-threaded BLAS on each
@@ -102,8 +112,8 @@ public static class BenchRunner
         if (device.IsCuda())
         {
             if (settings.Engines.Contains(TrainingEngine.Fused)) skipped.Add(new SkippedSetting($"{device}, fused", "the fused step runs on the CPU only"));
-            var d = ThreadSettings.For(TrainingEngine.Autograd);
-            return [new ThreadSetting(device, TrainingEngine.Autograd, d.IntraOp, d.Blas)];
+            // The CPU's threads hardly matter beside the GPU's kernels: one of each.
+            return [new ThreadSetting(device, TrainingEngine.Autograd, 1, 1)];
         }
         return settings.Engines.SelectMany(e => settings.CpuThreads.Select(t => new ThreadSetting(device, e, t.IntraOp, t.Blas))).ToList();
     }

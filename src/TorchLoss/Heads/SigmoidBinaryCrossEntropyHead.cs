@@ -24,6 +24,14 @@ public sealed class SigmoidBinaryCrossEntropyHead(nn.Reduction batchReduction = 
         return (softplus - targets * logits).sum(1).MoveToOuterDisposeScope();
     }
 
+    /// <summary>TorchSharp's <c>binary_cross_entropy_with_logits</c> summed over classes and averaged over the batch: the same
+    /// value, and its backward is s - y in closed form (so also right at z = 0).</summary>
+    public override Tensor MeanLoss(Tensor logits, Tensor targets, Tensor labels)
+    {
+        using var sum = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.Sum);
+        return sum / logits.size(0);
+    }
+
     public override Tensor LogitGradient(Tensor logits, Tensor targets)
     {
         using var s = logits.sigmoid();

@@ -21,6 +21,9 @@ public sealed class SoftmaxCrossEntropyHead(nn.Reduction batchReduction = nn.Red
         return (-(targets * logits.log_softmax(1)).sum(1)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>TorchSharp's <c>cross_entropy</c> (log_softmax and nll_loss) on the labels: the same value in two ops.</summary>
+    public override Tensor MeanLoss(Tensor logits, Tensor targets, Tensor labels) => nn.functional.cross_entropy(logits, labels);
+
     public override Tensor LogitGradient(Tensor logits, Tensor targets)
     {
         using var p = logits.softmax(1);

@@ -50,6 +50,16 @@ public sealed record ModelSpec(ModelKind Kind, IReadOnlyList<int> HiddenWidths, 
     /// <summary>Layer widths from input to output, e.g. [784, 256, 256, 10].</summary>
     public IReadOnlyList<int> Widths(int inputs, int classes) => [inputs, .. HiddenWidths, Outputs(classes)];
 
+    /// <summary>Weights and biases of the linear layers between <paramref name="widths"/>.</summary>
+    public static long ParameterCount(IReadOnlyList<int> widths)
+    {
+        long count = 0;
+        for (var l = 0; l + 1 < widths.Count; l++) count += (long)widths[l] * widths[l + 1] + widths[l + 1];
+        return count;
+    }
+
+    public long ParameterCount(int inputs, int classes) => ParameterCount(Widths(inputs, classes));
+
     /// <summary>The canonical text form, which <see cref="Parse"/> reads back.</summary>
     public string Text => Kind switch
     {

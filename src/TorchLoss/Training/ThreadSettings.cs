@@ -8,8 +8,11 @@ namespace TorchLoss.Training;
 /// by default, since two pools spinning against each other on few cores is the worst case measured here
 /// (`torchloss bench`, 2 cores, batch 128: autograd 2x2 ran at 176 steps/s, 1x2 at 264, 1x1 at 281):
 /// <list type="bullet">
-/// <item>autograd and closed-form: 1 libtorch intra-op thread, MKL on every core (best at batch 1024, within 6-16 % of
-/// 1x1 at 32 and 128);</item>
+/// <item>autograd and closed-form: 1 libtorch intra-op thread; MKL on one core for small steps and on every core from
+/// <see cref="ThreadedBlasFrom"/> multiply-adds per forward pass. MKL's second thread sleeps between products
+/// (OMP_WAIT_POLICY=PASSIVE) and waking it costs more than it saves on small products: on the 784-256-256-10 MLP,
+/// 1x1 ran 1.2-1.6x faster than 1x2 at batch 32-256, they tied at 512 and 1x2 was 1.45x faster at 1024. Letting it
+/// spin instead (GOMP_SPINCOUNT) made 1x2 faster idle but 3-8x slower beside one other CPU-bound process.</item>
 /// <item>fused: the fused engine's own threads on every core, each calling a single-threaded MKL.</item>
 /// </list>
 /// </summary>
@@ -19,16 +22,24 @@ public sealed record ThreadSettings(int IntraOp, int? Blas)
     /// process-wide setting, set by <see cref="Apply"/> for the fused engine (all cores until then).</summary>
     public static int FusedThreads { get; private set; } = Environment.ProcessorCount;
 
-    /// <summary>The measured best default for an engine (Auto counts as fused, which it picks where it can).</summary>
-    public static ThreadSettings For(TrainingEngine engine) => engine is TrainingEngine.Autograd or TrainingEngine.ClosedForm
-        ? new(1, Environment.ProcessorCount)
+    /// <summary>Forward multiply-adds per step (batch x parameter count) from which autograd runs MKL on every core: the
+    /// 784-256-256-10 MLP's 269,322 parameters reach it at batch 499.</summary>
+    public const long ThreadedBlasFrom = 1L << 27;
+
+    /// <summary>The measured best default for an engine (Auto counts as fused, which it picks where it can), for a step
+    /// of <paramref name="forwardMultiplyAdds"/> (see <see cref="ForwardMultiplyAdds"/>; the fused engine ignores it).</summary>
+    public static ThreadSettings For(TrainingEngine engine, long forwardMultiplyAdds) => engine is TrainingEngine.Autograd or TrainingEngine.ClosedForm
+        ? new(1, forwardMultiplyAdds >= ThreadedBlasFrom ? Environment.ProcessorCount : 1)
         : new(Environment.ProcessorCount, 1);
+
+    /// <summary>A step's size for the thread defaults: batch x parameter count, a dense net's forward multiply-adds.</summary>
+    public static long ForwardMultiplyAdds(long batch, long parameters) => batch * parameters;
 
     /// <summary>The given counts, the engine's defaults for the rest. A count given alone leaves the other to fill the
     /// remaining cores (intra-op x BLAS &lt;= cores): both pools above one would spin against each other.</summary>
-    public static ThreadSettings Resolve(int? intraOp, int? blas, TrainingEngine engine = TrainingEngine.Autograd)
+    public static ThreadSettings Resolve(int? intraOp, int? blas, TrainingEngine engine, long forwardMultiplyAdds)
     {
-        var d = For(engine);
+        var d = For(engine, forwardMultiplyAdds);
         var cores = Environment.ProcessorCount;
         return (intraOp, blas) switch
         {

@@ -61,7 +61,8 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
     {
         var device = model.parameters().First().device;
         var (engine, engineNote) = TrainingEngines.Resolve(TrainingEngines.Parse(config.Engine), model, head, optimizer);
-        var threads = ThreadSettings.Resolve(config.Threads, config.BlasThreads, engine).Apply(engine);
+        var stepSize = ThreadSettings.ForwardMultiplyAdds(config.BatchSize, model.parameters().Sum(p => p.numel()));
+        var threads = ThreadSettings.Resolve(config.Threads, config.BlasThreads, engine, stepSize).Apply(engine);
         var schedule = LearningRateSchedule.Parse(config.Schedule, config.LearningRate);
         var names = ParameterNames(model);
         var environment = Environment(modelDescription, model, head, device, engine, engineNote, threads);

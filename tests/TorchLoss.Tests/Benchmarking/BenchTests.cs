@@ -48,7 +48,7 @@ public class BenchTests
         var settings = new BenchSettings
         {
             Devices = ["cpu", "cuda"], Batches = [8, 16], Widths = [16, 8, 4],
-            CpuThreads = new[] { (1, cores), (cores, 1), (cores, cores) }.Distinct().ToList(),
+            CpuThreads = new[] { (1, 1), (1, cores), (cores, 1), (cores, cores) }.Distinct().ToList(),
             WarmupSteps = 1, Steps = 3, Repetitions = 2,
         };
         Assert.Equal([TrainingEngine.Fused, TrainingEngine.Autograd], settings.Engines);
@@ -76,14 +76,17 @@ public class BenchTests
         Assert.Contains(lines, l => l.Contains("batch 16"));
         // The default setting (the fused engine, one intra-op thread per core, one BLAS thread) also measures what the
         // step statistics cost.
-        var defaults = ThreadSettings.For(TrainingEngine.Fused);
+        var stepSize = ThreadSettings.ForwardMultiplyAdds(16, TorchLoss.Models.ModelSpec.ParameterCount(settings.Widths));
+        var defaults = ThreadSettings.For(TrainingEngine.Fused, stepSize);
         Assert.Equal(new ThreadSettings(cores, 1), defaults);
         var defaultSetting = report.Settings.Single(s => s.IsDefault);
         Assert.StartsWith($"cpu, fused, {defaults.IntraOp} intra-op, ", defaultSetting.Setting);
         Assert.Equal([8, 16], defaultSetting.DiagnosticsCost.Select(d => d.Batch));
         Assert.All(defaultSetting.DiagnosticsCost, d => Assert.Equal(2, d.WithoutStatistics.Samples.Count));
-        // Each engine's default threads measure it too (autograd's: the intra-op count for both pools); no other setting does.
-        var autogradDefaults = ThreadSettings.For(TrainingEngine.Autograd);
+        // Each engine's default threads measure it too (autograd's on so small a model: one thread in each pool); no other
+        // setting does.
+        var autogradDefaults = ThreadSettings.For(TrainingEngine.Autograd, stepSize);
+        Assert.Equal(new ThreadSettings(1, 1), autogradDefaults);
         var engineDefaults = report.Settings.Where(s => s.IsEngineDefault).Select(s => s.Setting).ToList();
         Assert.Contains(defaultSetting.Setting, engineDefaults);
         Assert.Contains($"cpu, autograd, {autogradDefaults.IntraOp} intra-op, {autogradDefaults.Blas} BLAS", engineDefaults);
@@ -114,7 +117,7 @@ public class BenchTests
     static BenchSettings PyTorchSettings => new()
     {
         Devices = ["cpu"], Batches = [4, 8], Widths = [16, 8, 4], Engines = [TrainingEngine.Fused],
-        CpuThreads = [(ThreadSettings.For(TrainingEngine.Fused).IntraOp, 1)], WarmupSteps = 1, Steps = 3, Repetitions = 3,
+        CpuThreads = [(ThreadSettings.For(TrainingEngine.Fused, 0).IntraOp, 1)], WarmupSteps = 1, Steps = 3, Repetitions = 3,
     };
 
     sealed class CountingLoad(List<string> events) : IDisposable

@@ -48,6 +48,29 @@ public sealed class HeadOracleTests
         Assert.Equal(expected, head.forward(z, y).ToDouble(), 12);
     }
 
+    /// <summary>The training loss a head may compute through a fused built-in (softmax-ce, sigmoid-bce) has the value and the
+    /// gradient of its own per-example loss's batch mean, at z = 0 too; the other heads use that mean as it is.</summary>
+    [Theory]
+    [MemberData(nameof(EveryHead))]
+    public void TheTrainingLossEqualsTheMeanOfTheExampleLossWithItsGradient(string name)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var head = HeadCatalog.Create(name);
+        var (z, y) = Batch();
+        z[0] = torch.zeros(5, ScalarType.Float64);
+        var targets = OutputHead.Targets(y, 5, ScalarType.Float64);
+        var a = z.clone().requires_grad_();
+        var b = z.clone().requires_grad_();
+        var fused = head.MeanLoss(a, targets, y);
+        var mean = head.MeanLoss(b, targets);
+        Assert.Equal(mean.ToDouble(), fused.ToDouble(), 12);
+        fused.backward();
+        mean.backward();
+        Assert.True(a.grad!.allclose(b.grad!, rtol: 1e-12, atol: 1e-15), $"{name}: gradients differ");
+    }
+
+    public static TheoryData<string> EveryHead() => new(HeadCatalog.Names);
+
     [Fact]
     public void TheReductionFollowsTorchSharpsConvention()
     {

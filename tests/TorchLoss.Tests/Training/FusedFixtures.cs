@@ -82,13 +82,14 @@ internal static class FusedFixtures
     public static int LabelLimit(int outputs) => outputs == 1 ? 2 : outputs;
 
     /// <summary>Trains a fresh model for <paramref name="steps"/> steps through <paramref name="engine"/> (the fused one on
-    /// <paramref name="fusedThreads"/> threads), every step recorded into one interval of step statistics.</summary>
+    /// <paramref name="fusedThreads"/> threads), every step recorded into one interval of step statistics (read natively
+    /// unless <paramref name="nativeStatistics"/> is false).</summary>
     public static TrainedState Train(TrainingEngine engine, Func<Sequential> build, OutputHead head, SgdCase sgd, double learningRate,
-        Func<int, Batch> batch, int steps, bool fullStatistics = true, int fusedThreads = 1)
+        Func<int, Batch> batch, int steps, bool fullStatistics = true, int fusedThreads = 1, bool nativeStatistics = true)
     {
         using var model = build();
         using var optimizer = sgd.Create(model.parameters(), learningRate);
-        using var statistics = new StepStatistics(Trainer.ParameterNames(model), fullStatistics);
+        using var statistics = new StepStatistics(Trainer.ParameterNames(model), fullStatistics, nativeStatistics);
         using (var step = TrainingEngines.Create(engine, model, head, optimizer, statistics, fusedThreads))
         {
             Assert.Equal(engine, step.Engine);

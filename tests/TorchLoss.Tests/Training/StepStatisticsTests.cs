@@ -70,7 +70,8 @@ public class StepStatisticsTests
         using var model = Mlp([6, 3, 4], HiddenActivation.Sigmoid, ScalarType.Float64, seed: 4);
         var head = HeadCatalog.Create("softmax-ce");
         using var sgd = optim.SGD(model.parameters(), 0.1);
-        using var statistics = new StepStatistics(Trainer.ParameterNames(model));
+        // Autograd's statistics stay on the device as on a GPU; on the CPU by default they are read on the host (below).
+        using var statistics = new StepStatistics(Trainer.ParameterNames(model), nativeOnCpu: false);
         using var a = TrainingEngines.Create(first, model, head, sgd, statistics);
         using var b = TrainingEngines.Create(second, model, head, sgd, statistics);
         using var scope = torch.NewDisposeScope();
@@ -85,5 +86,22 @@ public class StepStatisticsTests
         Assert.True(double.IsFinite(interval.Loss));
         b.Run(batch);
         Assert.Equal(1, statistics.Flush().Steps);
+    }
+
+    [Fact]
+    public void OnTheCpuAutogradAndFusedRecordsShareAnInterval()
+    {
+        using var model = Mlp([6, 3, 4], HiddenActivation.Sigmoid, ScalarType.Float64, seed: 4);
+        var head = HeadCatalog.Create("softmax-ce");
+        using var sgd = optim.SGD(model.parameters(), 0.1);
+        using var statistics = new StepStatistics(Trainer.ParameterNames(model));
+        using var autograd = TrainingEngines.Create(TrainingEngine.Autograd, model, head, sgd, statistics);
+        using var fused = TrainingEngines.Create(TrainingEngine.Fused, model, head, sgd, statistics);
+        using var scope = torch.NewDisposeScope();
+        autograd.Run(MakeBatch(5, 6, 4, ScalarType.Float64, seed: 1));
+        fused.Run(MakeBatch(3, 6, 4, ScalarType.Float64, seed: 2));
+        var interval = statistics.Flush();
+        Assert.Equal((2L, 8L, 32L), (interval.Steps, interval.Examples, interval.Outputs));
+        Assert.True(double.IsFinite(interval.OutputGradientNorm) && interval.OutputGradientNorm > 0);
     }
 }

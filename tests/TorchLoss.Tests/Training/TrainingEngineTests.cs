@@ -113,22 +113,35 @@ public class TrainingEngineTests
     public void ThreadDefaultsUseOnePoolPerEngine()
     {
         var cores = Environment.ProcessorCount;
-        Assert.Equal(new ThreadSettings(cores, 1), ThreadSettings.For(TrainingEngine.Fused));
-        Assert.Equal(new ThreadSettings(cores, 1), ThreadSettings.For(TrainingEngine.Auto));
-        Assert.Equal(new ThreadSettings(1, cores), ThreadSettings.For(TrainingEngine.Autograd));
-        Assert.Equal(new ThreadSettings(3, 4), ThreadSettings.Resolve(3, 4, TrainingEngine.Fused));
-        Assert.Equal(ThreadSettings.For(TrainingEngine.Autograd), ThreadSettings.Resolve(null, null, TrainingEngine.Autograd));
+        const long small = ThreadSettings.ThreadedBlasFrom - 1, large = ThreadSettings.ThreadedBlasFrom;
+        foreach (var size in new[] { small, large })
+        {
+            Assert.Equal(new ThreadSettings(cores, 1), ThreadSettings.For(TrainingEngine.Fused, size));
+            Assert.Equal(new ThreadSettings(cores, 1), ThreadSettings.For(TrainingEngine.Auto, size));
+            Assert.Equal(new ThreadSettings(3, 4), ThreadSettings.Resolve(3, 4, TrainingEngine.Fused, size));
+            Assert.Equal(ThreadSettings.For(TrainingEngine.Autograd, size), ThreadSettings.Resolve(null, null, TrainingEngine.Autograd, size));
+        }
+        // Autograd runs MKL on one core for small steps and on every core for large ones.
+        Assert.Equal(new ThreadSettings(1, 1), ThreadSettings.For(TrainingEngine.Autograd, small));
+        Assert.Equal(new ThreadSettings(1, cores), ThreadSettings.For(TrainingEngine.Autograd, large));
+        Assert.Equal(new ThreadSettings(1, cores), ThreadSettings.For(TrainingEngine.ClosedForm, large));
+        // The 784-256-256-10 MLP, whose crossover was measured, between batch 256 and 512.
+        var parameters = ModelSpec.ParameterCount([784, 256, 256, 10]);
+        Assert.Equal(269_322, parameters);
+        Assert.Equal(1, ThreadSettings.For(TrainingEngine.Autograd, ThreadSettings.ForwardMultiplyAdds(256, parameters)).Blas);
+        Assert.Equal(cores, ThreadSettings.For(TrainingEngine.Autograd, ThreadSettings.ForwardMultiplyAdds(512, parameters)).Blas);
     }
 
     [Fact]
     public void OneGivenThreadCountLeavesTheOtherPoolTheRemainingCores()
     {
         var cores = Environment.ProcessorCount;
+        const long size = 1000;
         // e.g. the fused engine with --blas-threads 2 alone on 2 cores: 1 intra-op thread, not 2 x 2 spinning pools.
-        Assert.Equal(new ThreadSettings(Math.Max(1, cores / 2), 2), ThreadSettings.Resolve(null, 2, TrainingEngine.Fused));
-        Assert.Equal(new ThreadSettings(2, Math.Max(1, cores / 2)), ThreadSettings.Resolve(2, null, TrainingEngine.Autograd));
-        Assert.Equal(new ThreadSettings(1, cores), ThreadSettings.Resolve(1, null, TrainingEngine.Fused));
-        Assert.Equal(new ThreadSettings(1, 4 * cores), ThreadSettings.Resolve(null, 4 * cores, TrainingEngine.Fused));
+        Assert.Equal(new ThreadSettings(Math.Max(1, cores / 2), 2), ThreadSettings.Resolve(null, 2, TrainingEngine.Fused, size));
+        Assert.Equal(new ThreadSettings(2, Math.Max(1, cores / 2)), ThreadSettings.Resolve(2, null, TrainingEngine.Autograd, size));
+        Assert.Equal(new ThreadSettings(1, cores), ThreadSettings.Resolve(1, null, TrainingEngine.Fused, size));
+        Assert.Equal(new ThreadSettings(1, 4 * cores), ThreadSettings.Resolve(null, 4 * cores, TrainingEngine.Fused, size));
     }
 
     /// <summary>A head the fused step does not know: plain squared error on the logits.</summary>

@@ -89,6 +89,18 @@ int tlf_gradients(tlf_mlp* mlp, const void* const* params, const void* x, const 
 int tlf_evaluate(tlf_mlp* mlp, const void* const* params, const void* x, const int64_t* labels, int64_t batch,
                  double* out);
 
+// The step statistics of a step taken elsewhere (e.g. by autograd), from its tensors' memory, by the rules of
+// tlf_step's: out receives TLF_OUT_CORRECT .. TLF_OUT_WRONG_SATURATED (out[TLF_OUT_LOSS_SUM] is left untouched), then
+// the L2 norm of each of the n_gradients gradients (a NULL gradient counts 0). Tensors are row-major of dtype;
+// [batch, classes] ones with classes == 1 are a binary task (class 1's probability).
+//  - With a head, the probabilities and predictions come from logits by the head's rules (as in tlf_step);
+//    without one, from probabilities (NULL: no saturation or true-class statistics) and predicted (int64 [batch]).
+//  - output_gradient: the row norms are summed as given; NULL leaves only the correct count.
+int tlf_statistics(int dtype, int64_t batch, int64_t classes, const tlf_head* head, const void* logits,
+                   const void* probabilities, const int64_t* predicted, const void* output_gradient,
+                   const int64_t* labels, int n_gradients, const void* const* gradients,
+                   const int64_t* gradient_lengths, double* out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include "mlp.h"
+#include "statistics.h"
 
 #define TLF_EXPORT extern "C" __attribute__((visibility("default")))
 
@@ -130,5 +131,36 @@ TLF_EXPORT int tlf_evaluate(tlf_mlp* mlp, const void* const* params, const void*
     require_batch(e, params, x, labels, batch, out);
     auto writable = const_cast<void* const*>(params);
     e.run(tl::fused::Pass{writable, nullptr, nullptr, x, labels, batch, nullptr, false, true}, out);
+  });
+}
+
+TLF_EXPORT int tlf_statistics(int dtype, int64_t batch, int64_t classes, const tlf_head* head, const void* logits,
+                              const void* probabilities, const int64_t* predicted, const void* output_gradient,
+                              const int64_t* labels, int n_gradients, const void* const* gradients,
+                              const int64_t* gradient_lengths, double* out) {
+  return guarded([&] {
+    require(dtype == TLF_FLOAT32 || dtype == TLF_FLOAT64, "unknown dtype code " + std::to_string(dtype));
+    require(batch >= 0 && classes >= 1, "bad shape");
+    require(labels != nullptr && out != nullptr, "null labels or output");
+    if (head != nullptr) {
+      require(head->kind >= TLF_HEAD_SOFTMAX_CE && head->kind <= TLF_HEAD_LOGIT_MSE,
+              "unknown head code " + std::to_string(head->kind));
+      require(head->kind != TLF_HEAD_LOGIT_MSE || head->true_class_target != 0, "the logit target M must not be 0");
+      require(logits != nullptr, "a head needs the logits");
+    } else {
+      require(predicted != nullptr, "without a head, the predictions are needed");
+    }
+    require(n_gradients >= 0 && (n_gradients == 0 || (gradients != nullptr && gradient_lengths != nullptr)),
+            "no gradients");
+    // The true class's probability is read at the label.
+    const int64_t limit = classes == 1 ? 2 : classes;
+    if (output_gradient != nullptr && (head != nullptr || probabilities != nullptr))
+      for (int64_t i = 0; i < batch; ++i)
+        require(labels[i] >= 0 && labels[i] < limit,
+                "label " + std::to_string(labels[i]) + " is outside [0, " + std::to_string(limit) + ")");
+    const tl::fused::StatisticsInput in{batch,  classes,     head,        logits,    probabilities,  predicted,
+                                        output_gradient, labels, n_gradients, gradients, gradient_lengths};
+    if (dtype == TLF_FLOAT32) tl::fused::step_statistics<float>(in, out);
+    else tl::fused::step_statistics<double>(in, out);
   });
 }

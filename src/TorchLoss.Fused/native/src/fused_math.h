@@ -172,6 +172,56 @@ struct ExampleSums {
 
 constexpr double kSaturationMargin = 0.01;
 
+// The head's probabilities of one example with logits z[0..c) into prob[0..c): softmax for the softmax heads and for
+// the logit square loss with several outputs, z/M clamped to [0, 1] for it with one output, else a sigmoid per output.
+// Returns log sum exp z for the softmax case (0 otherwise).
+template <typename T>
+double head_probabilities(const HeadSpec& h, const T* z, int64_t c, double* prob) {
+  const bool softmax_probabilities =
+      h.kind == TLF_HEAD_SOFTMAX_CE || h.kind == TLF_HEAD_SOFTMAX_MSE || (h.kind == TLF_HEAD_LOGIT_MSE && c > 1);
+  if (softmax_probabilities) {
+    double m = z[0];
+    for (int64_t j = 1; j < c; ++j) m = z[j] > m ? double(z[j]) : m;
+    double s = 0;
+    for (int64_t j = 0; j < c; ++j) s += (prob[j] = std::exp(double(z[j]) - m));
+    for (int64_t j = 0; j < c; ++j) prob[j] /= s;
+    return m + std::log(s);
+  }
+  if (h.kind == TLF_HEAD_LOGIT_MSE) {
+    double p = double(z[0]) / h.true_class_target;
+    prob[0] = p < 0 ? 0 : (p > 1 ? 1 : p);
+  } else {
+    for (int64_t j = 0; j < c; ++j) prob[j] = 1.0 / (1.0 + std::exp(-double(z[j])));
+  }
+  return 0;
+}
+
+// The head's predicted class: the first largest logit, or with one output whether z exceeds the boundary (0, or M/2
+// for the logit square loss, whose targets are 0 and M).
+template <typename T>
+int64_t head_prediction(const HeadSpec& h, const T* z, int64_t c) {
+  if (c == 1) {
+    // Compared in T, as libtorch compares a tensor with a scalar.
+    T boundary = h.kind == TLF_HEAD_LOGIT_MSE ? T(h.true_class_target / 2) : T(0);
+    return z[0] > boundary ? 1 : 0;
+  }
+  int64_t predicted = 0;
+  for (int64_t j = 1; j < c; ++j) if (z[j] > z[predicted]) predicted = j;
+  return predicted;
+}
+
+// Adds one example's saturation counts and true-class probability (prob[0..c), as from head_probabilities) to sums.
+inline void probability_statistics(const double* prob, int64_t c, int64_t label, ExampleSums& sums) {
+  for (int64_t j = 0; j < c; ++j) {
+    const bool low = prob[j] < kSaturationMargin, high = prob[j] > 1 - kSaturationMargin;
+    // A single output is class 1's probability: its target is the label itself.
+    const bool target = c == 1 ? label == 1 : j == label;
+    sums.saturated += (low || high) ? 1 : 0;
+    sums.wrong_saturated += ((target && low) || (!target && high)) ? 1 : 0;
+  }
+  sums.true_class_probability += c == 1 ? (label == 1 ? prob[0] : 1 - prob[0]) : prob[label];
+}
+
 // For one example with logits z[0..c) and integer label: adds its loss and statistics to sums and writes
 // dL/dz of the batch-mean loss (the example's own gradient times inv_batch) into dz. With c == 1 the task
 // is binary and the target is the label itself. prob is scratch of length c.
@@ -179,23 +229,7 @@ template <typename T>
 void head_example(const HeadSpec& h, const T* z, int64_t c, int64_t label, double inv_batch, bool statistics,
                   T* dz, double* prob, ExampleSums& sums) {
   auto target = [&](int64_t j) { return c == 1 ? double(label) : (j == label ? 1.0 : 0.0); };
-  const bool softmax_probabilities =
-      h.kind == TLF_HEAD_SOFTMAX_CE || h.kind == TLF_HEAD_SOFTMAX_MSE || (h.kind == TLF_HEAD_LOGIT_MSE && c > 1);
-  double log_normaliser = 0;
-  if (softmax_probabilities) {
-    double m = z[0];
-    for (int64_t j = 1; j < c; ++j) m = z[j] > m ? double(z[j]) : m;
-    double s = 0;
-    for (int64_t j = 0; j < c; ++j) s += (prob[j] = std::exp(double(z[j]) - m));
-    for (int64_t j = 0; j < c; ++j) prob[j] /= s;
-    log_normaliser = m + std::log(s);
-  } else if (h.kind == TLF_HEAD_LOGIT_MSE) {
-    double p = double(z[0]) / h.true_class_target;
-    prob[0] = p < 0 ? 0 : (p > 1 ? 1 : p);
-  } else {
-    for (int64_t j = 0; j < c; ++j) prob[j] = 1.0 / (1.0 + std::exp(-double(z[j])));
-  }
-
+  const double log_normaliser = head_probabilities(h, z, c, prob);
   double loss = 0, norm2 = 0;
   auto emit = [&](int64_t j, double g) {
     norm2 += g * g;
@@ -244,25 +278,10 @@ void head_example(const HeadSpec& h, const T* z, int64_t c, int64_t label, doubl
   }
   sums.loss += loss;
 
-  int64_t predicted = 0;
-  if (c == 1) {
-    // Compared in T, as libtorch compares a tensor with a scalar.
-    T boundary = h.kind == TLF_HEAD_LOGIT_MSE ? T(h.true_class_target / 2) : T(0);
-    predicted = z[0] > boundary ? 1 : 0;
-  } else {
-    for (int64_t j = 1; j < c; ++j) if (z[j] > z[predicted]) predicted = j;
-  }
-  sums.correct += predicted == label ? 1 : 0;
+  sums.correct += head_prediction(h, z, c) == label ? 1 : 0;
   if (!statistics) return;
   sums.output_gradient_norm += std::sqrt(norm2);
-  for (int64_t j = 0; j < c; ++j) {
-    const bool low = prob[j] < kSaturationMargin, high = prob[j] > 1 - kSaturationMargin;
-    // A single output is class 1's probability: its target is the label itself.
-    const bool target = c == 1 ? label == 1 : j == label;
-    sums.saturated += (low || high) ? 1 : 0;
-    sums.wrong_saturated += ((target && low) || (!target && high)) ? 1 : 0;
-  }
-  sums.true_class_probability += c == 1 ? (label == 1 ? prob[0] : 1 - prob[0]) : prob[label];
+  probability_statistics(prob, c, label, sums);
 }
 
 }  // namespace tl::fused
