@@ -58,10 +58,14 @@ public abstract class OutputHead : Loss<Tensor, Tensor, Tensor>
         return perExample.mean();
     }
 
-    /// <summary>The batch-mean loss for training, given both the targets (as from <see cref="Targets"/>) and the int64
-    /// labels they were made from. Equal to <see cref="MeanLoss(Tensor, Tensor)"/>; a head overrides it with a fused
-    /// TorchSharp built-in of the same value where one exists, which dispatches fewer ops in each step and its backward.</summary>
-    public virtual Tensor MeanLoss(Tensor logits, Tensor targets, Tensor labels) => MeanLoss(logits, targets);
+    /// <summary>The batch-mean loss of int64 <paramref name="labels"/> for training: <see cref="MeanLoss"/> of their
+    /// <see cref="Targets"/>. A head overrides it with a fused TorchSharp built-in of the same value where one exists,
+    /// which dispatches fewer ops in each step and its backward.</summary>
+    public virtual Tensor TrainingLoss(Tensor logits, Tensor labels)
+    {
+        using var targets = Targets(labels, logits.size(1), logits.dtype);
+        return MeanLoss(logits, targets);
+    }
 
     /// <summary>Class probabilities used for the true-class probability and the saturation statistics.
     /// Defaults to the activation; heads on raw logits use softmax.</summary>

@@ -26,8 +26,9 @@ public sealed class SigmoidBinaryCrossEntropyHead(nn.Reduction batchReduction = 
 
     /// <summary>TorchSharp's <c>binary_cross_entropy_with_logits</c> summed over classes and averaged over the batch: the same
     /// value, and its backward is s - y in closed form (so also right at z = 0).</summary>
-    public override Tensor MeanLoss(Tensor logits, Tensor targets, Tensor labels)
+    public override Tensor TrainingLoss(Tensor logits, Tensor labels)
     {
+        using var targets = Targets(labels, logits.size(1), logits.dtype);
         using var sum = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.Sum);
         return sum / logits.size(0);
     }

@@ -21,8 +21,9 @@ public sealed class SoftmaxCrossEntropyHead(nn.Reduction batchReduction = nn.Red
         return (-(targets * logits.log_softmax(1)).sum(1)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>TorchSharp's <c>cross_entropy</c> (log_softmax and nll_loss) on the labels: the same value in two ops.</summary>
-    public override Tensor MeanLoss(Tensor logits, Tensor targets, Tensor labels) => nn.functional.cross_entropy(logits, labels);
+    /// <summary>TorchSharp's <c>cross_entropy</c> (log_softmax and nll_loss) on the labels: the same value in two ops, and
+    /// no one-hot targets.</summary>
+    public override Tensor TrainingLoss(Tensor logits, Tensor labels) => nn.functional.cross_entropy(logits, labels);
 
     public override Tensor LogitGradient(Tensor logits, Tensor targets)
     {

@@ -21,13 +21,14 @@ public sealed class AutogradStep(nn.Module<Tensor, Tensor> model, OutputHead hea
     {
         var logits = model.forward(batch.X);
         if (statistics.Full) logits.retain_grad();
-        var targets = OutputHead.Targets(batch.Y, logits.size(1), dtype);
-        var loss = closedForm ? ClosedFormLoss.Apply(head, logits, targets) : head.MeanLoss(logits, targets, batch.Y);
+        var loss = closedForm
+            ? ClosedFormLoss.Apply(head, logits, OutputHead.Targets(batch.Y, logits.size(1), dtype))
+            : head.TrainingLoss(logits, batch.Y);
         // The module's zero_grad drops the gradients (set to none, as PyTorch's default): backward then writes them
         // fresh instead of zero-filling and accumulating into them, two passes over every parameter fewer per step.
         model.zero_grad();
         loss.backward();
-        statistics.Record(head, loss, logits, targets, batch.Y, parameters);
+        statistics.Record(head, loss, logits, batch.Y, parameters);
         optimizer.step();
     }
 

@@ -70,11 +70,10 @@ internal sealed class EpochLoop(TrainConfig config, TrainingEngine engine, Threa
                 var batch = batches[i];
                 var logits = model.forward(batch.X);
                 logits.retain_grad();
-                var targets = OutputHead.Targets(batch.Y, logits.size(1), dtype);
-                var loss = head.MeanLoss(logits, targets);
+                var loss = head.TrainingLoss(logits, batch.Y);
                 foreach (var p in parameters) p.grad?.zero_();
                 loss.backward();
-                statistics.Record(head, loss, logits, targets, batch.Y, parameters);
+                statistics.Record(head, loss, logits, batch.Y, parameters);
             }
         }
         foreach (var p in parameters) p.grad?.zero_();

@@ -8,10 +8,10 @@ namespace TorchLoss.Training;
 /// <summary>
 /// Per-step diagnostics. On the CPU they are read from the step's tensors in one native call
 /// (<see cref="NativeStepStatistics"/>, the fused step's rules) and summed on the host; elsewhere they are accumulated on
-/// the training device, a few dozen tensor ops per step and one device-to-host copy per interval. Per step it records: the batch's summed loss and correct predictions;
-/// the summed per-example norm of dL/dz at the output; the number of saturated outputs (probability within
-/// 0.01 of 0 or 1) and of those on the wrong side (the true class's near 0, another's near 1); the summed true-class
-/// probability; and the L2 norm of every parameter's gradient.
+/// the training device, a few dozen tensor ops per step and one device-to-host copy per interval. Per step it records:
+/// the batch's summed loss and correct predictions; the summed per-example norm of dL/dz at the output; the number of
+/// saturated outputs (probability within 0.01 of 0 or 1) and of those on the wrong side (the true class's near 0,
+/// another's near 1); the summed true-class probability; and the L2 norm of every parameter's gradient.
 /// Sums give interval means; a running maximum gives each gradient norm's maximum over the steps.
 /// The fused step computes the same values natively and records them as numbers on the host.
 /// </summary>
@@ -46,7 +46,7 @@ public sealed class StepStatistics : IDisposable
     public bool Full => full;
 
     /// <summary>Records one step after backward. <paramref name="logits"/> must have retained its gradient.</summary>
-    public void Record(OutputHead head, Tensor loss, Tensor logits, Tensor targets, Tensor labels, IReadOnlyList<Tensor> parameters)
+    public void Record(OutputHead head, Tensor loss, Tensor logits, Tensor labels, IReadOnlyList<Tensor> parameters)
     {
         if (nativeOnCpu && NativeStepStatistics.Supports(logits.device, logits.dtype))
         {
@@ -63,6 +63,7 @@ public sealed class StepStatistics : IDisposable
         var values = new List<Tensor>(Fixed + parameters.Count) { loss.detach() * batch, head.Predict(z).eq(labels).sum().to_type(dtype) };
         if (full)
         {
+            var targets = OutputHead.Targets(labels, z.size(1), dtype);
             var probabilities = head.Probabilities(z);
             var dz = logits.grad ?? throw new InvalidOperationException("the logits' gradient was not retained");
             // The loss is the batch mean, so each row of dL/dz is an example's own gradient divided by the batch size.
