@@ -21,7 +21,8 @@ public sealed record TwoClassEquivalenceResult(
 /// </summary>
 public static class TwoClassEquivalence
 {
-    /// <param name="labels">int64 labels 0 or 1.</param>
+    /// <param name="trainLabels">int64 labels 0 or 1.</param>
+    /// <param name="testLabels">int64 labels 0 or 1.</param>
     public static TwoClassEquivalenceResult Train(Tensor trainX, Tensor trainLabels, Tensor testX, Tensor testLabels, int steps, double learningRate)
     {
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be at least 1");

@@ -28,6 +28,20 @@ public sealed partial class SlowPackageTests(PackedSource packed) : IClassFixtur
             packed.Packages);
     }
 
+    /// <summary>The libraries carry their XML docs, which a consumer's IDE shows.</summary>
+    [Theory]
+    [InlineData("TorchLoss", "lib/net10.0/TorchLoss.Core.xml", "T:TorchLoss.Heads.HeadCatalog")]
+    [InlineData("TorchLoss.Fused", "lib/net10.0/TorchLoss.Fused.xml", "T:TorchLoss.Fused.NativeStepStatistics")]
+    public void Slow_TheLibraryPackagesCarryTheirXmlDocs(string package, string entry, string documentedMember)
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(Path.Combine(packed.Source, $"{package}.{packed.Version}.nupkg"));
+        var docs = zip.GetEntry(entry);
+        Assert.NotNull(docs);
+        using var reader = new StreamReader(docs.Open());
+        var xml = System.Xml.Linq.XDocument.Load(reader);
+        Assert.Contains(xml.Descendants("member"), m => (string?)m.Attribute("name") == documentedMember);
+    }
+
     [Fact]
     public void Slow_TheInstalledToolRunsAndCarriesTheLoaderFix()
     {
