@@ -27,6 +27,10 @@ public static class CompareCommand
         };
         var trueClassWeight = NumericOptions.OptionalDouble("--true-class-weight", $"logit-mse: weight k of the true class's term (Hui & Belkin's rescaling), up to {Numbers.Limit(TrainOptions.MaxScale)}.", positive: true, max: TrainOptions.MaxScale);
         var trueClassTarget = NumericOptions.OptionalDouble("--true-class-target", $"logit-mse: target M of the true class's logit, up to {Numbers.Limit(TrainOptions.MaxScale)}.", positive: true, max: TrainOptions.MaxScale);
+        var schedule = new Option<string?>("--schedule")
+        {
+            Description = $"Learning-rate schedule of every run, tuning included ({LearningRateSchedule.Syntax}; default constant): the tuned rate is where it starts.",
+        };
         var tuningEpochs = NumericOptions.OptionalInt("--tuning-epochs", "Epochs of each learning-rate trial.", min: 1);
         var trainLimit = NumericOptions.OptionalInt("--train-limit", "Use only the first K training images.", min: 1);
         var target = NumericOptions.OptionalDouble("--target-accuracy", "Validation accuracy for the \"epochs to reach\" column, in (0, 1) (default 0.9).", positive: true, max: 1, belowMax: true);
@@ -44,6 +48,7 @@ public static class CompareCommand
         var distribution = new StudyDistributionOptions();
         heads.With(Completions.Heads);
         engine.With(Completions.Engines);
+        schedule.With("constant", "step:", "newbob");
         device.With(Completions.Devices);
         dataset.With(() => Completions.Datasets((services ?? DataCommandServices.Default()).Manifest));
         var command = new Command("compare",
@@ -57,6 +62,7 @@ public static class CompareCommand
         command.Options.Add(headGrid);
         command.Options.Add(trueClassWeight);
         command.Options.Add(trueClassTarget);
+        command.Options.Add(schedule);
         command.Options.Add(configFile);
         foreach (var option in table.All()) command.Options.Add(option);
         foreach (var option in distribution.All()) command.Options.Add(option);
@@ -91,6 +97,7 @@ public static class CompareCommand
                 TrueClassWeight = parse.GetValue(trueClassWeight) ?? config.TrueClassWeight,
                 TrueClassTarget = parse.GetValue(trueClassTarget) ?? config.TrueClassTarget,
                 TuningEpochs = parse.GetValue(tuningEpochs) ?? config.TuningEpochs,
+                Schedule = parse.GetValue(schedule) ?? config.Schedule,
                 TrainLimit = parse.GetValue(trainLimit) ?? config.TrainLimit,
                 TargetAccuracy = parse.GetValue(target) ?? config.TargetAccuracy,
                 Device = parse.GetValue(device) ?? config.Device,

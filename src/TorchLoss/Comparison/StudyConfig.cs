@@ -26,6 +26,9 @@ public sealed record StudyConfig
     public double TrueClassTarget { get; init; } = 1;
     public int TuningEpochs { get; init; } = 3;
     public double Momentum { get; init; } = 0.9;
+    /// <summary>The learning-rate schedule of every run, tuning runs included, as train's --schedule
+    /// (<see cref="Training.LearningRateSchedule.Syntax"/>): the rate tuning picks is where it starts.</summary>
+    public string Schedule { get; init; } = "constant";
     public int BatchSize { get; init; } = 128;
     public int? TrainLimit { get; init; }
     /// <summary>Examples held out for validation; null: the dataset's default (10,000 images, or 20 % of a table's training rows).</summary>
@@ -96,6 +99,7 @@ public sealed record StudyConfig
             Require(ModelSpec.Parse(model).Kind != ModelKind.Logistic, "the comparison uses one output per class: linear or mlp:...");
         Require(Heads.Distinct().Count() == Heads.Count, "a head is named twice");
         Training.TrainingEngines.Parse(Engine);
+        Training.LearningRateSchedule.Parse(Schedule, 1);
         Require(Seeds >= 1, $"seeds must be at least 1, got {Seeds}");
         Require(Epochs >= 1, $"epochs must be at least 1, got {Epochs}");
         Require(FineTuneEpochs >= 0, $"fine-tune epochs must be >= 0, got {FineTuneEpochs}");

@@ -141,7 +141,8 @@ public static class StudyReport
         $"Models: {string.Join(", ", c.Models)} (sigmoid hidden units, PyTorch's default initialisation).",
         $"Arms: random init per head; from the cross-entropy model after {c.Epochs} epochs, {c.FineTuneEpochs} more epochs with each head " +
         "(cross-entropy itself is the control); init scales " + string.Join(", ", c.InitScales.Select(F)) + " on the first MLP.",
-        $"SGD, momentum {F(c.Momentum)}, batch {c.BatchSize}, {c.Epochs} epochs, seeds 1..{c.Seeds}, constant learning rate per head (below).",
+        $"SGD, momentum {F(c.Momentum)}, batch {c.BatchSize}, {c.Epochs} epochs, seeds 1..{c.Seeds}, " +
+        $"{ScheduleText(c.Schedule)} (below).",
         DataLine(c, data),
         $"Device {c.Device}.",
         "Where the setting differs from Golik et al.: they trained acoustic models whose softmax spans thousands of tied triphone " +
@@ -190,4 +191,15 @@ public static class StudyReport
         : seeds == 1 ? P(mean) // one seed has no spread to show
         : $"{(mean * 100).ToString("F2", CultureInfo.InvariantCulture)} ± {(std * 100).ToString("F2", CultureInfo.InvariantCulture)} %";
     static string N(double v, string format = "G3") => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "–";
+
+    static string ScheduleText(string schedule)
+    {
+        var s = Training.LearningRateSchedule.Parse(schedule, 1);
+        return s.Kind switch
+        {
+            "constant" => "constant learning rate per head",
+            "newbob" => "learning rate per head halved after every epoch that did not improve the validation error (newbob)",
+            _ => $"learning rate per head on a step schedule ({schedule.Trim().ToLowerInvariant()})",
+        };
+    }
 }
