@@ -18,9 +18,15 @@ public sealed record StudyData(IReadOnlyList<string> ClassNames, int Features, i
         data.Test.Count, data.TableProvenance, data.Standardized);
 }
 
-/// <summary>The validation error of every learning rate tried for one (model, head), and the one chosen.</summary>
-public sealed record LearningRateChoice(string Model, string Head, double Chosen, IReadOnlyList<(double LearningRate, double ValidationError)> Tried)
+/// <summary>The validation error of every learning rate tried for one (model, head), its mean over the tuning seeds,
+/// and the one chosen. <paramref name="BySeed"/>: each rate's errors, seed by seed (empty where not recorded).</summary>
+public sealed record LearningRateChoice(string Model, string Head, double Chosen, IReadOnlyList<(double LearningRate, double ValidationError)> Tried,
+    IReadOnlyDictionary<double, IReadOnlyList<double>>? BySeed = null)
 {
+    /// <summary>The lowest and highest seed's error at <paramref name="learningRate"/>, or null with fewer than two seeds.</summary>
+    public (double Low, double High)? Spread(double learningRate) =>
+        BySeed is not null && BySeed.TryGetValue(learningRate, out var errors) && errors.Count > 1 ? (errors.Min(), errors.Max()) : null;
+
     /// <summary>Why the choice deserves doubt, or null: every rate of the grid tied (the grid did not decide), or the
     /// chosen rate is the grid's smallest or largest (the best may lie outside it).</summary>
     public string? Caution
@@ -102,11 +108,11 @@ public static class Study
         var choices = new Dictionary<(string, string), LearningRateChoice>();
         foreach (var group in tuned.GroupBy(r => (r.Run.Config.Model, r.Run.Config.Head)))
         {
-            var tried = group.Select(r => (r.Run.Config.LearningRate,
-                    ValidationError: r.Summary.Status == Training.RunStatus.Diverged ? 1.0 : r.Summary.BestValidationError ?? 1.0))
-                .OrderBy(t => t.LearningRate).ToList();
+            var bySeed = group.GroupBy(r => r.Run.Config.LearningRate).ToDictionary(g => g.Key, g => (IReadOnlyList<double>)g.OrderBy(r => r.Run.Seed)
+                .Select(r => r.Summary.Status == Training.RunStatus.Diverged ? 1.0 : r.Summary.BestValidationError ?? 1.0).ToList());
+            var tried = bySeed.Select(kv => (LearningRate: kv.Key, ValidationError: kv.Value.Average())).OrderBy(t => t.LearningRate).ToList();
             var best = tried.OrderBy(t => t.ValidationError).ThenBy(t => t.LearningRate).First();
-            choices[group.Key] = new LearningRateChoice(group.Key.Model, group.Key.Head, best.LearningRate, tried);
+            choices[group.Key] = new LearningRateChoice(group.Key.Model, group.Key.Head, best.LearningRate, tried, bySeed);
         }
         return choices;
     }

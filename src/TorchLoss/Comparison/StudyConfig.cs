@@ -25,6 +25,8 @@ public sealed record StudyConfig
     public double TrueClassWeight { get; init; } = 1;
     public double TrueClassTarget { get; init; } = 1;
     public int TuningEpochs { get; init; } = 3;
+    /// <summary>Seeds of every tuning run (1..N): the rate with the lowest mean best-validation error over them is chosen.</summary>
+    public int TuningSeeds { get; init; } = 1;
     public double Momentum { get; init; } = 0.9;
     /// <summary>The learning-rate schedule of every run, tuning runs included, as train's --schedule
     /// (<see cref="Training.LearningRateSchedule.Syntax"/>): the rate tuning picks is where it starts.</summary>
@@ -104,6 +106,7 @@ public sealed record StudyConfig
         Require(Epochs >= 1, $"epochs must be at least 1, got {Epochs}");
         Require(FineTuneEpochs >= 0, $"fine-tune epochs must be >= 0, got {FineTuneEpochs}");
         Require(TuningEpochs >= 1, $"tuning epochs must be at least 1, got {TuningEpochs}");
+        Require(TuningSeeds >= 1, $"tuning seeds must be at least 1, got {TuningSeeds}");
         Require(LearningRates.Count > 0 && LearningRates.All(r => r > 0 && double.IsFinite(r)), "learning rates must be positive numbers");
         Require(LearningRates.Distinct().Count() == LearningRates.Count, "a learning rate is named twice");
         foreach (var (head, rates) in HeadLearningRates ?? new Dictionary<string, IReadOnlyList<double>>())

@@ -9,7 +9,7 @@ public sealed record PlannedRun(string Folder, TrainConfig Config, Arm? Arm, int
 
 /// <summary>
 /// The study's runs in the order they must happen. Tuning: every head and model at every learning rate of the
-/// grid, seed 1, without ever scoring the test split. Then, per seed, the arms: random init for every head and
+/// grid, seeds 1..<see cref="StudyConfig.TuningSeeds"/>, without ever scoring the test split. Then, per seed, the arms: random init for every head and
 /// model; from the cross-entropy arm's final weights, more epochs with each head (cross-entropy itself being the
 /// control); and on the first MLP, every head at every init scale other than 1 (scale 1 is the random-init arm).
 /// </summary>
@@ -17,17 +17,17 @@ public sealed class StudyPlan(StudyConfig config)
 {
     public StudyConfig Config => config;
 
-    public const int TuningSeed = 1;
-
     public IEnumerable<PlannedRun> TuningRuns() =>
+        from seed in Enumerable.Range(1, config.TuningSeeds)
         from model in config.Models
         from head in config.Heads
         from lr in config.LearningRatesFor(head)
-        select new PlannedRun(TuningFolder(model, head, lr),
-            Base(model, head, TuningSeed) with { LearningRate = lr, Epochs = config.TuningEpochs, EvaluateTest = false }, null, TuningSeed);
+        select new PlannedRun(TuningFolder(model, head, lr, seed),
+            Base(model, head, seed) with { LearningRate = lr, Epochs = config.TuningEpochs, EvaluateTest = false }, null, seed);
 
-    public string TuningFolder(string model, string head, double lr) =>
-        Path.Combine("tuning", Slug(model), head, $"lr-{lr.ToString(CultureInfo.InvariantCulture)}");
+    /// <summary>tuning/MODEL/HEAD/lr-R for seed 1 (as before there were more), lr-R_seed-N for the others.</summary>
+    public string TuningFolder(string model, string head, double lr, int seed = 1) =>
+        Path.Combine("tuning", Slug(model), head, $"lr-{lr.ToString(CultureInfo.InvariantCulture)}{(seed == 1 ? "" : $"_seed-{seed}")}");
 
     public IReadOnlyList<Arm> Arms()
     {

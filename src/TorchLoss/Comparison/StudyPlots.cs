@@ -61,9 +61,13 @@ public static class StudyPlots
             if (choices.Count == 0 || choices.All(c => c.Tried.Count < 2)) continue;
             var label = study.Arms.FirstOrDefault(a => a.Arm.Model == model)?.Arm.ModelLabel ?? model;
             Save($"learning-rate_{Slug(model)}.svg", new LinePlot(
-                $"Best validation error against learning rate after {study.Config.TuningEpochs} tuning epoch(s), {label} (seed {StudyPlan.TuningSeed})",
+                $"Best validation error against learning rate after {study.Config.TuningEpochs} tuning epoch(s), {label} ({StudyReport.TuningSeedsText(study.Config)})",
                 "learning rate", "best validation error",
-                choices.Select(c => new Series(c.Head, c.Tried.Select(t => (t.LearningRate, Percent(t.ValidationError))).ToList())).ToList())
+                choices.Select(c => new Series(c.Head, c.Tried.Select(t => (t.LearningRate, Percent(t.ValidationError))).ToList())
+                {
+                    Spread = c.Tried.Select(t => c.Spread(t.LearningRate) is { } s ? (t.LearningRate, Percent(s.Low), Percent(s.High)) : (t.LearningRate, double.NaN, double.NaN))
+                        .Where(s => double.IsFinite(s.Item2)).ToList(),
+                }).ToList())
                 { LogX = true, LogY = true, YUnit = "%", XTicksAtData = true });
         }
 

@@ -34,7 +34,12 @@ public static class StudyReport
             study.RunsReused,
             LearningRates = study.LearningRates.Values.Select(c => new
             {
-                c.Model, c.Head, c.Chosen, c.Caution, Tried = c.Tried.Select(t => new { t.LearningRate, t.ValidationError }),
+                c.Model, c.Head, c.Chosen, c.Caution,
+                Tried = c.Tried.Select(t => new
+                {
+                    t.LearningRate, t.ValidationError,
+                    ValidationErrorBySeed = c.BySeed is { } seeds && seeds.TryGetValue(t.LearningRate, out var e) ? e : null,
+                }),
             }),
             Arms = study.Arms.Zip(rows, (arm, r) => new
             {
@@ -72,8 +77,11 @@ public static class StudyReport
             new Heading(1, "Settings"),
             new BulletList(Settings(c, study.Data).ToList()),
             new Heading(1, "Learning rates, chosen on the validation split"),
-            new Paragraph($"Each head and model trained {c.TuningEpochs} epoch(s) at every rate of the grid (seed {StudyPlan.TuningSeed}); " +
-                          "the rate with the lowest validation error is used for all its arms. The test split is never scored in these runs."),
+            new Paragraph($"Each head and model trained {c.TuningEpochs} epoch(s) at every rate of the grid ({TuningSeedsText(c)}); " +
+                          (c.TuningSeeds > 1
+                              ? "the rate with the lowest best validation error, averaged over the seeds, is used for all its arms (cells: the mean, and the lowest to the highest seed). "
+                              : "the rate with the lowest validation error is used for all its arms. ") +
+                          "The test split is never scored in these runs."),
             // Each choice lists its rates in ascending order, so the columns do too.
             LearningRateTable(study),
         };
@@ -124,7 +132,8 @@ public static class StudyReport
             study.LearningRates.Values.Select(ch => (IReadOnlyList<string>)
             [
                 ch.Model, ch.Head,
-                .. rates.Select(r => ch.Tried.Where(t => t.LearningRate == r).Select(t => P(t.ValidationError)).FirstOrDefault() ?? ""),
+                .. rates.Select(r => ch.Tried.Where(t => t.LearningRate == r)
+                    .Select(t => P(t.ValidationError) + (ch.Spread(r) is { } s ? $" ({P(s.Low)}–{P(s.High)})" : "")).FirstOrDefault() ?? ""),
                 F(ch.Chosen), ch.Caution ?? "",
             ]).ToList());
     }
@@ -202,4 +211,7 @@ public static class StudyReport
             _ => $"learning rate per head on a step schedule ({schedule.Trim().ToLowerInvariant()})",
         };
     }
+
+    /// <summary>"seed 1" or "seeds 1..N": the tuning runs' seeds.</summary>
+    public static string TuningSeedsText(StudyConfig c) => c.TuningSeeds == 1 ? "seed 1" : $"seeds 1..{c.TuningSeeds}";
 }
