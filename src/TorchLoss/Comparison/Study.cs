@@ -35,6 +35,11 @@ public sealed record LearningRateChoice(string Model, string Head, double Chosen
         {
             if (Tried.Count > 1 && Tried.All(t => t.ValidationError == Tried[0].ValidationError))
                 return "every rate tied: the grid did not decide, the smallest was taken";
+            var chosenError = Tried.FirstOrDefault(t => t.LearningRate == Chosen).ValidationError;
+            var ties = Tried.Where(t => t.LearningRate != Chosen && t.ValidationError == chosenError).Select(t => t.LearningRate).ToList();
+            if (ties.Count > 0)
+                return $"tied with {string.Join(", ", ties.Select(r => r.ToString(System.Globalization.CultureInfo.InvariantCulture)))}: " +
+                       "the grid did not decide between them, the smallest was taken";
             if (Tried.Count > 1 && Chosen == Tried.Min(t => t.LearningRate)) return "the grid's smallest rate: a smaller one may be better";
             if (Tried.Count > 1 && Chosen == Tried.Max(t => t.LearningRate)) return "the grid's largest rate: a larger one may be better";
             return null;
