@@ -32,6 +32,7 @@ public static class CompareCommand
             Description = $"Learning-rate schedule of every run, tuning included ({LearningRateSchedule.Syntax}; default constant): the tuned rate is where it starts.",
         };
         var tuningEpochs = NumericOptions.OptionalInt("--tuning-epochs", "Epochs of each learning-rate trial.", min: 1);
+        var momentum = NumericOptions.OptionalDouble("--momentum", "SGD momentum of every run, in [0, 1) (default 0.9).", min: 0, max: 1, belowMax: true);
         var tuningSeeds = NumericOptions.OptionalInt("--tuning-seeds", "Seeds of each learning-rate trial (default 1): the rate with the lowest mean validation error is chosen.", min: 1);
         var trainLimit = NumericOptions.OptionalInt("--train-limit", "Use only the first K training images.", min: 1);
         var target = NumericOptions.OptionalDouble("--target-accuracy", "Validation accuracy for the \"epochs to reach\" column, in (0, 1) (default 0.9).", positive: true, max: 1, belowMax: true);
@@ -65,6 +66,7 @@ public static class CompareCommand
         command.Options.Add(trueClassTarget);
         command.Options.Add(schedule);
         command.Options.Add(tuningSeeds);
+        command.Options.Add(momentum);
         command.Options.Add(configFile);
         foreach (var option in table.All()) command.Options.Add(option);
         foreach (var option in distribution.All()) command.Options.Add(option);
@@ -100,6 +102,7 @@ public static class CompareCommand
                 TrueClassTarget = parse.GetValue(trueClassTarget) ?? config.TrueClassTarget,
                 TuningEpochs = parse.GetValue(tuningEpochs) ?? config.TuningEpochs,
                 TuningSeeds = parse.GetValue(tuningSeeds) ?? config.TuningSeeds,
+                Momentum = parse.GetValue(momentum) ?? config.Momentum,
                 Schedule = parse.GetValue(schedule) ?? config.Schedule,
                 TrainLimit = parse.GetValue(trainLimit) ?? config.TrainLimit,
                 TargetAccuracy = parse.GetValue(target) ?? config.TargetAccuracy,

@@ -107,6 +107,7 @@ public sealed record StudyConfig
         Require(FineTuneEpochs >= 0, $"fine-tune epochs must be >= 0, got {FineTuneEpochs}");
         Require(TuningEpochs >= 1, $"tuning epochs must be at least 1, got {TuningEpochs}");
         Require(TuningSeeds >= 1, $"tuning seeds must be at least 1, got {TuningSeeds}");
+        Require(Momentum is >= 0 and < 1, $"momentum must be in [0, 1), got {Momentum}");
         Require(LearningRates.Count > 0 && LearningRates.All(r => r > 0 && double.IsFinite(r)), "learning rates must be positive numbers");
         Require(LearningRates.Distinct().Count() == LearningRates.Count, "a learning rate is named twice");
         foreach (var (head, rates) in HeadLearningRates ?? new Dictionary<string, IReadOnlyList<double>>())
