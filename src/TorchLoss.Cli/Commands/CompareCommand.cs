@@ -32,6 +32,8 @@ public static class CompareCommand
             Description = $"Learning-rate schedule of every run, tuning included ({LearningRateSchedule.Syntax}; default constant): the tuned rate is where it starts.",
         };
         var tuningEpochs = NumericOptions.OptionalInt("--tuning-epochs", "Epochs of each learning-rate trial.", min: 1);
+        var labelNoise = NumericOptions.OptionalDouble("--label-noise",
+            "Share of training labels every run sees changed to another class, in [0, 1) (the same labels for every run; validation and test stay clean).", min: 0, max: 1, belowMax: true);
         var momentum = NumericOptions.OptionalDouble("--momentum", "SGD momentum of every run, in [0, 1) (default 0.9).", min: 0, max: 1, belowMax: true);
         var tuningSeeds = NumericOptions.OptionalInt("--tuning-seeds", "Seeds of each learning-rate trial (default 1): the rate with the lowest mean validation error is chosen.", min: 1);
         var trainLimit = NumericOptions.OptionalInt("--train-limit", "Use only the first K training images.", min: 1);
@@ -67,6 +69,7 @@ public static class CompareCommand
         command.Options.Add(schedule);
         command.Options.Add(tuningSeeds);
         command.Options.Add(momentum);
+        command.Options.Add(labelNoise);
         command.Options.Add(configFile);
         foreach (var option in table.All()) command.Options.Add(option);
         foreach (var option in distribution.All()) command.Options.Add(option);
@@ -103,6 +106,7 @@ public static class CompareCommand
                 TuningEpochs = parse.GetValue(tuningEpochs) ?? config.TuningEpochs,
                 TuningSeeds = parse.GetValue(tuningSeeds) ?? config.TuningSeeds,
                 Momentum = parse.GetValue(momentum) ?? config.Momentum,
+                LabelNoise = parse.GetValue(labelNoise) ?? config.LabelNoise,
                 Schedule = parse.GetValue(schedule) ?? config.Schedule,
                 TrainLimit = parse.GetValue(trainLimit) ?? config.TrainLimit,
                 TargetAccuracy = parse.GetValue(target) ?? config.TargetAccuracy,

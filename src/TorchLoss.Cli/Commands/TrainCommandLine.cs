@@ -51,6 +51,7 @@ public static class TrainCommandLine
         Flag("--no-test", !c.EvaluateTest);
         Add("--validation-size", c.ValidationSize, Defaults.ValidationSize);
         Add("--train-limit", c.TrainLimit, Defaults.TrainLimit);
+        Add("--label-noise", c.LabelNoise, Defaults.LabelNoise);
         if (c.Standardize is bool standardize) args.AddRange(["--standardize", standardize ? "true" : "false"]);
         Add("--binary", c.BinaryTask, Defaults.BinaryTask);
         if (c.Table is { } table) args.AddRange(TableArguments(table, TableDatasets.IsFile(c.Dataset)));

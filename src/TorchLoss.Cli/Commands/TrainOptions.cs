@@ -52,6 +52,8 @@ public sealed class TrainOptions
     public readonly Option<int?> ValidationSize = NumericOptions.OptionalInt("--validation-size",
         "Training examples held out for validation: the last ones of an image training file (default 10000), a stratified sample of a table's (default 20 % of its training rows).", min: 0);
     public readonly Option<int?> TrainLimit = NumericOptions.OptionalInt("--train-limit", "Use only the first K training examples.", min: 1);
+    public readonly Option<double> LabelNoise = NumericOptions.Double("--label-noise",
+        "Share of training labels changed to another class before training, in [0, 1) (the same labels for every seed; validation and test stay clean).", 0, min: 0, max: 1, belowMax: true);
     public readonly Option<bool?> Standardize = new("--standardize")
     {
         Description = "Standardise inputs with the training split's mean and std: images off by default (pixels scaled to [0, 1]), tables on " +
@@ -88,7 +90,7 @@ public sealed class TrainOptions
     [
         Head, Model, HiddenActivation, MseReduction, TrueClassWeight, TrueClassTarget, InitScale, InitFrom, Optimizer, LearningRate,
         Momentum, Nesterov, WeightDecay, BatchSize, Epochs, Schedule, EarlyStop, Seed, Device, Engine, Threads, BlasThreads, LogEvery,
-        NoStepStatistics, NoTest, Dataset, DataDir, ValidationSize, TrainLimit, Standardize, Binary, .. Table.All(), Name, RunsDir, Resume, Config, Json,
+        NoStepStatistics, NoTest, Dataset, DataDir, ValidationSize, TrainLimit, LabelNoise, Standardize, Binary, .. Table.All(), Name, RunsDir, Resume, Config, Json,
     ];
 
     /// <summary>The run's settings: the options given, over the --config file's settings when there is one, over the defaults.</summary>
@@ -131,6 +133,7 @@ public sealed class TrainOptions
             EvaluateTest = Given(p, NoTest) ? !p.GetValue(NoTest) : baseline.EvaluateTest,
             ValidationSize = Pick(ValidationSize, baseline.ValidationSize),
             TrainLimit = Pick(TrainLimit, baseline.TrainLimit),
+            LabelNoise = Pick(LabelNoise, baseline.LabelNoise),
             Standardize = Pick(Standardize, baseline.Standardize),
             BinaryTask = Pick(Binary, baseline.BinaryTask),
             DataDirectory = Pick(DataDir, baseline.DataDirectory),
@@ -147,7 +150,7 @@ public sealed class TrainOptions
         (EarlyStop, c => c.EarlyStopPatience), (Seed, c => c.Seed), (Device, c => c.Device), (Engine, c => c.Engine),
         (LogEvery, c => c.LogEvery), (NoStepStatistics, c => c.StepStatistics), (NoTest, c => c.EvaluateTest),
         (Dataset, c => c.Dataset),
-        (ValidationSize, c => c.ValidationSize), (TrainLimit, c => c.TrainLimit), (Standardize, c => c.Standardize), (Binary, c => c.BinaryTask),
+        (ValidationSize, c => c.ValidationSize), (TrainLimit, c => c.TrainLimit), (LabelNoise, c => c.LabelNoise), (Standardize, c => c.Standardize), (Binary, c => c.BinaryTask),
         .. Table.Settings(),
     ];
 

@@ -33,6 +33,8 @@ public sealed record StudyConfig
     public string Schedule { get; init; } = "constant";
     public int BatchSize { get; init; } = 128;
     public int? TrainLimit { get; init; }
+    /// <summary>The share of training labels every run sees changed to another class (<see cref="Training.TrainConfig.LabelNoise"/>).</summary>
+    public double LabelNoise { get; init; }
     /// <summary>Examples held out for validation; null: the dataset's default (10,000 images, or 20 % of a table's training rows).</summary>
     public int? ValidationSize { get; init; }
     /// <summary>How a table dataset is read and split (the same split for every run); null for images.</summary>
@@ -106,6 +108,7 @@ public sealed record StudyConfig
         Require(Epochs >= 1, $"epochs must be at least 1, got {Epochs}");
         Require(FineTuneEpochs >= 0, $"fine-tune epochs must be >= 0, got {FineTuneEpochs}");
         Require(TuningEpochs >= 1, $"tuning epochs must be at least 1, got {TuningEpochs}");
+        Require(LabelNoise is >= 0 and < 1, $"the label-noise fraction must be in [0, 1), got {LabelNoise}");
         Require(TuningSeeds >= 1, $"tuning seeds must be at least 1, got {TuningSeeds}");
         Require(Momentum is >= 0 and < 1, $"momentum must be in [0, 1), got {Momentum}");
         Require(LearningRates.Count > 0 && LearningRates.All(r => r > 0 && double.IsFinite(r)), "learning rates must be positive numbers");

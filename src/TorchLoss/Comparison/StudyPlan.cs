@@ -86,6 +86,7 @@ public sealed class StudyPlan(StudyConfig config)
         Threads = config.Threads,
         BlasThreads = config.BlasThreads,
         TrainLimit = config.TrainLimit,
+        LabelNoise = config.LabelNoise,
         ValidationSize = config.ValidationSize,
         Table = config.Table,
         TrueClassWeight = config.TrueClassWeight,

@@ -153,6 +153,9 @@ public static class StudyReport
         $"SGD, momentum {F(c.Momentum)}, batch {c.BatchSize}, {c.Epochs} epochs, seeds 1..{c.Seeds}, " +
         $"{ScheduleText(c.Schedule)} (below).",
         DataLine(c, data),
+        .. c.LabelNoise > 0
+            ? [$"Label noise: {F(100 * c.LabelNoise)} % of the training labels changed to another class chosen uniformly, the same labels in every run; validation and test labels clean."]
+            : Array.Empty<string>(),
         $"Device {c.Device}.",
         "Where the setting differs from Golik et al.: they trained acoustic models whose softmax spans thousands of tied triphone " +
         $"states; {DatasetName(c)} has {data?.ClassCount ?? 10} classes, so the share of outputs near 0 (and the " +

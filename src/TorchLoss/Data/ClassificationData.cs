@@ -52,6 +52,27 @@ public sealed class ClassificationData : IDisposable
 
     public Device Device => Train.Device;
 
+    /// <summary>The share of training labels <see cref="WithTrainingLabelNoise"/> changed; 0 for clean data.</summary>
+    public double TrainingLabelNoise { get; private init; }
+
+    // A view made by WithTrainingLabelNoise owns only its noisy labels; the rest belongs to the data it came from.
+    Tensor? ownedLabels;
+
+    /// <summary>A view of this data whose training labels have <paramref name="fraction"/> of them changed to another class
+    /// (<see cref="LabelNoise"/>); validation and test stay clean. It shares the inputs and the other splits: disposing it
+    /// frees only its labels, and it must not outlive this data.</summary>
+    public ClassificationData WithTrainingLabelNoise(double fraction, ulong seed = LabelNoise.DefaultSeed)
+    {
+        long[] labels;
+        using (var onCpu = Train.Y.cpu()) labels = onCpu.data<long>().ToArray();
+        var noisy = torch.tensor(LabelNoise.Apply(labels, ClassCount, fraction, seed)).to(Device);
+        return new ClassificationData(new TensorSplit(Train.X, noisy, Train.Count, Device), Validation, Test, Features, ClassNames, Standardized)
+        {
+            ImageSize = ImageSize, TrainingPixels = TrainingPixels, FeatureStandardization = FeatureStandardization,
+            TableProvenance = TableProvenance, TrainingLabelNoise = fraction, ownedLabels = noisy,
+        };
+    }
+
     /// <summary>
     /// Builds the splits: validation = the last <see cref="DataOptions.ValidationSize"/> training examples; then the
     /// binary view (if any) filters and relabels every split; then the training limit keeps the first K training examples.
@@ -164,6 +185,11 @@ public sealed class ClassificationData : IDisposable
 
     public void Dispose()
     {
+        if (ownedLabels is not null)
+        {
+            ownedLabels.Dispose();
+            return;
+        }
         Train.Dispose();
         Validation.Dispose();
         Test.Dispose();

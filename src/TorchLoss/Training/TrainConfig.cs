@@ -49,6 +49,9 @@ public sealed record TrainConfig
     /// <summary>Examples held out for validation; null: the dataset's default (see <see cref="Data.DataOptions.ValidationSize"/>).</summary>
     public int? ValidationSize { get; init; }
     public int? TrainLimit { get; init; }
+    /// <summary>The share of training labels changed to another class before training (symmetric label noise, the same
+    /// labels for every seed; <see cref="Data.LabelNoise"/>); validation and test stay clean.</summary>
+    public double LabelNoise { get; init; }
     /// <summary>Standardise the inputs with training statistics; null: the dataset's default (images no, tables yes).</summary>
     public bool? Standardize { get; init; }
     /// <summary>How a table dataset (csv:PATH, tsv:PATH or a table of the manifest) is read and split; null for images.</summary>
@@ -77,6 +80,7 @@ public sealed record TrainConfig
         Require(EarlyStopPatience is null or >= 1, $"early-stopping patience must be at least 1, got {EarlyStopPatience}");
         Require(ValidationSize is null or >= 0, $"validation size must be >= 0, got {ValidationSize}");
         Require(TrainLimit is null or >= 1, $"training limit must be at least 1, got {TrainLimit}");
+        Require(LabelNoise is >= 0 and < 1, $"the label-noise fraction must be in [0, 1), got {LabelNoise}");
         Require(ValidationSize is null or > 0 || (EarlyStopPatience is null && Schedule.Trim().ToLowerInvariant() != "newbob"),
             "early stopping and the newbob schedule need a validation split (--validation-size > 0)");
         if (BinaryTask is { } binary) TorchLoss.Data.BinaryTask.Parse(binary);

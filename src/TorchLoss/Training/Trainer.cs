@@ -97,7 +97,8 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
 
         // A resumed run's event file is written anew with the same session start: one session per run, as first started.
         using var log = MetricsLog.Open(run.Path, kept, RunSession.Of(configFile, state.Started ?? DateTimeOffset.UtcNow));
-        var loop = new EpochLoop(config, engine, threads, data, model, head, optimizer, names, log, observer);
+        using var noisy = config.LabelNoise > 0 ? data.WithTrainingLabelNoise(config.LabelNoise) : null;
+        var loop = new EpochLoop(config, engine, threads, noisy ?? data, model, head, optimizer, names, log, observer);
         var stepsPerEpoch = data.Train.Batches(config.BatchSize).Count;
         observer.RunStarted(environment, state.Epoch + 1, config.Epochs, stepsPerEpoch);
         if (!resume)
@@ -190,6 +191,7 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         LossConvention: head.Convention,
         DataDescription: $"{config.Dataset}: {data.Train.Count} train, {data.Validation.Count} validation, {data.Test.Count} test, " +
                          $"{data.ClassCount} classes{(config.BinaryTask is { } b ? $" (binary task {b})" : "")}" +
+                         (config.LabelNoise > 0 ? $", {config.LabelNoise:P0} of the training labels changed to another class" : "") +
                          (data.ImageSize is null
                              ? $", {data.Features} features{(data.Standardized ? " standardised on the training split" : " as in the file")}"
                              : data.Standardized ? ", standardised" : ", pixels in [0, 1]"),
