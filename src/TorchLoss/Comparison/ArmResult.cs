@@ -49,6 +49,14 @@ public sealed record ArmResult(Arm Arm, double LearningRate, IReadOnlyList<RunRe
 
     public int SeedsReachingTarget => Runs.Count(r => EpochToTarget(r) is not null);
 
+    /// <summary>SGD steps until the end of the first epoch at the target accuracy, over the seeds that reached it.</summary>
+    public MeanStd StepsToTarget => MeanStd.Of(Runs.Select(r => EpochToTarget(r) is { } e ? (double)r.Epochs.First(x => x.Epoch == e).Step : double.NaN)
+        .Where(double.IsFinite));
+
+    /// <summary>Training seconds (wall clock, evaluation excluded) until then, over the seeds that reached it.</summary>
+    public MeanStd SecondsToTarget => MeanStd.Of(Runs.Select(r => EpochToTarget(r) is { } e ? r.Series("wall_seconds").Take(e).Sum() : double.NaN)
+        .Where(double.IsFinite));
+
     int? EpochToTarget(RunResult r)
     {
         var accuracy = r.Series("validation_accuracy");

@@ -100,7 +100,8 @@ public static class StudyReport
                                      "Gradient norms: mean over the steps of an epoch, first → last epoch. Test NLL: mean −ln of the " +
                                      "head's probability of the true class; ECE: expected calibration error over 15 confidence bins (for " +
                                      "sigmoid heads both use the per-class outputs, which are not a distribution). " +
-                                     $"\"Epochs to {c.TargetAccuracy:P0}\": first epoch whose validation accuracy reaches it (seeds that did)."));
+                                     $"\"Epochs to {c.TargetAccuracy:P0}\": first epoch whose validation accuracy reaches it (seeds that did), with the SGD " +
+                                     "steps and the training seconds (wall clock, evaluation excluded) until that epoch's end."));
             blocks.Add(new Table(
                 ["arm", "lr", "test error", "95 % interval", "per seed", "stuck", "best val. error", "at epoch", "test error there", $"epochs to {c.TargetAccuracy:P0}",
                  .. layers.Select(l => $"‖∂L/∂W‖ {l}"), "‖dL/dz‖", "saturated", "wrongly saturated, epoch 1", "p(true class), epoch 1", "test NLL", "ECE"],
@@ -109,7 +110,9 @@ public static class StudyReport
                     r.Arm, F(r.LearningRate), PM(r["test_error_mean"], r["test_error_std"], r.Seeds),
                     double.IsFinite(r["test_error_ci_low"]) ? $"{P(Math.Max(0, r["test_error_ci_low"]))} – {P(Math.Min(1, r["test_error_ci_high"]))}" : "–",
                     r.PerSeedTestError, $"{r["stuck_seeds"]}/{r.Seeds}", PM(r["best_validation_error_mean"], r["best_validation_error_std"], r.Seeds),
-                    N(r["best_epoch_mean"], "F1"), PM(r["test_error_at_best_epoch_mean"], r["test_error_at_best_epoch_std"], r.Seeds), r["seeds_reaching_target"] > 0 ? $"{N(r["epochs_to_target_mean"], "F1")} ({r["seeds_reaching_target"]}/{r.Seeds})" : "not reached",
+                    N(r["best_epoch_mean"], "F1"), PM(r["test_error_at_best_epoch_mean"], r["test_error_at_best_epoch_std"], r.Seeds), r["seeds_reaching_target"] > 0
+                        ? $"{N(r["epochs_to_target_mean"], "F1")} ({r["seeds_reaching_target"]}/{r.Seeds}; {N(r["steps_to_target_mean"], "F0")} steps, {N(r["seconds_to_target_mean"], "F1")} s)"
+                        : "not reached",
                     .. layers.Select(l => $"{N(r[$"grad_norm_first/{l}"])} → {N(r[$"grad_norm_last/{l}"])}"),
                     $"{N(r["output_grad_norm_first"])} → {N(r["output_grad_norm_last"])}",
                     $"{P(r["saturated_fraction_first"])} → {P(r["saturated_fraction_last"])}",

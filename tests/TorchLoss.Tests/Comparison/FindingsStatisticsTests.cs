@@ -104,6 +104,24 @@ public class FindingsStatisticsTests
     }
 
     [Fact]
+    public void StepsAndSecondsToTheTargetCountUntilTheEndOfTheFirstEpochThatReachesIt()
+    {
+        RunResult Reaching(int seed, params double[] accuracy) => Run(ArmKind.RandomInit, "softmax-ce", seed, 0.1) with
+        {
+            Epochs = accuracy.Select((a, i) => new MetricRecord(MetricRecord.EpochKind, i + 1, 100 * (i + 1),
+                [new("validation_accuracy", a), new("wall_seconds", 2.0 + seed)])).ToList(),
+        };
+        // Seed 1 reaches 90 % in epoch 2 (200 steps, 2 x 3 s), seed 2 in epoch 3 (300 steps, 3 x 4 s), seed 3 never.
+        var arm = Arm(ArmKind.RandomInit, "softmax-ce", Reaching(1, 0.5, 0.91, 0.95), Reaching(2, 0.5, 0.8, 0.9), Reaching(3, 0.5, 0.6, 0.7));
+        Assert.Equal(2, arm.SeedsReachingTarget);
+        Assert.Equal(2.5, arm.EpochsToTarget.Mean);
+        Assert.Equal(250, arm.StepsToTarget.Mean);
+        Assert.Equal(9, arm.SecondsToTarget.Mean);
+        var row = ArmRow.Of(arm);
+        Assert.Equal((250.0, 9.0), (row["steps_to_target_mean"], row["seconds_to_target_mean"]));
+    }
+
+    [Fact]
     public void AChosenRateOnTheGridsEdgeOrATiedGridIsFlagged()
     {
         LearningRateChoice Choice(double chosen, params (double, double)[] tried) => new("mlp:8", "sigmoid-mse", chosen, tried);
