@@ -32,6 +32,7 @@ public static class CompareCommand
             Description = $"Learning-rate schedule of every run, tuning included ({LearningRateSchedule.Syntax}; default constant): the tuned rate is where it starts.",
         };
         var tuningEpochs = NumericOptions.OptionalInt("--tuning-epochs", "Epochs of each learning-rate trial.", min: 1);
+        var weightDecay = NumericOptions.OptionalDouble("--weight-decay", "SGD weight decay (L2) of every run, >= 0 (default 0).", min: 0);
         var labelNoise = NumericOptions.OptionalDouble("--label-noise",
             "Share of training labels every run sees changed to another class, in [0, 1) (the same labels for every run; validation and test stay clean).", min: 0, max: 1, belowMax: true);
         var momentum = NumericOptions.OptionalDouble("--momentum", "SGD momentum of every run, in [0, 1) (default 0.9).", min: 0, max: 1, belowMax: true);
@@ -70,6 +71,7 @@ public static class CompareCommand
         command.Options.Add(tuningSeeds);
         command.Options.Add(momentum);
         command.Options.Add(labelNoise);
+        command.Options.Add(weightDecay);
         command.Options.Add(configFile);
         foreach (var option in table.All()) command.Options.Add(option);
         foreach (var option in distribution.All()) command.Options.Add(option);
@@ -107,6 +109,7 @@ public static class CompareCommand
                 TuningSeeds = parse.GetValue(tuningSeeds) ?? config.TuningSeeds,
                 Momentum = parse.GetValue(momentum) ?? config.Momentum,
                 LabelNoise = parse.GetValue(labelNoise) ?? config.LabelNoise,
+                WeightDecay = parse.GetValue(weightDecay) ?? config.WeightDecay,
                 Schedule = parse.GetValue(schedule) ?? config.Schedule,
                 TrainLimit = parse.GetValue(trainLimit) ?? config.TrainLimit,
                 TargetAccuracy = parse.GetValue(target) ?? config.TargetAccuracy,

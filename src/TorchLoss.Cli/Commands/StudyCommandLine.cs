@@ -26,6 +26,7 @@ public static class StudyCommandLine
         if (c.TrueClassWeight != 1) args.AddRange(["--true-class-weight", Number(c.TrueClassWeight)]);
         if (c.TrueClassTarget != 1) args.AddRange(["--true-class-target", Number(c.TrueClassTarget)]);
         if (c.Momentum != StudyConfig.Default.Momentum) args.AddRange(["--momentum", Number(c.Momentum)]);
+        if (c.WeightDecay != 0) args.AddRange(["--weight-decay", Number(c.WeightDecay)]);
         if (c.LabelNoise != 0) args.AddRange(["--label-noise", Number(c.LabelNoise)]);
         if (c.TuningSeeds != 1) args.AddRange(["--tuning-seeds", $"{c.TuningSeeds}"]);
         if (c.Schedule.Trim().ToLowerInvariant() != "constant") args.AddRange(["--schedule", c.Schedule]);

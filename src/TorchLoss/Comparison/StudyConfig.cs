@@ -28,6 +28,8 @@ public sealed record StudyConfig
     /// <summary>Seeds of every tuning run (1..N): the rate with the lowest mean best-validation error over them is chosen.</summary>
     public int TuningSeeds { get; init; } = 1;
     public double Momentum { get; init; } = 0.9;
+    /// <summary>SGD's L2 weight decay of every run (PyTorch's: added to the gradient as decay x weight).</summary>
+    public double WeightDecay { get; init; }
     /// <summary>The learning-rate schedule of every run, tuning runs included, as train's --schedule
     /// (<see cref="Training.LearningRateSchedule.Syntax"/>): the rate tuning picks is where it starts.</summary>
     public string Schedule { get; init; } = "constant";
@@ -111,6 +113,7 @@ public sealed record StudyConfig
         Require(LabelNoise is >= 0 and < 1, $"the label-noise fraction must be in [0, 1), got {LabelNoise}");
         Require(TuningSeeds >= 1, $"tuning seeds must be at least 1, got {TuningSeeds}");
         Require(Momentum is >= 0 and < 1, $"momentum must be in [0, 1), got {Momentum}");
+        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), $"weight decay must be a number >= 0, got {WeightDecay}");
         Require(LearningRates.Count > 0 && LearningRates.All(r => r > 0 && double.IsFinite(r)), "learning rates must be positive numbers");
         Require(LearningRates.Distinct().Count() == LearningRates.Count, "a learning rate is named twice");
         foreach (var (head, rates) in HeadLearningRates ?? new Dictionary<string, IReadOnlyList<double>>())

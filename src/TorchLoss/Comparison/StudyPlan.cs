@@ -77,6 +77,7 @@ public sealed class StudyPlan(StudyConfig config)
         Head = head,
         Model = model,
         Momentum = config.Momentum,
+        WeightDecay = config.WeightDecay,
         Schedule = config.Schedule,
         BatchSize = config.BatchSize,
         Epochs = config.Epochs,

@@ -153,7 +153,7 @@ public static class StudyReport
         $"Models: {string.Join(", ", c.Models)} (sigmoid hidden units, PyTorch's default initialisation).",
         $"Arms: random init per head; from the cross-entropy model after {c.Epochs} epochs, {c.FineTuneEpochs} more epochs with each head " +
         "(cross-entropy itself is the control); init scales " + string.Join(", ", c.InitScales.Select(F)) + " on the first MLP.",
-        $"SGD, momentum {F(c.Momentum)}, batch {c.BatchSize}, {c.Epochs} epochs, seeds 1..{c.Seeds}, " +
+        $"SGD, momentum {F(c.Momentum)}{(c.WeightDecay > 0 ? $", weight decay {F(c.WeightDecay)}" : "")}, batch {c.BatchSize}, {c.Epochs} epochs, seeds 1..{c.Seeds}, " +
         $"{ScheduleText(c.Schedule)} (below).",
         DataLine(c, data),
         .. c.LabelNoise > 0

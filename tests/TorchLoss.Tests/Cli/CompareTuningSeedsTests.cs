@@ -62,17 +62,19 @@ public sealed class CompareTuningSeedsTests : IDisposable
     }
 
     [Fact]
-    public void The_momentum_reaches_every_run_and_commands_that_run_elsewhere()
+    public void The_momentum_and_weight_decay_reach_every_run_and_commands_that_run_elsewhere()
     {
         var result = InProcessCli.Run(CompareCommand.Create, ["--dataset", $"csv:{temp["a.csv"]}", "--out", temp["study"],
             "--heads", "softmax-ce", "--models", "linear", "--seeds", "1", "--epochs", "1", "--fine-tune-epochs", "0",
-            "--init-scales", "1", "--tuning-epochs", "1", "--lr-grid", "0.1", "--momentum", "0"]);
+            "--init-scales", "1", "--tuning-epochs", "1", "--lr-grid", "0.1", "--momentum", "0", "--weight-decay", "0.001"]);
         Assert.True(result.Code == ExitCodes.Ok, result.Error);
         Assert.Equal(0, new RunFolder(Path.Combine(temp["study"], "tuning", "linear", "softmax-ce", "lr-0.1")).ReadConfig()!.Config.Momentum);
-        Assert.Equal(0, new RunFolder(Path.Combine(temp["study"], "runs", "linear_softmax-ce", "seed-1")).ReadConfig()!.Config.Momentum);
-        Assert.Contains("SGD, momentum 0,", File.ReadAllText(Path.Combine(temp["study"], "report.md")));
-        var args = StudyCommandLine.For(StudyConfig.Quick with { Momentum = 0 }, temp["study"]);
+        var run = new RunFolder(Path.Combine(temp["study"], "runs", "linear_softmax-ce", "seed-1")).ReadConfig()!.Config;
+        Assert.Equal((0.0, 0.001), (run.Momentum, run.WeightDecay));
+        Assert.Contains("SGD, momentum 0, weight decay 0.001,", File.ReadAllText(Path.Combine(temp["study"], "report.md")));
+        var args = StudyCommandLine.For(StudyConfig.Quick with { Momentum = 0, WeightDecay = 0.001 }, temp["study"]);
         Assert.Equal("0", args[args.IndexOf("--momentum") + 1]);
+        Assert.Equal("0.001", args[args.IndexOf("--weight-decay") + 1]);
         var bad = InProcessCli.Run(CompareCommand.Create, ["--momentum", "1", "--plan"]);
         Assert.Equal(ExitCodes.UsageError, bad.Code);
     }
