@@ -16,8 +16,9 @@ public static class BenchCommand
     {
         var defaults = new BenchSettings();
         var devices = new Option<string>("--device") { Description = "Comma-separated devices; cuda is skipped, with the reason, where absent.", DefaultValueFactory = _ => "cpu,cuda" };
-        var batches = new Option<string>("--batch") { Description = "Comma-separated batch sizes.", DefaultValueFactory = _ => "32,128,1024" };
-        var heads = new Option<string>("--head") { Description = "Comma-separated heads.", DefaultValueFactory = _ => "softmax-ce" };
+        // Plural like compare's and gradcheck's lists; the singular spellings of earlier versions still work.
+        var batches = new Option<string>("--batches", "--batch") { Description = "Comma-separated batch sizes.", DefaultValueFactory = _ => "32,128,1024" };
+        var heads = new Option<string>("--heads", "--head") { Description = "Comma-separated heads.", DefaultValueFactory = _ => "softmax-ce" };
         var engines = new Option<string>("--engine") { Description = "Comma-separated engines to measure on the CPU: fused, autograd.", DefaultValueFactory = _ => "fused,autograd" };
         var threads = new Option<string?>("--threads")
         {
@@ -42,8 +43,8 @@ public static class BenchCommand
             var settings = defaults with
             {
                 Devices = OptionParsing.Strings("--device", parse.GetValue(devices)!),
-                Batches = OptionParsing.Integers("--batch", parse.GetValue(batches)!).ToList(),
-                Heads = OptionParsing.Strings("--head", parse.GetValue(heads)!),
+                Batches = OptionParsing.Integers("--batches", parse.GetValue(batches)!).ToList(),
+                Heads = OptionParsing.Strings("--heads", parse.GetValue(heads)!),
                 Engines = OptionParsing.Strings("--engine", parse.GetValue(engines)!).Select(BenchEngine).ToList(),
                 CpuThreads = parse.GetValue(threads) is { } t ? OptionParsing.Strings("--threads", t).Select(Pair).ToList() : defaults.CpuThreads,
                 Steps = parse.GetValue(steps),

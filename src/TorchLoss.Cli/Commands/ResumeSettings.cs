@@ -12,7 +12,7 @@ public static class ResumeSettings
 {
     public static TrainConfig Apply(TrainOptions o, ParseResult parse, RunFolder run, TrainConfig config)
     {
-        foreach (var option in new Option[] { o.Name, o.RunsDir })
+        foreach (var option in new Option[] { o.Name, o.RunsDir, o.Out })
             if (TrainOptions.Given(parse, option))
                 throw new FormatException($"{option.Name} cannot be combined with --resume: the run stays in {run.Path}");
         if (TrainOptions.Given(parse, o.Config))

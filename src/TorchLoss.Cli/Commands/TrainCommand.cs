@@ -50,6 +50,13 @@ public static class TrainCommand
             return (config, run, true);
         }
         var fresh = o.ToConfig(parse);
+        if (parse.GetValue(o.Out) is { } output)
+        {
+            foreach (var option in new Option[] { o.Name, o.RunsDir })
+                if (TrainOptions.Given(parse, option))
+                    throw new UserException($"--out names the run folder itself: drop {option.Name}");
+            return (fresh, new RunFolder(output), false);
+        }
         var name = parse.GetValue(o.Name) ?? RunFolder.DefaultName(fresh, DateTime.Now);
         if (name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name is "." or "..")
             throw new UserException($"run name '{name}' cannot be a folder name");

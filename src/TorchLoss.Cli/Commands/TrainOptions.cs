@@ -63,6 +63,8 @@ public sealed class TrainOptions
     public readonly Option<string?> Binary = new("--binary") { Description = "Binary task: PvN (e.g. 3v5) or Pvrest; for logistic regression." };
     public readonly Option<string?> Name = new("--name") { Description = "Run name (folder under --runs-dir); default: head_model_timestamp." };
     public readonly Option<string> RunsDir = PathOptions.Path("--runs-dir", "Where run folders go.", "runs");
+    public readonly Option<string?> Out = PathOptions.OptionalPath("--out",
+        "The run folder itself (as compare's --out names its study's folder), instead of --runs-dir and --name.");
     public readonly Option<string?> Resume = PathOptions.OptionalPath("--resume", "Continue the run in this folder from its last checkpoint (settings from its config.json; --epochs may raise the total).");
     public readonly Option<string?> Config = PathOptions.OptionalPath("--config",
         "Settings from a file (JSON or YAML, keys as in a run's config.json; a run's config.json itself works): options given beside it win.");
@@ -90,7 +92,7 @@ public sealed class TrainOptions
     [
         Head, Model, HiddenActivation, MseReduction, TrueClassWeight, TrueClassTarget, InitScale, InitFrom, Optimizer, LearningRate,
         Momentum, Nesterov, WeightDecay, BatchSize, Epochs, Schedule, EarlyStop, Seed, Device, Engine, Threads, BlasThreads, LogEvery,
-        NoStepStatistics, NoTest, Dataset, DataDir, ValidationSize, TrainLimit, LabelNoise, Standardize, Binary, .. Table.All(), Name, RunsDir, Resume, Config, Json,
+        NoStepStatistics, NoTest, Dataset, DataDir, ValidationSize, TrainLimit, LabelNoise, Standardize, Binary, .. Table.All(), Name, RunsDir, Out, Resume, Config, Json,
     ];
 
     /// <summary>The run's settings: the options given, over the --config file's settings when there is one, over the defaults.</summary>

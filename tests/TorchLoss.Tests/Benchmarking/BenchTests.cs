@@ -243,7 +243,9 @@ public class BenchTests
     }
 
     [Theory]
+    [InlineData("'abc' is not an integer >= 1", "--batches", "32,abc")]
     [InlineData("'abc' is not an integer >= 1", "--batch", "32,abc")]
+    [InlineData("unknown head 'hinge'", "--heads", "softmax-ce,hinge")]
     [InlineData("is not INTRAxBLAS", "--threads", "1y2")]
     [InlineData("unknown head 'hinge'", "--head", "hinge")]
     [InlineData("unknown device 'tpu'", "--device", "tpu")]

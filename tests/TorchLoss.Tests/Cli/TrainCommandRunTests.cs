@@ -32,6 +32,26 @@ public class TrainCommandRunTests : IDisposable
 
     RunFolder Folder(string name) => new(Path.Combine(data.RunsDirectory, name));
 
+    [Fact]
+    public void OutNamesTheRunFolderItselfAndRefusesRunsDirOrNameBesideIt()
+    {
+        var folder = Path.Combine(data.RunsDirectory, "nested", "my-run");
+        string[] settings = ["--head", "softmax-ce", "--model", "linear", "--lr", "0.3", "--batch", "20", "--epochs", "1", "--validation-size", "100"];
+        var result = Train(["--out", folder, .. settings]);
+        Assert.True(result.Code == ExitCodes.Ok, result.Error);
+        Assert.True(new RunFolder(folder).IsComplete);
+        foreach (var other in new[] { new[] { "--name", "x" }, new[] { "--runs-dir", data.RunsDirectory } })
+        {
+            var refused = Train(["--out", Path.Combine(data.RunsDirectory, "other"), .. other, .. settings]);
+            Assert.Equal(ExitCodes.UsageError, refused.Code);
+            Assert.Contains($"--out names the run folder itself: drop {other[0]}", refused.Error);
+            Assert.False(Directory.Exists(Path.Combine(data.RunsDirectory, "other")));
+        }
+        var resumed = Train(["--resume", folder, "--out", folder]);
+        Assert.Equal(ExitCodes.UsageError, resumed.Code);
+        Assert.Contains("--out cannot be combined with --resume", resumed.Error);
+    }
+
     [Theory]
     [InlineData("softmax-ce")]
     [InlineData("sigmoid-mse")]

@@ -95,8 +95,8 @@ public class RunFolderReliabilityTests : IDisposable
     public void EveryTrainOptionIsEitherASettingOfTheRunOrAllowedOnResume()
     {
         var options = new TrainOptions();
-        // --name, --runs-dir and --config are refused with --resume; the others may be given.
-        string[] allowed = ["--epochs", "--threads", "--blas-threads", "--data-dir", "--json", "--resume", "--name", "--runs-dir", "--config"];
+        // --name, --runs-dir, --out and --config are refused with --resume; the others may be given.
+        string[] allowed = ["--epochs", "--threads", "--blas-threads", "--data-dir", "--json", "--resume", "--name", "--runs-dir", "--out", "--config"];
         var settings = options.Settings().Select(s => s.Option.Name).ToList();
         Assert.Equal(options.All().Select(o => o.Name).Order(), settings.Concat(allowed).Order());
     }
