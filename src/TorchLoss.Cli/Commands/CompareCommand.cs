@@ -122,6 +122,8 @@ public static class CompareCommand
             config.Validate();
             var folder = parse.GetValue(output) ?? DefaultFolder(config);
             var reproduce = "torchloss " + string.Join(' ', parse.Tokens.Select(t => t.Value));
+            if (parse.GetValue(distribution.DryRun))
+                return Task.FromResult(ComparePlanConsole.DryRun(config, folder, parse.GetValue(distribution.Shards), run.Output, run, cancellationToken));
             if (parse.GetValue(distribution.Plan))
                 return Task.FromResult(ComparePlanConsole.Print(config, folder, parse.GetValue(distribution.Shards), parse.GetValue(distribution.Json), run.Output));
             if (parse.GetValue(distribution.Slurm))

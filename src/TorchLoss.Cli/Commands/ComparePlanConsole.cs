@@ -10,9 +10,35 @@ public static class ComparePlanConsole
 {
     public const string TunedPlaceholder = "<tuned>";
 
-    public static int Print(StudyConfig config, string folder, int shards, bool json, TextWriter output)
+    public static int Print(StudyConfig config, string folder, int shards, bool json, TextWriter output) =>
+        Print(config, StudySchedule.Read(config, folder), folder, shards, json, output, estimate: null);
+
+    /// <summary>`compare --dry-run`: the plan with each unfinished run's estimated time, then the totals.</summary>
+    public static int DryRun(StudyConfig config, string folder, int shards, TextWriter output, DataCommandServices services,
+        CancellationToken cancellationToken)
     {
         var schedule = StudySchedule.Read(config, folder);
+        using var data = Training.TrainingData.Load(CompareConsole.StudyData(config), services.Store(config.DataDirectory), cancellationToken: cancellationToken);
+        var estimate = StudyEstimate.Of(config, schedule, data);
+        Print(config, schedule, folder, shards, json: false, output, estimate);
+        var unfinished = schedule.Steps.Count(s => s.Status != StepStatus.Finished);
+        var phases = estimate.SecondsByPhase.Where(p => p.Value > 0).Select(p => $"{Name(p.Key).Split(' ')[0]} {Duration(p.Value)}");
+        output.WriteLine($"estimated time on this machine: {Duration(estimate.TotalSeconds)} for {unfinished} unfinished run(s)" +
+                         (unfinished > 0 ? $" ({string.Join(", ", phases)})" : "") +
+                         $"; train's step timed for {estimate.CalibrationSteps} steps per model and head. This machine's speed drifts by tens of percent.");
+        return ExitCodes.Ok;
+    }
+
+    static string Duration(double seconds) => seconds switch
+    {
+        < 1 => "under 1 s",
+        < 60 => $"{seconds:F0} s",
+        < 3600 => $"{(int)(seconds / 60)} min {(int)(seconds % 60)} s",
+        _ => $"{(int)(seconds / 3600)} h {(int)(seconds % 3600 / 60)} min",
+    };
+
+    static int Print(StudyConfig config, StudySchedule schedule, string folder, int shards, bool json, TextWriter output, StudyEstimate? estimate)
+    {
         var study = Path.GetFullPath(folder);
         if (!json)
         {
@@ -41,7 +67,8 @@ public static class ComparePlanConsole
             if (step.Phase != phase) output.WriteLine($"phase {(int)step.Phase}, {Name(step.Phase)}:");
             phase = step.Phase;
             var state = step.Status == StepStatus.Waiting ? $"waits for {step.WaitsFor}" : step.Status.ToString().ToLowerInvariant();
-            output.WriteLine($"  {step.Run.Folder}  [{state}, shard {step.Shard(shards)}/{shards}]");
+            var time = estimate is not null && estimate.SecondsByFolder.TryGetValue(step.Run.Folder, out var s) ? $", about {Duration(s)}" : "";
+            output.WriteLine($"  {step.Run.Folder}  [{state}, shard {step.Shard(shards)}/{shards}{time}]");
             output.WriteLine($"    torchloss {TrainCommandLine.Shell(command)}");
         }
         return ExitCodes.Ok;

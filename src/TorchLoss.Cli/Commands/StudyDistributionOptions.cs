@@ -18,6 +18,10 @@ public sealed record SlurmSettings(int Shards, string? Partition, int? GpusPerTa
 public sealed partial class StudyDistributionOptions
 {
     public readonly Option<bool> Plan = new("--plan") { Description = "List the study's runs in dependency order (phase, folder, state, shard, the train command that produces each); nothing runs." };
+    public readonly Option<bool> DryRun = new("--dry-run")
+    {
+        Description = "As --plan, with each unfinished run's estimated time and the total: train's step is timed for a few steps per model and head on this machine first.",
+    };
     public readonly Option<bool> Json = new("--json") { Description = "With --plan: one JSON object per run." };
     public readonly Option<ShardSpec?> Shard = new("--shard")
     {
@@ -35,17 +39,18 @@ public sealed partial class StudyDistributionOptions
         CustomParser = result => ParseTime(result.Tokens.Single().Value, result),
     };
 
-    public IEnumerable<Option> All() => [Plan, Json, Shard, Report, Slurm, Shards, Partition, GpusPerTask, Time];
+    public IEnumerable<Option> All() => [Plan, DryRun, Json, Shard, Report, Slurm, Shards, Partition, GpusPerTask, Time];
 
     /// <summary>Refuses combinations that mean nothing: two modes at once, or settings without their mode.</summary>
     public void Validate(ParseResult parse)
     {
-        var modes = new Option[] { Plan, Shard, Report, Slurm }.Where(o => TrainOptions.Given(parse, o)).Select(o => o.Name).ToList();
+        var modes = new Option[] { Plan, DryRun, Shard, Report, Slurm }.Where(o => TrainOptions.Given(parse, o)).Select(o => o.Name).ToList();
         if (modes.Count > 1) throw new UserException($"choose one of {string.Join(", ", modes)}");
         if (TrainOptions.Given(parse, Json) && !parse.GetValue(Plan)) throw new UserException("--json goes with --plan");
         foreach (var option in new Option[] { Partition, GpusPerTask, Time })
             if (TrainOptions.Given(parse, option) && !parse.GetValue(Slurm)) throw new UserException($"{option.Name} goes with --slurm");
-        if (TrainOptions.Given(parse, Shards) && !parse.GetValue(Slurm) && !parse.GetValue(Plan)) throw new UserException("--shards goes with --slurm or --plan");
+        if (TrainOptions.Given(parse, Shards) && !parse.GetValue(Slurm) && !parse.GetValue(Plan) && !parse.GetValue(DryRun))
+            throw new UserException("--shards goes with --slurm, --plan or --dry-run");
     }
 
     public SlurmSettings SlurmSettings(ParseResult parse) =>
