@@ -27,8 +27,8 @@ public sealed record LearningRateChoice(string Model, string Head, double Chosen
     public (double Low, double High)? Spread(double learningRate) =>
         BySeed is not null && BySeed.TryGetValue(learningRate, out var errors) && errors.Count > 1 ? (errors.Min(), errors.Max()) : null;
 
-    /// <summary>Why the choice deserves doubt, or null: every rate of the grid tied (the grid did not decide), or the
-    /// chosen rate is the grid's smallest or largest (the best may lie outside it).</summary>
+    /// <summary>Why the choice deserves doubt, or null: every rate of the grid tied, or the chosen rate tied with
+    /// another (the grid did not decide), or it is the grid's smallest or largest (the best may lie outside it).</summary>
     public string? Caution
     {
         get
