@@ -65,7 +65,8 @@ public sealed class ClassificationData : IDisposable
     {
         long[] labels;
         using (var onCpu = Train.Y.cpu()) labels = onCpu.data<long>().ToArray();
-        var noisy = torch.tensor(LabelNoise.Apply(labels, ClassCount, fraction, seed)).to(Device);
+        // Owned by the view, not by any dispose scope the caller has open.
+        var noisy = torch.tensor(LabelNoise.Apply(labels, ClassCount, fraction, seed), device: Device).DetachFromDisposeScope();
         return new ClassificationData(new TensorSplit(Train.X, noisy, Train.Count, Device), Validation, Test, Features, ClassNames, Standardized)
         {
             ImageSize = ImageSize, TrainingPixels = TrainingPixels, FeatureStandardization = FeatureStandardization,
