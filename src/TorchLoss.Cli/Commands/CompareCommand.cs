@@ -15,11 +15,12 @@ public static class CompareCommand
         var output = PathOptions.OptionalPath("--out", "Output folder (default runs/compare-PRESET). Completed runs in it are reused.");
         var heads = new Option<string?>("--heads") { Description = "Comma-separated heads (default softmax-ce,softmax-mse,sigmoid-mse)." };
         var models = new Option<string?>("--models") { Description = "Semicolon-separated models (default \"mlp:256,256;linear\")." };
-        var seeds = NumericOptions.OptionalInt("--seeds", "Seeds per arm.", min: 1);
-        var epochs = NumericOptions.OptionalInt("--epochs", "Epochs per run from random weights.", min: 1);
-        var fineTune = NumericOptions.OptionalInt("--fine-tune-epochs", "Epochs of fine-tuning after cross-entropy (0: no fine-tuning arms).", min: 0);
-        var scales = new Option<string?>("--init-scales") { Description = $"Comma-separated init scales for the sweep (e.g. 1,4,16), each up to {Numbers.Limit(TrainOptions.MaxScale)}." };
-        var grid = new Option<string?>("--lr-grid") { Description = $"Comma-separated learning rates tried per head on validation, each up to {Numbers.Limit(TrainOptions.MaxScale)}." };
+        var seeds = NumericOptions.OptionalInt("--seeds", $"Seeds per arm ({PresetDefaults(c => c.Seeds)}).", min: 1);
+        var epochs = NumericOptions.OptionalInt("--epochs", $"Epochs per run from random weights ({PresetDefaults(c => c.Epochs)}).", min: 1);
+        var fineTune = NumericOptions.OptionalInt("--fine-tune-epochs",
+            $"Epochs of fine-tuning after cross-entropy, 0 for no fine-tuning arms ({PresetDefaults(c => c.FineTuneEpochs)}).", min: 0);
+        var scales = new Option<string?>("--init-scales") { Description = $"Comma-separated init scales for the sweep, each up to {Numbers.Limit(TrainOptions.MaxScale)} ({PresetDefaults(c => string.Join(",", c.InitScales))})." };
+        var grid = new Option<string?>("--lr-grid") { Description = $"Comma-separated learning rates tried per head on validation, each up to {Numbers.Limit(TrainOptions.MaxScale)} ({PresetDefaults(c => string.Join(",", c.LearningRates))})." };
         var headGrid = new Option<string[]>("--lr-grid-for")
         {
             Description = "A grid of its own for one head, HEAD=R1,R2,... (e.g. logit-mse=0.01,0.03,0.1,0.3); repeat it for more heads.",
@@ -31,7 +32,7 @@ public static class CompareCommand
         {
             Description = $"Learning-rate schedule of every run, tuning included ({LearningRateSchedule.Syntax}; default constant): the tuned rate is where it starts.",
         };
-        var tuningEpochs = NumericOptions.OptionalInt("--tuning-epochs", "Epochs of each learning-rate trial.", min: 1);
+        var tuningEpochs = NumericOptions.OptionalInt("--tuning-epochs", $"Epochs of each learning-rate trial ({PresetDefaults(c => c.TuningEpochs)}).", min: 1);
         var weightDecay = NumericOptions.OptionalDouble("--weight-decay", "SGD weight decay (L2) of every run, >= 0 (default 0).", min: 0);
         var labelNoise = NumericOptions.OptionalDouble("--label-noise",
             "Share of training labels every run sees changed to another class, in [0, 1) (the same labels for every run; validation and test stay clean).", min: 0, max: 1, belowMax: true);
@@ -182,5 +183,15 @@ public static class CompareCommand
             ? Path.GetFileNameWithoutExtension(file.Path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? file.Path[..^3] : file.Path)
             : config.Dataset;
         return Path.Combine("runs", dataset == "mnist" ? $"compare-{config.Preset}" : $"compare-{dataset}-{config.Preset}");
+    }
+
+    /// <summary>"default D; --quick Q, --full F; tables ...": a setting's value in each preset, read from the presets
+    /// themselves so that the help never disagrees with them.</summary>
+    static string PresetDefaults<T>(Func<StudyConfig, T> setting)
+    {
+        string Of(StudyConfig c) => string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0}", setting(c));
+        string Tables(StudyConfig c) => Of(c.ForTable(features: 1));
+        return $"default {Of(StudyConfig.Default)}; --quick {Of(StudyConfig.Quick)}, --full {Of(StudyConfig.Full)}; on a table " +
+               $"{Tables(StudyConfig.Default)}, {Tables(StudyConfig.Quick)} and {Tables(StudyConfig.Full)}";
     }
 }
