@@ -22,7 +22,7 @@ public static class ComparePlanConsole
         var estimate = StudyEstimate.Of(config, schedule, data);
         Print(config, schedule, folder, shards, json: false, output, estimate);
         var unfinished = schedule.Steps.Count(s => s.Status != StepStatus.Finished);
-        var phases = estimate.SecondsByPhase.Where(p => p.Value > 0).Select(p => $"{Name(p.Key).Split(' ')[0]} {Duration(p.Value)}");
+        var phases = estimate.SecondsByPhase.Where(p => p.Value > 0).Select(p => $"{p.Key.Slug()} {Duration(p.Value)}");
         output.WriteLine($"estimated time on this machine: {Duration(estimate.TotalSeconds)} for {unfinished} unfinished run(s)" +
                          (unfinished > 0 ? $" ({string.Join(", ", phases)})" : "") +
                          $"; train's step timed for {estimate.CalibrationSteps} steps per model and head. This machine's speed drifts by tens of percent.");

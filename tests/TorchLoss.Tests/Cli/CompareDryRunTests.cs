@@ -1,8 +1,5 @@
 using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
-using TorchLoss.Runtime;
-using TorchLoss.Tests.Data;
-using TorchLoss.Tests.Data.Tables;
 using TorchLoss.Training;
 
 namespace TorchLoss.Tests.Cli;
@@ -12,19 +9,12 @@ namespace TorchLoss.Tests.Cli;
 [Collection(SerialCollection.Name)]
 public sealed class CompareDryRunTests : IDisposable
 {
-    readonly TempDirectory temp = new();
-    readonly ThreadSettings threads = new(TorchRuntime.Threads, TorchRuntime.BlasThreads);
+    readonly TableStudy study = new();
 
-    public CompareDryRunTests() => File.WriteAllText(temp["a.csv"], TableFiles.Animals(rowsPerClass: 20));
-
-    public void Dispose()
-    {
-        threads.Apply();
-        temp.Dispose();
-    }
+    public void Dispose() => study.Dispose();
 
     (int Code, string Output, string Error) Compare(params string[] args) =>
-        InProcessCli.Run(CompareCommand.Create, ["--dataset", $"csv:{temp["a.csv"]}", "--out", temp["study"], "--heads", "softmax-ce,sigmoid-mse",
+        study.Compare(["--heads", "softmax-ce,sigmoid-mse",
             "--models", "linear", "--seeds", "1", "--epochs", "2", "--fine-tune-epochs", "0", "--init-scales", "1", "--tuning-epochs", "1",
             "--lr-grid", "0.1,0.3", .. args]);
 
@@ -37,8 +27,8 @@ public sealed class CompareDryRunTests : IDisposable
         Assert.Equal(6, runLines.Count); // 2 heads x 2 rates of tuning, 2 arms
         Assert.All(runLines, l => Assert.Matches(@", about (under 1 s|\d+ s|\d+ min \d+ s)\]$", l));
         Assert.Matches(@"estimated time on this machine: .+ for 6 unfinished run\(s\) \(tuning .+, arms .+\)", dry.Output);
-        Assert.False(Directory.Exists(Path.Combine(temp["study"], "runs")));
-        Assert.False(Directory.Exists(Path.Combine(temp["study"], "tuning")));
+        Assert.False(Directory.Exists(Path.Combine(study.Folder, "runs")));
+        Assert.False(Directory.Exists(Path.Combine(study.Folder, "tuning")));
 
         Assert.Equal(ExitCodes.Ok, Compare().Code);
         var after = Compare("--dry-run");

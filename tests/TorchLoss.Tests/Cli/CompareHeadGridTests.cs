@@ -1,9 +1,5 @@
-using System.CommandLine;
 using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
-using TorchLoss.Runtime;
-using TorchLoss.Tests.Data;
-using TorchLoss.Tests.Data.Tables;
 using TorchLoss.Training;
 
 namespace TorchLoss.Tests.Cli;
@@ -12,19 +8,9 @@ namespace TorchLoss.Tests.Cli;
 [Collection(SerialCollection.Name)]
 public sealed class CompareHeadGridTests : IDisposable
 {
-    readonly TempDirectory temp = new();
-    readonly ThreadSettings threads = new(TorchRuntime.Threads, TorchRuntime.BlasThreads);
+    readonly TableStudy study = new();
 
-    public CompareHeadGridTests() => File.WriteAllText(temp["a.csv"], TableFiles.Animals(rowsPerClass: 20));
-
-    public void Dispose()
-    {
-        threads.Apply();
-        temp.Dispose();
-    }
-
-    (int Code, string Output, string Error) Compare(params string[] args) =>
-        InProcessCli.Run(CompareCommand.Create, ["--dataset", $"csv:{temp["a.csv"]}", "--out", temp["study"], .. args]);
+    public void Dispose() => study.Dispose();
 
     static readonly string[] Small =
     [
@@ -35,15 +21,15 @@ public sealed class CompareHeadGridTests : IDisposable
     [Fact]
     public void Each_head_is_tuned_on_its_own_grid_and_logit_mse_runs_with_k_and_m()
     {
-        var result = Compare(Small);
+        var result = study.Compare(Small);
         Assert.True(result.Code == ExitCodes.Ok, result.Error);
-        var tuned = Directory.GetDirectories(Path.Combine(temp["study"], "tuning", "linear", "logit-mse")).Select(Path.GetFileName).Order();
+        var tuned = Directory.GetDirectories(Path.Combine(study.Folder, "tuning", "linear", "logit-mse")).Select(Path.GetFileName).Order();
         Assert.Equal(["lr-0.01", "lr-0.03"], tuned);
-        Assert.Equal(["lr-0.1", "lr-0.3"], Directory.GetDirectories(Path.Combine(temp["study"], "tuning", "linear", "softmax-ce")).Select(Path.GetFileName).Order());
-        var config = new RunFolder(Path.Combine(temp["study"], "runs", "linear_logit-mse", "seed-1")).ReadConfig()!.Config;
+        Assert.Equal(["lr-0.1", "lr-0.3"], Directory.GetDirectories(Path.Combine(study.Folder, "tuning", "linear", "softmax-ce")).Select(Path.GetFileName).Order());
+        var config = new RunFolder(Path.Combine(study.Folder, "runs", "linear_logit-mse", "seed-1")).ReadConfig()!.Config;
         Assert.Equal((2.0, 3.0), (config.TrueClassWeight, config.TrueClassTarget));
         Assert.Contains(config.LearningRate, new[] { 0.01, 0.03 });
-        var report = File.ReadAllText(Path.Combine(temp["study"], "report.md"));
+        var report = File.ReadAllText(Path.Combine(study.Folder, "report.md"));
         Assert.Contains("| model | head | lr 0.01 | lr 0.03 | lr 0.1 | lr 0.3 | chosen | caution |", report.Replace(" ---:", " ---"));
         Assert.Contains("true class's weight k = 2, target M = 3", report);
         Assert.Contains("Learning-rate grid of logit-mse: 0.01, 0.03", report);
@@ -54,7 +40,7 @@ public sealed class CompareHeadGridTests : IDisposable
     [InlineData("--lr-grid-for sigmoid-mse: the study has no head sigmoid-mse", "--heads", "softmax-ce", "--lr-grid-for", "sigmoid-mse=0.1")]
     public void Bad_grids_are_one_line(string message, params string[] args)
     {
-        var result = Compare([.. args, "--plan"]);
+        var result = study.Compare([.. args, "--plan"]);
         Assert.Equal(ExitCodes.UsageError, result.Code);
         Assert.Contains(message, result.Error);
     }

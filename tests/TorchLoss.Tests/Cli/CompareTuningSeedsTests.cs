@@ -2,9 +2,6 @@ using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
 using TorchLoss.Comparison;
 using TorchLoss.Reporting;
-using TorchLoss.Runtime;
-using TorchLoss.Tests.Data;
-using TorchLoss.Tests.Data.Tables;
 using TorchLoss.Training;
 
 namespace TorchLoss.Tests.Cli;
@@ -14,27 +11,19 @@ namespace TorchLoss.Tests.Cli;
 [Collection(SerialCollection.Name)]
 public sealed class CompareTuningSeedsTests : IDisposable
 {
-    readonly TempDirectory temp = new();
-    readonly ThreadSettings threads = new(TorchRuntime.Threads, TorchRuntime.BlasThreads);
+    readonly TableStudy study = new();
 
-    public CompareTuningSeedsTests() => File.WriteAllText(temp["a.csv"], TableFiles.Animals(rowsPerClass: 20));
-
-    public void Dispose()
-    {
-        threads.Apply();
-        temp.Dispose();
-    }
+    public void Dispose() => study.Dispose();
 
     [Fact]
     public void The_rate_with_the_lowest_mean_over_the_tuning_seeds_is_chosen()
     {
-        var result = InProcessCli.Run(CompareCommand.Create, ["--dataset", $"csv:{temp["a.csv"]}", "--out", temp["study"],
-            "--heads", "softmax-ce,sigmoid-mse", "--models", "linear", "--seeds", "1", "--epochs", "2", "--fine-tune-epochs", "0",
+        var result = study.Compare(["--heads", "softmax-ce,sigmoid-mse", "--models", "linear", "--seeds", "1", "--epochs", "2", "--fine-tune-epochs", "0",
             "--init-scales", "1", "--tuning-epochs", "2", "--lr-grid", "0.03,1", "--tuning-seeds", "2"]);
         Assert.True(result.Code == ExitCodes.Ok, result.Error);
         foreach (var head in new[] { "softmax-ce", "sigmoid-mse" })
         {
-            var folder = Path.Combine(temp["study"], "tuning", "linear", head);
+            var folder = Path.Combine(study.Folder, "tuning", "linear", head);
             Assert.Equal(["lr-0.03", "lr-0.03_seed-2", "lr-1", "lr-1_seed-2"], Directory.GetDirectories(folder).Select(Path.GetFileName).Order());
             double Error(string run, ulong seed)
             {
@@ -44,35 +33,34 @@ public sealed class CompareTuningSeedsTests : IDisposable
             }
             var mean003 = (Error("lr-0.03", 1) + Error("lr-0.03_seed-2", 2)) / 2;
             var mean1 = (Error("lr-1", 1) + Error("lr-1_seed-2", 2)) / 2;
-            var chosen = new RunFolder(Path.Combine(temp["study"], "runs", $"linear_{head}", "seed-1")).ReadConfig()!.Config.LearningRate;
+            var chosen = new RunFolder(Path.Combine(study.Folder, "runs", $"linear_{head}", "seed-1")).ReadConfig()!.Config.LearningRate;
             Assert.Equal(mean003 <= mean1 ? 0.03 : 1, chosen);
         }
-        var report = File.ReadAllText(Path.Combine(temp["study"], "report.md"));
+        var report = File.ReadAllText(Path.Combine(study.Folder, "report.md"));
         Assert.Contains("at every rate of the grid (seeds 1..2)", report);
         Assert.Matches(@"\| [0-9.]+ % \([0-9.]+ %–[0-9.]+ %\) \|", report);
-        Assert.Contains("\"validation_error_by_seed\": [", File.ReadAllText(Path.Combine(temp["study"], "summary.json")));
+        Assert.Contains("\"validation_error_by_seed\": [", File.ReadAllText(Path.Combine(study.Folder, "summary.json")));
     }
 
     [Fact]
     public void Commands_that_run_elsewhere_carry_the_tuning_seeds()
     {
-        var args = StudyCommandLine.For(StudyConfig.Quick with { TuningSeeds = 3 }, temp["study"]);
+        var args = StudyCommandLine.For(StudyConfig.Quick with { TuningSeeds = 3 }, study.Folder);
         Assert.Equal("3", args[args.IndexOf("--tuning-seeds") + 1]);
-        Assert.DoesNotContain("--tuning-seeds", StudyCommandLine.For(StudyConfig.Quick, temp["study"]));
+        Assert.DoesNotContain("--tuning-seeds", StudyCommandLine.For(StudyConfig.Quick, study.Folder));
     }
 
     [Fact]
     public void The_momentum_and_weight_decay_reach_every_run_and_commands_that_run_elsewhere()
     {
-        var result = InProcessCli.Run(CompareCommand.Create, ["--dataset", $"csv:{temp["a.csv"]}", "--out", temp["study"],
-            "--heads", "softmax-ce", "--models", "linear", "--seeds", "1", "--epochs", "1", "--fine-tune-epochs", "0",
+        var result = study.Compare(["--heads", "softmax-ce", "--models", "linear", "--seeds", "1", "--epochs", "1", "--fine-tune-epochs", "0",
             "--init-scales", "1", "--tuning-epochs", "1", "--lr-grid", "0.1", "--momentum", "0", "--weight-decay", "0.001"]);
         Assert.True(result.Code == ExitCodes.Ok, result.Error);
-        Assert.Equal(0, new RunFolder(Path.Combine(temp["study"], "tuning", "linear", "softmax-ce", "lr-0.1")).ReadConfig()!.Config.Momentum);
-        var run = new RunFolder(Path.Combine(temp["study"], "runs", "linear_softmax-ce", "seed-1")).ReadConfig()!.Config;
+        Assert.Equal(0, new RunFolder(Path.Combine(study.Folder, "tuning", "linear", "softmax-ce", "lr-0.1")).ReadConfig()!.Config.Momentum);
+        var run = new RunFolder(Path.Combine(study.Folder, "runs", "linear_softmax-ce", "seed-1")).ReadConfig()!.Config;
         Assert.Equal((0.0, 0.001), (run.Momentum, run.WeightDecay));
-        Assert.Contains("SGD, momentum 0, weight decay 0.001,", File.ReadAllText(Path.Combine(temp["study"], "report.md")));
-        var args = StudyCommandLine.For(StudyConfig.Quick with { Momentum = 0, WeightDecay = 0.001 }, temp["study"]);
+        Assert.Contains("SGD, momentum 0, weight decay 0.001,", File.ReadAllText(Path.Combine(study.Folder, "report.md")));
+        var args = StudyCommandLine.For(StudyConfig.Quick with { Momentum = 0, WeightDecay = 0.001 }, study.Folder);
         Assert.Equal("0", args[args.IndexOf("--momentum") + 1]);
         Assert.Equal("0.001", args[args.IndexOf("--weight-decay") + 1]);
         var bad = InProcessCli.Run(CompareCommand.Create, ["--momentum", "1", "--plan"]);

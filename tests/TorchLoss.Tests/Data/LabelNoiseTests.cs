@@ -3,7 +3,6 @@ using TorchLoss.Cli.Commands;
 using TorchLoss.Data;
 using TorchLoss.Runtime;
 using TorchLoss.Tests.Cli;
-using TorchLoss.Tests.Data.Tables;
 using TorchLoss.Tests.Training;
 using TorchLoss.Training;
 
@@ -87,14 +86,13 @@ public sealed class LabelNoiseTests : IDisposable
     [Fact]
     public void CompareGivesEveryRunTheNoiseAndSaysSo()
     {
-        File.WriteAllText(temp["a.csv"], TableFiles.Animals(rowsPerClass: 20));
-        var result = InProcessCli.Run(CompareCommand.Create, ["--dataset", $"csv:{temp["a.csv"]}", "--out", temp["study"],
-            "--heads", "softmax-ce", "--models", "linear", "--seeds", "1", "--epochs", "1", "--fine-tune-epochs", "0",
+        using var study = new TableStudy();
+        var result = study.Compare(["--heads", "softmax-ce", "--models", "linear", "--seeds", "1", "--epochs", "1", "--fine-tune-epochs", "0",
             "--init-scales", "1", "--tuning-epochs", "1", "--lr-grid", "0.1", "--label-noise", "0.4"]);
         Assert.True(result.Code == ExitCodes.Ok, result.Error);
-        Assert.Equal(0.4, new RunFolder(Path.Combine(temp["study"], "tuning", "linear", "softmax-ce", "lr-0.1")).ReadConfig()!.Config.LabelNoise);
-        Assert.Equal(0.4, new RunFolder(Path.Combine(temp["study"], "runs", "linear_softmax-ce", "seed-1")).ReadConfig()!.Config.LabelNoise);
-        Assert.Contains("Label noise: 40 % of the training labels changed", File.ReadAllText(Path.Combine(temp["study"], "report.md")));
+        Assert.Equal(0.4, new RunFolder(Path.Combine(study.Folder, "tuning", "linear", "softmax-ce", "lr-0.1")).ReadConfig()!.Config.LabelNoise);
+        Assert.Equal(0.4, new RunFolder(Path.Combine(study.Folder, "runs", "linear_softmax-ce", "seed-1")).ReadConfig()!.Config.LabelNoise);
+        Assert.Contains("Label noise: 40 % of the training labels changed", File.ReadAllText(Path.Combine(study.Folder, "report.md")));
         var bad = InProcessCli.Run(CompareCommand.Create, ["--label-noise", "1", "--plan"]);
         Assert.Equal(ExitCodes.UsageError, bad.Code);
     }
