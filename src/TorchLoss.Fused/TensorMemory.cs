@@ -14,9 +14,19 @@ internal static class TensorMemory
         if (t.IsInvalid) return "disposed";
         if (t.device_type != DeviceType.CPU) return $"on {t.device}; the fused step runs on the CPU";
         if (t.dtype != dtype) return $"{t.dtype}, expected {dtype}";
-        if (shape is not null && !t.shape.AsSpan().SequenceEqual(shape)) return $"shaped {Shape(t.shape)}, expected {Shape(shape)}";
+        if (shape is not null && !HasShape(t, shape)) return $"shaped {Shape(t.shape)}, expected {Shape(shape)}";
         if (!t.is_contiguous()) return "not contiguous";
         return null;
+    }
+
+    // Tensor.shape allocates and costs about 1 us here; dim and size read the same in tens of nanoseconds, and this runs
+    // for every tensor of every recorded step.
+    static bool HasShape(Tensor t, long[] shape)
+    {
+        if (t.dim() != shape.Length) return false;
+        for (var i = 0; i < shape.Length; i++)
+            if (t.size(i) != shape[i]) return false;
+        return true;
     }
 
     /// <summary>The address of the first element of a tensor that passed <see cref="Mismatch"/>. libtorch owns that memory

@@ -56,6 +56,28 @@ public class NativeStepStatisticsTests
         AssertSameStatistics(device.Statistics, native.Statistics, 1e-5, "float32");
     }
 
+    /// <summary>The native sum of squares runs in blocks of 512 floats or 256 doubles, with a tail: lengths around and
+    /// past the block, and the MLP's largest layer, must give the norm as float64 arithmetic does.</summary>
+    [Theory]
+    [InlineData(ScalarType.Float32, 2e-6)]
+    [InlineData(ScalarType.Float64, 1e-13)]
+    public void GradientNormsHoldAcrossTheBlockLength(ScalarType dtype, double relativeTolerance)
+    {
+        using var scope = torch.NewDisposeScope();
+        long[] lengths = [1, 7, 255, 256, 257, 511, 512, 513, 5000, 784 * 256];
+        torch.manual_seed(3);
+        var gradients = lengths.Select(n => torch.randn(n, dtype) * 1e-3).ToList();
+        var output = new double[FusedMlp.Fixed + lengths.Length];
+        NativeStepStatistics.Compute(new FusedHead(FusedLoss.SoftmaxCrossEntropy), torch.zeros(1, 2, dtype), torch.zeros(1, 2, dtype),
+            torch.tensor(new long[] { 0 }), gradients.Cast<Tensor?>().ToList(), output);
+        for (var i = 0; i < lengths.Length; i++)
+        {
+            var expected = gradients[i].to_type(ScalarType.Float64).norm().ToDouble();
+            var actual = output[FusedMlp.Fixed + i];
+            Assert.True(Math.Abs(actual - expected) <= relativeTolerance * expected, $"{dtype}, {lengths[i]} values: {actual:R}, expected {expected:R}");
+        }
+    }
+
     [Fact]
     public void OnlyCpuFloatTensorsAreReadNatively()
     {
