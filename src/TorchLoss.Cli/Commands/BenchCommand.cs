@@ -97,8 +97,9 @@ public static class BenchCommand
         }
         foreach (var (setting, d) in report.Settings.SelectMany(s => s.DiagnosticsCost.Select(d => (s.Setting, d))))
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"step statistics, {setting}, {d.Head}, batch {d.Batch}: {d.FractionOfStepTime:P1} of step time " +
-                $"({d.WithStatistics.Median:F0} steps/s with, {d.WithoutStatistics.Median:F0} without; alternating repetitions)"));
+                $"step statistics, {setting}, {d.Head}, batch {d.Batch}: {d.FractionOfStepTime:P1} of step time, median of " +
+                $"{d.PerRound.Samples.Count} alternating pairs of repetitions (pairs {d.PerRound.Min:P1} to {d.PerRound.Max:P1}; " +
+                $"{d.WithStatistics.Median:F0} steps/s with, {d.WithoutStatistics.Median:F0} without)"));
         foreach (var p in report.PyTorch)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"against PyTorch {p.Version}, batch {p.Batch}, {p.Ratio.Samples.Count} alternating rounds: torchloss {p.Setting} " +

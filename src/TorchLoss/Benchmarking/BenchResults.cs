@@ -28,8 +28,13 @@ public sealed record SettingResult(string Setting, Rate Sgemm, IReadOnlyList<Thr
 /// <summary>Steps/s with and without `train`'s step statistics, measured in alternating repetitions.</summary>
 public sealed record DiagnosticsCostResult(string Head, int Batch, Rate WithStatistics, Rate WithoutStatistics)
 {
-    /// <summary>The share of a step's time the statistics take: 1 - (rate with) / (rate without).</summary>
-    public double FractionOfStepTime => 1 - WithStatistics.Median / WithoutStatistics.Median;
+    /// <summary>The share of a step's time the statistics take in each alternating pair of repetitions,
+    /// 1 - (rate with) / (rate without): paired, as the comparison with PyTorch is, so that drift in the machine's speed
+    /// between pairs cancels.</summary>
+    public Rate PerRound => Rate.Of(WithStatistics.Samples.Zip(WithoutStatistics.Samples, (with, without) => 1 - with / without).ToList());
+
+    /// <summary>The median of <see cref="PerRound"/>.</summary>
+    public double FractionOfStepTime => PerRound.Median;
 }
 
 /// <summary>A device or setting that was not measured, and why.</summary>
