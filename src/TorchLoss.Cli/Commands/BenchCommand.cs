@@ -96,10 +96,17 @@ public static class BenchCommand
                 $"default {chosen.t.StepsPerSecond.Median / best.t.StepsPerSecond.Median:P0} of it"));
         }
         foreach (var (setting, d) in report.Settings.SelectMany(s => s.DiagnosticsCost.Select(d => (s.Setting, d))))
+        {
+            var timed = d.TimedFractionOfStepTime is { } fraction
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"; timed directly, recording them took {d.RecordingPerStep!.Value.TotalMicroseconds:F0} us a step against " +
+                    $"{d.LightRecordingPerStep!.Value.TotalMicroseconds:F0} us for loss and accuracy alone, {fraction:P1} of the step")
+                : "";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"step statistics, {setting}, {d.Head}, batch {d.Batch}: {d.FractionOfStepTime:P1} of step time, median of " +
                 $"{d.PerRound.Samples.Count} alternating pairs of repetitions (pairs {d.PerRound.Min:P1} to {d.PerRound.Max:P1}; " +
-                $"{d.WithStatistics.Median:F0} steps/s with, {d.WithoutStatistics.Median:F0} without)"));
+                $"{d.WithStatistics.Median:F0} steps/s with, {d.WithoutStatistics.Median:F0} without){timed}"));
+        }
         foreach (var p in report.PyTorch)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"against PyTorch {p.Version}, batch {p.Batch}, {p.Ratio.Samples.Count} alternating rounds: torchloss {p.Setting} " +

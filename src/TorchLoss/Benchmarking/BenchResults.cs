@@ -35,6 +35,20 @@ public sealed record DiagnosticsCostResult(string Head, int Batch, Rate WithStat
 
     /// <summary>The median of <see cref="PerRound"/>.</summary>
     public double FractionOfStepTime => PerRound.Median;
+
+    /// <summary>Time spent recording the full statistics per step, timed around the recording itself; null for the
+    /// fused engine, which computes them inside its native step.</summary>
+    public TimeSpan? RecordingPerStep { get; init; }
+
+    /// <summary>The same for loss and accuracy alone, as the step without the statistics records them.</summary>
+    public TimeSpan? LightRecordingPerStep { get; init; }
+
+    /// <summary>What the statistics beyond loss and accuracy add to a step, timed directly, as a share of the step with
+    /// them at its median rate; null where <see cref="RecordingPerStep"/> is. It leaves out their indirect costs (dL/dz
+    /// retained, caches), which <see cref="FractionOfStepTime"/> includes, noisily.</summary>
+    public double? TimedFractionOfStepTime => RecordingPerStep is { } full && LightRecordingPerStep is { } light
+        ? (full - light).TotalSeconds * WithStatistics.Median
+        : null;
 }
 
 /// <summary>A device or setting that was not measured, and why.</summary>

@@ -53,9 +53,9 @@ public static class BenchRunner
                         Rate rate;
                         if (isEngineDefault)
                         {
-                            var (with, without) = TrainingThroughput.DiagnosticsCost(device, setting.Engine, head, settings.Widths, batch, settings);
-                            diagnostics.Add(new DiagnosticsCostResult(head, batch, with, without));
-                            rate = with;
+                            var cost = TrainingThroughput.DiagnosticsCost(device, setting.Engine, head, settings.Widths, batch, settings);
+                            diagnostics.Add(cost);
+                            rate = cost.WithStatistics;
                         }
                         else rate = TrainingThroughput.StepsPerSecond(device, setting.Engine, head, settings.Widths, batch, settings);
                         throughput.Add(new ThroughputResult(label, head, batch, rate, StepFlops.TrainingStep(settings.Widths, batch), sgemm.Median,

@@ -19,18 +19,25 @@ public static class TrainingThroughput
 
     public static Rate StepsPerSecond(Device device, TrainingEngine engine, string head, IReadOnlyList<int> widths, int batch,
         BenchSettings settings) =>
-        Measure(device, engine, head, widths, batch, settings, alternateWithoutStatistics: false).WithStatistics;
+        Measure(device, engine, head, widths, batch, settings, alternateWithoutStatistics: false).With;
 
     /// <summary>The same step with and without the step statistics, on one model and data, alternating repetitions
-    /// so that drift in the machine's speed falls on both alike.</summary>
-    public static (Rate WithStatistics, Rate WithoutStatistics) DiagnosticsCost(Device device, TrainingEngine engine, string head,
+    /// so that drift in the machine's speed falls on both alike; for the engines that record them from tensors
+    /// (autograd, closed-form), also the time recording took per timed step, with and without.</summary>
+    public static DiagnosticsCostResult DiagnosticsCost(Device device, TrainingEngine engine, string head,
         IReadOnlyList<int> widths, int batch, BenchSettings settings)
     {
-        var (with, without) = Measure(device, engine, head, widths, batch, settings, alternateWithoutStatistics: true);
-        return (with, without!);
+        var m = Measure(device, engine, head, widths, batch, settings, alternateWithoutStatistics: true);
+        return new DiagnosticsCostResult(head, batch, m.With, m.Without!)
+        {
+            RecordingPerStep = m.RecordingPerStep,
+            LightRecordingPerStep = m.LightRecordingPerStep,
+        };
     }
 
-    static (Rate WithStatistics, Rate? WithoutStatistics) Measure(Device device, TrainingEngine engine, string head, IReadOnlyList<int> widths,
+    sealed record Measured(Rate With, Rate? Without, TimeSpan? RecordingPerStep, TimeSpan? LightRecordingPerStep);
+
+    static Measured Measure(Device device, TrainingEngine engine, string head, IReadOnlyList<int> widths,
         int batch, BenchSettings settings, bool alternateWithoutStatistics)
     {
         TorchRuntime.ManualSeed(0);
@@ -78,11 +85,15 @@ public static class TrainingThroughput
         {
             Repetition(0, settings.WarmupSteps);
             if (alternateWithoutStatistics) Repetition(1, settings.WarmupSteps);
+            var before = new[] { (full.RecordingTime, full.TimedRecords), (light.RecordingTime, light.TimedRecords) };
             var samples = new[] { new List<double>(), new List<double>() };
             for (var r = 0; r < settings.Repetitions; r++)
                 foreach (var variant in alternateWithoutStatistics ? new[] { 0, 1 } : [0])
                     samples[variant].Add(settings.Steps / Repetition(variant, settings.Steps));
-            return (Rate.Of(samples[0]), alternateWithoutStatistics ? Rate.Of(samples[1]) : null);
+            TimeSpan? PerStep(StepStatistics s, (TimeSpan Time, long Records) at) =>
+                s.TimedRecords > at.Records ? (s.RecordingTime - at.Time) / (s.TimedRecords - at.Records) : null;
+            return new Measured(Rate.Of(samples[0]), alternateWithoutStatistics ? Rate.Of(samples[1]) : null,
+                PerStep(full, before[0]), alternateWithoutStatistics ? PerStep(light, before[1]) : null);
         }
         finally
         {

@@ -102,6 +102,14 @@ public class BenchTests
         Assert.Contains($"cpu, autograd, {autogradDefaults.IntraOp} intra-op, {autogradDefaults.Blas} BLAS", engineDefaults);
         Assert.All(report.Settings.Where(s => s.IsEngineDefault), s => Assert.Equal([8, 16], s.DiagnosticsCost.Select(d => d.Batch)));
         Assert.All(report.Settings.Where(s => !s.IsEngineDefault), s => Assert.Empty(s.DiagnosticsCost));
+        // Autograd's recording is also timed directly, with and without the statistics; the fused step's happens inside it.
+        Assert.All(report.Settings.Single(s => s.IsEngineDefault && s.Setting.StartsWith("cpu, autograd, ")).DiagnosticsCost, d =>
+        {
+            Assert.True(d.RecordingPerStep > TimeSpan.Zero);
+            Assert.True(d.LightRecordingPerStep > TimeSpan.Zero);
+            Assert.NotNull(d.TimedFractionOfStepTime);
+        });
+        Assert.All(defaultSetting.DiagnosticsCost, d => Assert.Null(d.TimedFractionOfStepTime));
         Assert.Empty(report.PyTorch);
     }
 

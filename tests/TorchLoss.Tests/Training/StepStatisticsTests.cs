@@ -31,6 +31,8 @@ public class StepStatisticsTests
         Assert.Equal(new GradientNorm(0.3, 0.5), s.GradientNorms["layer1.weight"]);
         Assert.Equal(new GradientNorm(0.5, 0.75), s.GradientNorms["layer1.bias"]);
         Assert.Equal([0.6, 1.0], s.GradientNormSums);
+        // Only records read from tensors are timed (bench's direct measure); the fused step's happen inside its own step.
+        Assert.Equal((0L, TimeSpan.Zero), (statistics.TimedRecords, statistics.RecordingTime));
         // Flushing starts a new interval.
         Assert.Throws<InvalidOperationException>(() => statistics.Flush());
         statistics.Record([1.0, 1, 1, 1, 1, 0, 2, 3], 1, 3);
