@@ -37,6 +37,7 @@ public static partial class CliRunner
         TextWriter? stdout = null)
     {
         stderr ??= Console.Error;
+        OptionGroups.Install(root);
         // A bare `torchloss` is a request for usage, not a mistake.
         if (args.Length == 0) return root.Parse(["--help"]).Invoke(new InvocationConfiguration { Output = stdout ?? Console.Out });
         var parsed = root.Parse(args);
@@ -46,7 +47,7 @@ public static partial class CliRunner
             return ExitCodes.UsageError;
         }
         // System.CommandLine's own termination handling is off: it would return while the action still runs.
-        var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+        var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null, Output = stdout ?? Console.Out };
         using var interruption = parsed.Action is AsynchronousCommandLineAction ? new Interruption(cancellationToken) : null;
         var token = interruption?.Token ?? cancellationToken;
         try

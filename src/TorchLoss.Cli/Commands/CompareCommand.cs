@@ -12,45 +12,47 @@ public static class CompareCommand
     {
         var quick = new Option<bool>("--quick") { Description = "Under five minutes on a 2-core CPU: 20,000 training images, 2 seeds, 6 epochs." };
         var full = new Option<bool>("--full") { Description = "The long study: 5 seeds, 40 epochs, a wider learning-rate grid and init-scale sweep." };
-        var output = PathOptions.OptionalPath("--out", "Output folder (default runs/compare-PRESET). Completed runs in it are reused.");
-        var heads = new Option<string?>("--heads") { Description = "Comma-separated heads (default softmax-ce,softmax-mse,sigmoid-mse)." };
-        var models = new Option<string?>("--models") { Description = "Semicolon-separated models (default \"mlp:256,256;linear\")." };
-        var seeds = NumericOptions.OptionalInt("--seeds", $"Seeds per arm ({PresetDefaults(c => c.Seeds)}).", min: 1);
-        var epochs = NumericOptions.OptionalInt("--epochs", $"Epochs per run from random weights ({PresetDefaults(c => c.Epochs)}).", min: 1);
+        var output = PathOptions.OptionalPath("--out", "Output folder (default runs/compare-PRESET). Completed runs in it are reused.").Shows("DIR");
+        var heads = new Option<string?>("--heads") { HelpName = "HEAD,...", Description = "Comma-separated heads (default softmax-ce,softmax-mse,sigmoid-mse)." };
+        var models = new Option<string?>("--models") { HelpName = "MODEL;...", Description = "Semicolon-separated models (default \"mlp:256,256;linear\")." };
+        var seeds = NumericOptions.OptionalInt("--seeds", $"Seeds per arm ({PresetDefaults(c => c.Seeds)}).", min: 1).Shows("N");
+        var epochs = NumericOptions.OptionalInt("--epochs", $"Epochs per run from random weights ({PresetDefaults(c => c.Epochs)}).", min: 1).Shows("N");
         var fineTune = NumericOptions.OptionalInt("--fine-tune-epochs",
-            $"Epochs of fine-tuning after cross-entropy, 0 for no fine-tuning arms ({PresetDefaults(c => c.FineTuneEpochs)}).", min: 0);
-        var scales = new Option<string?>("--init-scales") { Description = $"Comma-separated init scales for the sweep, each up to {Numbers.Limit(TrainOptions.MaxScale)} ({PresetDefaults(c => string.Join(",", c.InitScales))})." };
-        var grid = new Option<string?>("--lr-grid") { Description = $"Comma-separated learning rates tried per head on validation, each up to {Numbers.Limit(TrainOptions.MaxScale)} ({PresetDefaults(c => string.Join(",", c.LearningRates))})." };
+            $"Epochs of fine-tuning after cross-entropy, 0 for no fine-tuning arms ({PresetDefaults(c => c.FineTuneEpochs)}).", min: 0).Shows("N");
+        var scales = new Option<string?>("--init-scales") { HelpName = "S1,S2,...", Description = $"Comma-separated init scales for the sweep, each up to {Numbers.Limit(TrainOptions.MaxScale)} ({PresetDefaults(c => string.Join(",", c.InitScales))})." };
+        var grid = new Option<string?>("--lr-grid") { HelpName = "R1,R2,...", Description = $"Comma-separated learning rates tried per head on validation, each up to {Numbers.Limit(TrainOptions.MaxScale)} ({PresetDefaults(c => string.Join(",", c.LearningRates))})." };
         var headGrid = new Option<string[]>("--lr-grid-for")
         {
+            HelpName = "HEAD=R1,R2,...",
             Description = "A grid of its own for one head, HEAD=R1,R2,... (e.g. logit-mse=0.01,0.03,0.1,0.3); repeat it for more heads.",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var trueClassWeight = NumericOptions.OptionalDouble("--true-class-weight", $"logit-mse: weight k of the true class's term (Hui & Belkin's rescaling), up to {Numbers.Limit(TrainOptions.MaxScale)}.", positive: true, max: TrainOptions.MaxScale);
-        var trueClassTarget = NumericOptions.OptionalDouble("--true-class-target", $"logit-mse: target M of the true class's logit, up to {Numbers.Limit(TrainOptions.MaxScale)}.", positive: true, max: TrainOptions.MaxScale);
+        var trueClassWeight = NumericOptions.OptionalDouble("--true-class-weight", $"logit-mse: weight k of the true class's term (Hui & Belkin's rescaling), up to {Numbers.Limit(TrainOptions.MaxScale)}.", positive: true, max: TrainOptions.MaxScale).Shows("K");
+        var trueClassTarget = NumericOptions.OptionalDouble("--true-class-target", $"logit-mse: target M of the true class's logit, up to {Numbers.Limit(TrainOptions.MaxScale)}.", positive: true, max: TrainOptions.MaxScale).Shows("M");
         var schedule = new Option<string?>("--schedule")
         {
+            HelpName = "constant|newbob|step:EPOCHS:FACTOR",
             Description = $"Learning-rate schedule of every run, tuning included ({LearningRateSchedule.Syntax}; default constant): the tuned rate is where it starts.",
         };
-        var tuningEpochs = NumericOptions.OptionalInt("--tuning-epochs", $"Epochs of each learning-rate trial ({PresetDefaults(c => c.TuningEpochs)}).", min: 1);
-        var weightDecay = NumericOptions.OptionalDouble("--weight-decay", "SGD weight decay (L2) of every run, >= 0 (default 0).", min: 0);
+        var tuningEpochs = NumericOptions.OptionalInt("--tuning-epochs", $"Epochs of each learning-rate trial ({PresetDefaults(c => c.TuningEpochs)}).", min: 1).Shows("N");
+        var weightDecay = NumericOptions.OptionalDouble("--weight-decay", "SGD weight decay (L2) of every run, >= 0 (default 0).", min: 0).Shows("LAMBDA");
         var labelNoise = NumericOptions.OptionalDouble("--label-noise",
-            "Share of training labels every run sees changed to another class, in [0, 1) (the same labels for every run; validation and test stay clean).", min: 0, max: 1, belowMax: true);
-        var momentum = NumericOptions.OptionalDouble("--momentum", "SGD momentum of every run, in [0, 1) (default 0.9).", min: 0, max: 1, belowMax: true);
-        var tuningSeeds = NumericOptions.OptionalInt("--tuning-seeds", "Seeds of each learning-rate trial (default 1): the rate with the lowest mean validation error is chosen.", min: 1);
-        var trainLimit = NumericOptions.OptionalInt("--train-limit", "Use only the first K training images.", min: 1);
-        var target = NumericOptions.OptionalDouble("--target-accuracy", "Validation accuracy for the \"epochs to reach\" column, in (0, 1) (default 0.9).", positive: true, max: 1, belowMax: true);
-        var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N." };
-        var engine = new Option<string?>("--engine") { Description = "auto (default: fused where it can run), fused, autograd or closed-form; see train --help." };
-        var threads = NumericOptions.Threads("--threads", "Intra-op threads: the fused engine's own threads (default: one per core), or libtorch's for autograd (default: 1).");
-        var blasThreads = NumericOptions.BlasThreads("--blas-threads", "BLAS (oneMKL) threads inside each matrix product (default: 1 with the fused engine; with autograd 1 for small steps and one per core from batch x parameters = 2^27, batch 499 on the 784-256-256-10 MLP).");
-        var dataset = new Option<string?>("--dataset") { Description = TableCliOptions.DatasetHelp };
+            "Share of training labels every run sees changed to another class, in [0, 1) (the same labels for every run; validation and test stay clean).", min: 0, max: 1, belowMax: true).Shows("FRACTION");
+        var momentum = NumericOptions.OptionalDouble("--momentum", "SGD momentum of every run, in [0, 1) (default 0.9).", min: 0, max: 1, belowMax: true).Shows("MU");
+        var tuningSeeds = NumericOptions.OptionalInt("--tuning-seeds", "Seeds of each learning-rate trial (default 1): the rate with the lowest mean validation error is chosen.", min: 1).Shows("N");
+        var trainLimit = NumericOptions.OptionalInt("--train-limit", "Use only the first K training images.", min: 1).Shows("K");
+        var target = NumericOptions.OptionalDouble("--target-accuracy", "Validation accuracy for the \"epochs to reach\" column, in (0, 1) (default 0.9).", positive: true, max: 1, belowMax: true).Shows("ACCURACY");
+        var device = new Option<string?>("--device") { HelpName = "cpu|cuda|cuda:N", Description = "cpu, cuda or cuda:N." };
+        var engine = new Option<string?>("--engine") { HelpName = "ENGINE", Description = "auto (default: fused where it can run), fused, autograd or closed-form; see train --help." };
+        var threads = NumericOptions.Threads("--threads", "Intra-op threads: the fused engine's own threads (default: one per core), or libtorch's for autograd (default: 1).").Shows("N");
+        var blasThreads = NumericOptions.BlasThreads("--blas-threads", "BLAS (oneMKL) threads inside each matrix product (default: 1 with the fused engine; with autograd 1 for small steps and one per core from batch x parameters = 2^27, batch 499 on the 784-256-256-10 MLP).").Shows("N");
+        var dataset = new Option<string?>("--dataset") { HelpName = "NAME|csv:PATH|tsv:PATH", Description = TableCliOptions.DatasetHelp };
         var validationSize = NumericOptions.OptionalInt("--validation-size",
-            "Training examples held out for choosing learning rates (default: the last 10000 images, or 20 % of a table's training rows, stratified).", min: 1);
+            "Training examples held out for choosing learning rates (default: the last 10000 images, or 20 % of a table's training rows, stratified).", min: 1).Shows("N");
         var table = new TableCliOptions();
-        var dataDir = PathOptions.OptionalPath("--data-dir", "Dataset directory.");
+        var dataDir = PathOptions.OptionalPath("--data-dir", "Dataset directory.").Shows("DIR");
         var configFile = PathOptions.OptionalPath("--config",
-            "Settings from a file (JSON or YAML, keys as in a study's summary.json \"config\"; a summary.json itself works): options given beside it win.");
+            "Settings from a file (JSON or YAML, keys as in a study's summary.json \"config\"; a summary.json itself works): options given beside it win.").Shows("FILE");
         var distribution = new StudyDistributionOptions();
         heads.With(Completions.Heads);
         engine.With(Completions.Engines);
@@ -76,6 +78,15 @@ public static class CompareCommand
         command.Options.Add(configFile);
         foreach (var option in table.All()) command.Options.Add(option);
         foreach (var option in distribution.All()) command.Options.Add(option);
+        OptionGroups.Set(command,
+            ("Size of the study", [quick, full, seeds, epochs, fineTune, scales, trainLimit]),
+            ("Heads and models", [heads, models, trueClassWeight, trueClassTarget]),
+            ("Learning rates and optimisation", [grid, headGrid, tuningEpochs, tuningSeeds, schedule, momentum, weightDecay]),
+            ("Data", [dataset, dataDir, validationSize, labelNoise, target]),
+            ("Tables (--dataset csv:PATH, tsv:PATH or a manifest table)", [.. table.All()]),
+            ("Device and speed", [device, engine, threads, blasThreads]),
+            ("Where it goes, settings files", [output, configFile]),
+            ("Planning, shards and Slurm", [.. distribution.All()]));
         command.SetAction((parse, cancellationToken) =>
         {
             if (parse.GetValue(quick) && parse.GetValue(full)) throw new UserException("choose --quick or --full, not both");

@@ -25,16 +25,18 @@ public sealed partial class StudyDistributionOptions
     public readonly Option<bool> Json = new("--json") { Description = "With --plan: one JSON object per run." };
     public readonly Option<ShardSpec?> Shard = new("--shard")
     {
+        HelpName = "I/N",
         Description = "Run only shard I of N (I/N): its share of the runs whose inputs are ready, phase after phase; N shards may run at once on one folder.",
         CustomParser = result => ParseShard(result.Tokens.Single().Value, result),
     };
     public readonly Option<bool> Report = new("--report") { Description = "Write the report from the runs the shards finished (nothing is trained); says which runs are missing." };
     public readonly Option<bool> Slurm = new("--slurm") { Description = "Write Slurm scripts for the study (a job array of shards per phase, chained with afterok, then the report) and print the command that submits them." };
-    public readonly Option<int> Shards = NumericOptions.Int("--shards", "With --slurm or --plan: the number of shards (array tasks per phase).", 4, min: 1, max: 10_000);
-    public readonly Option<string?> Partition = new("--partition") { Description = "With --slurm: the partition (sbatch --partition)." };
-    public readonly Option<int?> GpusPerTask = NumericOptions.OptionalInt("--gpus-per-task", "With --slurm: GPUs per shard (sbatch --gpus-per-task; pair with --device cuda).", min: 1, max: 64);
+    public readonly Option<int> Shards = NumericOptions.Int("--shards", "With --slurm or --plan: the number of shards (array tasks per phase).", 4, min: 1, max: 10_000).Shows("N");
+    public readonly Option<string?> Partition = new("--partition") { HelpName = "NAME", Description = "With --slurm: the partition (sbatch --partition)." };
+    public readonly Option<int?> GpusPerTask = NumericOptions.OptionalInt("--gpus-per-task", "With --slurm: GPUs per shard (sbatch --gpus-per-task; pair with --device cuda).", min: 1, max: 64).Shows("N");
     public readonly Option<string?> Time = new("--time")
     {
+        HelpName = "LIMIT",
         Description = "With --slurm: the time limit of each shard, in Slurm's format (MINUTES, HH:MM:SS, D-HH:MM...).",
         CustomParser = result => ParseTime(result.Tokens.Single().Value, result),
     };

@@ -18,6 +18,7 @@ public static class TrainCommand
             "and output saturation into runs/NAME. Squared-error heads use L = 1/2 * sum over classes (a - y)^2 averaged over " +
             "the batch unless --mse-reduction mean.");
         foreach (var option in options.All()) command.Options.Add(option);
+        OptionGroups.Set(command, options.Groups());
         // The token SIGINT and SIGTERM cancel: the run stops at the next step boundary, resumable.
         command.SetAction((parse, cancellationToken) => Task.FromResult(Run(options, parse, services, cancellationToken)));
         return command;

@@ -16,58 +16,59 @@ public sealed class TrainOptions
     /// ~1e19); 1e6 is far above any rate or scale that trains, and far below where arithmetic overflows.</summary>
     public const double MaxScale = 1e6;
 
-    public readonly Option<string> Head = new("--head") { Description = $"Output head. {HeadCatalog.Help}.", DefaultValueFactory = _ => Defaults.Head };
-    public readonly Option<string> Model = new("--model") { Description = $"Model: {ModelSpec.Syntax}.", DefaultValueFactory = _ => Defaults.Model };
+    public readonly Option<string> Head = new("--head") { HelpName = "HEAD", Description = $"Output head. {HeadCatalog.Help}.", DefaultValueFactory = _ => Defaults.Head };
+    public readonly Option<string> Model = new("--model") { HelpName = "MODEL", Description = $"Model: {ModelSpec.Syntax}.", DefaultValueFactory = _ => Defaults.Model };
     public readonly Option<string> HiddenActivation = new("--hidden-activation") { Description = "Hidden units of an MLP: sigmoid (as Golik et al.), tanh or relu.", DefaultValueFactory = _ => "sigmoid" };
     public readonly Option<string> MseReduction = MseReductionOption();
-    public readonly Option<double> TrueClassWeight = NumericOptions.Double("--true-class-weight", $"logit-mse: weight k of the true class's term (Hui & Belkin rescaling); up to {Numbers.Limit(MaxScale)}.", 1, positive: true, max: MaxScale);
-    public readonly Option<double> TrueClassTarget = NumericOptions.Double("--true-class-target", $"logit-mse: target M for the true class's logit; up to {Numbers.Limit(MaxScale)}.", 1, positive: true, max: MaxScale);
-    public readonly Option<double> InitScale = NumericOptions.Double("--init-scale", $"Multiply the initial weights by this (large values start the units saturated); up to {Numbers.Limit(MaxScale)}.", 1, positive: true, max: MaxScale);
-    public readonly Option<string?> InitFrom = PathOptions.OptionalPath("--init-from", "Start from the parameters in this file (e.g. runs/NAME/model.params of a cross-entropy run).");
+    public readonly Option<double> TrueClassWeight = NumericOptions.Double("--true-class-weight", $"logit-mse: weight k of the true class's term (Hui & Belkin rescaling); up to {Numbers.Limit(MaxScale)}.", 1, positive: true, max: MaxScale).Shows("K");
+    public readonly Option<double> TrueClassTarget = NumericOptions.Double("--true-class-target", $"logit-mse: target M for the true class's logit; up to {Numbers.Limit(MaxScale)}.", 1, positive: true, max: MaxScale).Shows("M");
+    public readonly Option<double> InitScale = NumericOptions.Double("--init-scale", $"Multiply the initial weights by this (large values start the units saturated); up to {Numbers.Limit(MaxScale)}.", 1, positive: true, max: MaxScale).Shows("FACTOR");
+    public readonly Option<string?> InitFrom = PathOptions.OptionalPath("--init-from", "Start from the parameters in this file (e.g. runs/NAME/model.params of a cross-entropy run).").Shows("FILE");
     public readonly Option<string> Optimizer = new("--optimizer") { Description = "sgd or adam.", DefaultValueFactory = _ => Defaults.Optimizer };
-    public readonly Option<double> LearningRate = NumericOptions.Double("--lr", $"Learning rate, up to {Numbers.Limit(MaxScale)}.", Defaults.LearningRate, positive: true, max: MaxScale);
-    public readonly Option<double> Momentum = NumericOptions.Double("--momentum", "SGD momentum, in [0, 1).", 0, min: 0, max: 1, belowMax: true);
+    public readonly Option<double> LearningRate = NumericOptions.Double("--lr", $"Learning rate, up to {Numbers.Limit(MaxScale)}.", Defaults.LearningRate, positive: true, max: MaxScale).Shows("RATE");
+    public readonly Option<double> Momentum = NumericOptions.Double("--momentum", "SGD momentum, in [0, 1).", 0, min: 0, max: 1, belowMax: true).Shows("MU");
     public readonly Option<bool> Nesterov = new("--nesterov") { Description = "Nesterov momentum (SGD)." };
-    public readonly Option<double> WeightDecay = NumericOptions.Double("--weight-decay", $"L2 weight decay, 0 to {Numbers.Limit(MaxScale)}.", 0, min: 0, max: MaxScale);
-    public readonly Option<int> BatchSize = NumericOptions.Int("--batch", "Minibatch size.", Defaults.BatchSize, min: 1);
-    public readonly Option<int> Epochs = NumericOptions.Int("--epochs", "Epochs (with --resume: the new total).", Defaults.Epochs, min: 1);
-    public readonly Option<string> Schedule = new("--schedule") { Description = $"Learning-rate schedule: {LearningRateSchedule.Syntax}.", DefaultValueFactory = _ => Defaults.Schedule };
-    public readonly Option<int?> EarlyStop = NumericOptions.OptionalInt("--early-stop", "Stop after this many epochs without validation improvement.", min: 1);
-    public readonly Option<ulong> Seed = NumericOptions.Seed("--seed", "Seed for initialisation and shuffling.", Defaults.Seed);
-    public readonly Option<string> Device = new("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => Defaults.Device };
+    public readonly Option<double> WeightDecay = NumericOptions.Double("--weight-decay", $"L2 weight decay, 0 to {Numbers.Limit(MaxScale)}.", 0, min: 0, max: MaxScale).Shows("LAMBDA");
+    public readonly Option<int> BatchSize = NumericOptions.Int("--batch", "Minibatch size.", Defaults.BatchSize, min: 1).Shows("SIZE");
+    public readonly Option<int> Epochs = NumericOptions.Int("--epochs", "Epochs (with --resume: the new total).", Defaults.Epochs, min: 1).Shows("N");
+    public readonly Option<string> Schedule = new("--schedule") { HelpName = "constant|newbob|step:EPOCHS:FACTOR", Description = $"Learning-rate schedule: {LearningRateSchedule.Syntax}.", DefaultValueFactory = _ => Defaults.Schedule };
+    public readonly Option<int?> EarlyStop = NumericOptions.OptionalInt("--early-stop", "Stop after this many epochs without validation improvement.", min: 1).Shows("EPOCHS");
+    public readonly Option<ulong> Seed = NumericOptions.Seed("--seed", "Seed for initialisation and shuffling.", Defaults.Seed).Shows("N");
+    public readonly Option<string> Device = new("--device") { HelpName = "cpu|cuda|cuda:N", Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => Defaults.Device };
     public readonly Option<string> Engine = new("--engine")
     {
+        HelpName = "ENGINE",
         Description = "How gradients are computed: fused (native step with the hand-derived dL/dz; SGD on the CPU), autograd " +
                       "(TorchSharp autograd; anything), closed-form (autograd with the head's hand-derived dL/dz as the loss's " +
                       "backward; any device), or auto (fused where it can run, else autograd).",
         DefaultValueFactory = _ => Defaults.Engine,
     };
-    public readonly Option<int?> Threads = NumericOptions.Threads("--threads", "Intra-op threads: the fused engine's own threads (default: one per core), or libtorch's for autograd (default: 1); see README, Performance.");
-    public readonly Option<int?> BlasThreads = NumericOptions.BlasThreads("--blas-threads", "BLAS (oneMKL) threads inside each matrix product (default: 1 with the fused engine; with autograd 1 for small steps and one per core from batch x parameters = 2^27, batch 499 on the 784-256-256-10 MLP).");
-    public readonly Option<int> LogEvery = NumericOptions.Int("--log-every", "Steps between step-statistics records.", Defaults.LogEvery, min: 1);
+    public readonly Option<int?> Threads = NumericOptions.Threads("--threads", "Intra-op threads: the fused engine's own threads (default: one per core), or libtorch's for autograd (default: 1); see README, Performance.").Shows("N");
+    public readonly Option<int?> BlasThreads = NumericOptions.BlasThreads("--blas-threads", "BLAS (oneMKL) threads inside each matrix product (default: 1 with the fused engine; with autograd 1 for small steps and one per core from batch x parameters = 2^27, batch 499 on the 784-256-256-10 MLP).").Shows("N");
+    public readonly Option<int> LogEvery = NumericOptions.Int("--log-every", "Steps between step-statistics records.", Defaults.LogEvery, min: 1).Shows("STEPS");
     public readonly Option<bool> NoStepStatistics = new("--no-step-stats") { Description = "Record only loss and accuracy per step (to measure what the diagnostics cost)." };
     public readonly Option<bool> NoTest = new("--no-test") { Description = "Never score the test split (as compare's tuning runs, which choose settings and must not see it)." };
-    public readonly Option<string> Dataset = new("--dataset") { Description = TableCliOptions.DatasetHelp, DefaultValueFactory = _ => Defaults.Dataset };
-    public readonly Option<string?> DataDir = PathOptions.OptionalPath("--data-dir", "Dataset directory (default: $TORCHLOSS_DATA_DIR, else the checkout's datasets/).");
+    public readonly Option<string> Dataset = new("--dataset") { HelpName = "NAME|csv:PATH|tsv:PATH", Description = TableCliOptions.DatasetHelp, DefaultValueFactory = _ => Defaults.Dataset };
+    public readonly Option<string?> DataDir = PathOptions.OptionalPath("--data-dir", "Dataset directory (default: $TORCHLOSS_DATA_DIR, else the checkout's datasets/).").Shows("DIR");
     public readonly Option<int?> ValidationSize = NumericOptions.OptionalInt("--validation-size",
-        "Training examples held out for validation: the last ones of an image training file (default 10000), a stratified sample of a table's (default 20 % of its training rows).", min: 0);
-    public readonly Option<int?> TrainLimit = NumericOptions.OptionalInt("--train-limit", "Use only the first K training examples.", min: 1);
+        "Training examples held out for validation: the last ones of an image training file (default 10000), a stratified sample of a table's (default 20 % of its training rows).", min: 0).Shows("N");
+    public readonly Option<int?> TrainLimit = NumericOptions.OptionalInt("--train-limit", "Use only the first K training examples.", min: 1).Shows("K");
     public readonly Option<double> LabelNoise = NumericOptions.Double("--label-noise",
-        "Share of training labels changed to another class before training, in [0, 1) (the same labels for every seed; validation and test stay clean).", 0, min: 0, max: 1, belowMax: true);
+        "Share of training labels changed to another class before training, in [0, 1) (the same labels for every seed; validation and test stay clean).", 0, min: 0, max: 1, belowMax: true).Shows("FRACTION");
     public readonly Option<bool?> Standardize = new("--standardize")
     {
         Description = "Standardise inputs with the training split's mean and std: images off by default (pixels scaled to [0, 1]), tables on " +
                       "(per feature); --standardize false turns it off.",
     };
     public readonly TableCliOptions Table = new();
-    public readonly Option<string?> Binary = new("--binary") { Description = "Binary task: PvN (e.g. 3v5) or Pvrest; for logistic regression." };
-    public readonly Option<string?> Name = new("--name") { Description = "Run name (folder under --runs-dir); default: head_model_timestamp." };
-    public readonly Option<string> RunsDir = PathOptions.Path("--runs-dir", "Where run folders go.", "runs");
+    public readonly Option<string?> Binary = new("--binary") { HelpName = "PvN|Pvrest", Description = "Binary task: PvN (e.g. 3v5) or Pvrest; for logistic regression." };
+    public readonly Option<string?> Name = new("--name") { HelpName = "NAME", Description = "Run name (folder under --runs-dir); default: head_model_timestamp." };
+    public readonly Option<string> RunsDir = PathOptions.Path("--runs-dir", "Where run folders go.", "runs").Shows("DIR");
     public readonly Option<string?> Out = PathOptions.OptionalPath("--out",
-        "The run folder itself (as compare's --out names its study's folder), instead of --runs-dir and --name.");
-    public readonly Option<string?> Resume = PathOptions.OptionalPath("--resume", "Continue the run in this folder from its last checkpoint (settings from its config.json; --epochs may raise the total).");
+        "The run folder itself (as compare's --out names its study's folder), instead of --runs-dir and --name.").Shows("DIR");
+    public readonly Option<string?> Resume = PathOptions.OptionalPath("--resume", "Continue the run in this folder from its last checkpoint (settings from its config.json; --epochs may raise the total).").Shows("RUN_DIR");
     public readonly Option<string?> Config = PathOptions.OptionalPath("--config",
-        "Settings from a file (JSON or YAML, keys as in a run's config.json; a run's config.json itself works): options given beside it win.");
+        "Settings from a file (JSON or YAML, keys as in a run's config.json; a run's config.json itself works): options given beside it win.").Shows("FILE");
     public readonly Option<bool> Json = new("--json") { Description = "Print one JSON object per epoch and the summary, for scripts (no progress bar)." };
 
     readonly DatasetManifest manifest;
@@ -85,7 +86,6 @@ public sealed class TrainOptions
         HiddenActivation.With("sigmoid", "tanh", "relu");
         MseReduction.With("half-sum", "mean");
         Schedule.With("constant", "step:", "newbob");
-        Table.Header.With("auto", "yes", "no");
     }
 
     public IEnumerable<Option> All() =>
@@ -93,6 +93,18 @@ public sealed class TrainOptions
         Head, Model, HiddenActivation, MseReduction, TrueClassWeight, TrueClassTarget, InitScale, InitFrom, Optimizer, LearningRate,
         Momentum, Nesterov, WeightDecay, BatchSize, Epochs, Schedule, EarlyStop, Seed, Device, Engine, Threads, BlasThreads, LogEvery,
         NoStepStatistics, NoTest, Dataset, DataDir, ValidationSize, TrainLimit, LabelNoise, Standardize, Binary, .. Table.All(), Name, RunsDir, Out, Resume, Config, Json,
+    ];
+
+    /// <summary>The options by topic, as `train --help` lists them.</summary>
+    public (string Title, IReadOnlyList<Option> Options)[] Groups() =>
+    [
+        ("Model and head", [Head, Model, HiddenActivation, MseReduction, TrueClassWeight, TrueClassTarget, InitScale, InitFrom]),
+        ("Optimisation", [Optimizer, LearningRate, Momentum, Nesterov, WeightDecay, BatchSize, Epochs, Schedule, EarlyStop, Seed]),
+        ("Data", [Dataset, DataDir, ValidationSize, TrainLimit, LabelNoise, Standardize, Binary]),
+        ("Tables (--dataset csv:PATH, tsv:PATH or a manifest table)", [.. Table.All()]),
+        ("Device and speed", [Device, Engine, Threads, BlasThreads]),
+        ("What is recorded", [LogEvery, NoStepStatistics, NoTest]),
+        ("Where it goes, resuming, settings files", [Name, RunsDir, Out, Resume, Config, Json]),
     ];
 
     /// <summary>The run's settings: the options given, over the --config file's settings when there is one, over the defaults.</summary>
