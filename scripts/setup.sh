@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs what TorchLoss needs from Debian's packages, only what is missing: cmake and g++ for the fused
-# engine's native library. TorchSharp and its libtorch 2.10 come from NuGet; Debian's libtorch must not be
+# engine's native library, and fonts-dejavu-core for the text of PNG plots (`plot --out x.png`). TorchSharp and its libtorch 2.10 come from NuGet; Debian's libtorch must not be
 # installed for TorchLoss (two libtorch builds in one process crash). With --tests (as scripts/test.sh runs it), also
 # slurm-wlm and munge for the one-node Slurm test of `compare --slurm` (tests/TorchLoss.Tests/Reliability/SlurmCluster.cs);
 # without recommends they are slurmctld, slurmd, slurm-client and their basic plugins, and munge's install creates
 # /etc/munge/munge.key.
 set -euo pipefail
 
-packages=(cmake g++)
+packages=(cmake g++ fonts-dejavu-core)
 if [[ "${1:-}" == "--tests" ]]; then packages+=(slurm-wlm munge); fi
 missing=()
 for p in "${packages[@]}"; do

@@ -4,7 +4,7 @@ using TorchLoss.Reporting.Plots;
 
 namespace TorchLoss.Cli.Commands;
 
-/// <summary>`torchloss plot RUN [RUN ...]`: one metric of several runs per epoch, overlaid in one SVG, one colour per run.</summary>
+/// <summary>`torchloss plot RUN [RUN ...]`: one metric of several runs per epoch, overlaid in one SVG or PNG, one colour per run.</summary>
 public static class PlotCommand
 {
     public const string DefaultOut = "plot.svg";
@@ -12,13 +12,13 @@ public static class PlotCommand
     public static Command Create(TextWriter? output = null)
     {
         var runs = new Argument<string[]>("runs") { Description = "Run folders (each with a metrics.jsonl or metrics.csv).", Arity = ArgumentArity.OneOrMore };
-        var outPath = PathOptions.Path("--out", $"The SVG file to write (default {DefaultOut}).", DefaultOut);
+        var outPath = PathOptions.Path("--out", $"The file to write: .svg, or .png for the same figure as an image at twice its size (default {DefaultOut}).", DefaultOut).Shows("FILE");
         var metric = new Option<string>("--metric")
         {
             Description = $"What to plot per epoch: {string.Join(", ", RunMetric.Plottable.Select(m => m.Name))} (default test-error; errors in %, log axis).",
             DefaultValueFactory = _ => RunMetric.TestError.Name,
         };
-        var command = new Command("plot", "Plot one metric of one or more runs per epoch in one SVG: one colour per run, the legend naming each run.")
+        var command = new Command("plot", "Plot one metric of one or more runs per epoch in one SVG or PNG: one colour per run, the legend naming each run.")
         {
             runs, outPath, metric,
         };
@@ -49,11 +49,17 @@ public static class PlotCommand
         }
     }
 
-    /// <summary>Each run's legend entry: its folder's name, or the path as given where two runs share a name.</summary>
-    static List<string> Names(IReadOnlyList<string> folders)
+    /// <summary>Each run's legend entry: its folder's name, or where two runs share one (a study's seed-1 folders), the
+    /// fewest trailing path components that tell them apart, e.g. mlp-256-256_softmax-ce/seed-1.</summary>
+    internal static List<string> Names(IReadOnlyList<string> folders)
     {
-        var names = folders.Select(f => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(f)))).ToList();
-        return names.Select((n, i) => names.Count(m => m == n) > 1 ? Path.TrimEndingDirectorySeparator(folders[i]) : n).ToList();
+        var parts = folders.Select(f => Path.TrimEndingDirectorySeparator(Path.GetFullPath(f)).Split(Path.DirectorySeparatorChar,
+            StringSplitOptions.RemoveEmptyEntries)).ToList();
+        List<string> Last(int count) => parts.Select(p => string.Join('/', p.TakeLast(count))).ToList();
+        var deepest = parts.Max(p => p.Length);
+        for (var count = 1; count < deepest; count++)
+            if (Last(count) is var names && names.Distinct().Count() == names.Count) return names;
+        return Last(deepest);
     }
 
     static void Write(string path, LinePlot plot)
@@ -62,7 +68,13 @@ public static class PlotCommand
         if (Directory.Exists(full)) throw new UserException($"--out {path}: is a folder; give a file name such as {Path.Combine(path, DefaultOut)}");
         if (Path.GetDirectoryName(full) is { } folder && !Directory.Exists(folder))
             throw new UserException($"--out {path}: the folder {folder} does not exist");
-        try { SvgRenderer.Write(full, plot); }
+        var extension = Path.GetExtension(full).ToLowerInvariant();
+        if (extension is not (".svg" or ".png")) throw new UserException($"--out {path}: give a .svg or a .png file name");
+        try
+        {
+            if (extension == ".png") PngExport.Write(full, SvgRenderer.Render(plot));
+            else SvgRenderer.Write(full, plot);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new UserException($"--out {path}: cannot write it ({(e is UnauthorizedAccessException ? "permission denied" : CliRunner.FirstLine(e.Message))})");

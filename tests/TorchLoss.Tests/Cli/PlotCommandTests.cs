@@ -106,6 +106,36 @@ public sealed class PlotCommandTests : IDisposable
     }
 
     [Fact]
+    public void APngIsTheSameFigureAtTwiceItsSizeWithItsText()
+    {
+        var ce = Train("ce", "softmax-ce");
+        var mse = Train("mse", "sigmoid-mse");
+        var png = data["plot.png"];
+        var result = Plot(ce, mse, "--out", png);
+        Assert.True(result.Code == ExitCodes.Ok, result.Error);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png)[..4]);
+        Assert.Equal(ExitCodes.Ok, Plot(ce, mse, "--out", data["plot.svg"]).Code);
+        var svg = XDocument.Load(data["plot.svg"]).Root!;
+        using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+        Assert.Equal((2 * (int)(double)svg.Attribute("width")!, 2 * (int)(double)svg.Attribute("height")!), (bitmap.Width, bitmap.Height));
+        // The title (12-30 px from the top of the SVG, centred) is drawn: a font was found, and the text did not vanish.
+        var dark = 0;
+        for (var row = 24; row < 60; row++)
+            for (var column = bitmap.Width / 4; column < 3 * bitmap.Width / 4; column++)
+                if (bitmap.GetPixel(column, row).Red < 128) dark++;
+        Assert.True(dark > 500, $"{dark} dark pixels where the title should be");
+    }
+
+    [Fact]
+    public void RunsThatShareAFolderNameAreToldApartByTheirParents()
+    {
+        var root = data["study"];
+        string[] folders = [Path.Combine(root, "mlp_softmax-ce", "seed-1"), Path.Combine(root, "mlp_sigmoid-mse", "seed-1"), Path.Combine(root, "other")];
+        Assert.Equal(["mlp_softmax-ce/seed-1", "mlp_sigmoid-mse/seed-1", "study/other"], PlotCommand.Names(folders));
+        Assert.Equal(["a", "b"], PlotCommand.Names([Path.Combine(root, "a"), Path.Combine(root, "b")]));
+    }
+
+    [Fact]
     public void BadInputIsOneLineAndExitCode2()
     {
         var ce = Train("ce", "softmax-ce");
@@ -121,6 +151,7 @@ public sealed class PlotCommandTests : IDisposable
             ($"--out {data["no/such/folder/p.svg"]}: the folder {data["no/such/folder"]} does not exist", [ce, "--out", data["no/such/folder/p.svg"]]),
             ($"--out {notARun}: is a folder", [ce, "--out", notARun]),
             ("--out: the path is empty", [ce, "--out", ""]),
+            ($"--out {data["p.pdf"]}: give a .svg or a .png file name", [ce, "--out", data["p.pdf"]]),
         };
         foreach (var (expected, args) in cases)
         {

@@ -27,6 +27,23 @@ public class SvgRendererTests
     }
 
     [Fact]
+    public void ALongLegendWidensTheFigureInsteadOfRunningOffItsEdge()
+    {
+        LinePlot With(string name) => new("Test error", "epoch", "error", [new Series(name, [(1, 0.1), (2, 0.05)])]);
+        Assert.Equal(720, (int)Parse(With("softmax-ce")).Root!.Attribute("width")!);
+        var name = "runs/compare-quick/runs/mlp-256-256_softmax-ce/seed-1";
+        var doc = Parse(With(name));
+        var width = (double)doc.Root!.Attribute("width")!;
+        Assert.Equal($"0 0 {width} 420", (string)doc.Root.Attribute("viewBox")!);
+        var legend = doc.Descendants(Svg + "text").Single(t => t.Value == name);
+        // At most 7 px per character at 12 px, the text ends inside the figure.
+        Assert.True((double)legend.Attribute("x")! + 7 * name.Length <= width, $"legend at {legend.Attribute("x")}, figure {width} wide");
+        // The plotting area is the same as with a short name: the frame's right edge does not move.
+        static string Frame(XDocument d) => d.Descendants(Svg + "rect").Single(r => (string?)r.Attribute("class") == "frame").ToString();
+        Assert.Equal(Frame(Parse(With("softmax-ce"))), Frame(doc));
+    }
+
+    [Fact]
     public void ALogAxisDropsNegativeValuesAndNonFinitePointsBreakTheLine()
     {
         var plot = new LinePlot("norms", "epoch", "norm", [new Series("g", [(1, 1e-3), (2, -1), (3, 1e-1), (4, double.NaN), (5, 10)])]) { LogY = true };

@@ -22,9 +22,11 @@ public static class SvgRenderer
         var x = new Axis(xMin, xMax, Left, plot.Width - Right, plot.LogX);
         // An error of exactly 0 % (a small test split) is shown below a break, rather than vanishing from a log axis.
         var y = new Axis(yMin, yMax, plot.Height - Bottom, Top, plot.LogY, zero: yValues.Contains(0));
+        // Long legend entries widen the figure to the right rather than run off its edge; the plotting area stays.
+        var width = plot.Width + Math.Max(0, Math.Ceiling(LegendTextStart + LegendTextWidth(plot) + 8 - Right));
         var svg = new StringBuilder();
-        svg.Append(Invariant($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{plot.Width}\" height=\"{plot.Height}\" viewBox=\"0 0 {plot.Width} {plot.Height}\" font-family=\"sans-serif\" font-size=\"12\">\n"));
-        svg.Append(Invariant($"<rect width=\"{plot.Width}\" height=\"{plot.Height}\" fill=\"white\"/>\n"));
+        svg.Append(Invariant($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{plot.Height}\" viewBox=\"0 0 {width} {plot.Height}\" font-family=\"sans-serif\" font-size=\"12\">\n"));
+        svg.Append(Invariant($"<rect width=\"{width}\" height=\"{plot.Height}\" fill=\"white\"/>\n"));
         svg.Append(Invariant($"<text x=\"{plot.Width / 2.0}\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">{Escape(plot.Title)}</text>\n"));
         Bands(svg, plot, x);
         Grid(svg, plot, x, y);
@@ -128,6 +130,13 @@ public static class SvgRenderer
             foreach (var (qx, qy) in shown)
                 svg.Append(Invariant($"<circle cx=\"{x.Pixel(qx):F1}\" cy=\"{y.Pixel(qy):F1}\" r=\"2.5\" fill=\"{color}\"/>\n"));
     }
+
+    // The legend's text starts this far right of the plotting area; at 12 px, sans-serif glyphs average under 7 px.
+    const double LegendTextStart = 14 + 28, LegendCharacterWidth = 7;
+
+    static double LegendTextWidth(LinePlot plot) =>
+        plot.Series.Select(s => s.Name).Concat(plot.SpreadLabel is { } l ? [l] : []).Concat(plot.Bands.Take(1).Select(b => b.Label))
+            .Select(t => t.Length * LegendCharacterWidth).DefaultIfEmpty(0).Max();
 
     static void Legend(StringBuilder svg, LinePlot plot)
     {
