@@ -38,6 +38,7 @@ public static partial class CliRunner
     {
         stderr ??= Console.Error;
         OptionGroups.Install(root);
+        OptionPlaceholders.Apply(root);
         // A bare `torchloss` is a request for usage, not a mistake.
         if (args.Length == 0) return root.Parse(["--help"]).Invoke(new InvocationConfiguration { Output = stdout ?? Console.Out });
         var parsed = root.Parse(args);

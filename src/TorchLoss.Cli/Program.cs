@@ -1,21 +1,4 @@
-using System.CommandLine;
 using TorchLoss.Cli;
-using TorchLoss.Cli.Commands;
 
 TorchLoss.Runtime.TorchRuntime.Initialize();
-var root = new RootCommand("torchloss: how a classifier's output head and loss shape its training (TorchSharp, CPU or CUDA).");
-root.Subcommands.Add(CompareCommand.Create());
-root.Subcommands.Add(TrainCommand.Create());
-root.Subcommands.Add(EvalCommand.Create());
-root.Subcommands.Add(RunsCommand.Create());
-root.Subcommands.Add(PlotCommand.Create());
-root.Subcommands.Add(GradCheckCommand.Create());
-root.Subcommands.Add(LandscapeCommand.Create());
-root.Subcommands.Add(SaturationCommand.Create());
-root.Subcommands.Add(ExamplesCommand.Create());
-root.Subcommands.Add(BenchCommand.Create());
-root.Subcommands.Add(DataCommand.Create());
-root.Subcommands.Add(InfoCommand.Create());
-root.Subcommands.Add(DemoCommand.Create());
-
-return CliRunner.Run(root, args);
+return CliRunner.Run(CommandTree.Create(), args);

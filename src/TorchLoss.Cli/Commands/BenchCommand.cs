@@ -15,13 +15,14 @@ public static class BenchCommand
     public static Command Create()
     {
         var defaults = new BenchSettings();
-        var devices = new Option<string>("--device") { Description = "Comma-separated devices; cuda is skipped, with the reason, where absent.", DefaultValueFactory = _ => "cpu,cuda" };
+        var devices = new Option<string>("--device") { HelpName = "DEVICE,...", Description = "Comma-separated devices; cuda is skipped, with the reason, where absent.", DefaultValueFactory = _ => "cpu,cuda" };
         // Plural like compare's and gradcheck's lists; the singular spellings of earlier versions still work.
         var batches = new Option<string>("--batches", "--batch") { Description = "Comma-separated batch sizes.", DefaultValueFactory = _ => "32,128,1024" };
         var heads = new Option<string>("--heads", "--head") { Description = "Comma-separated heads.", DefaultValueFactory = _ => "softmax-ce" };
-        var engines = new Option<string>("--engine") { Description = "Comma-separated engines to measure on the CPU: fused, autograd.", DefaultValueFactory = _ => "fused,autograd" };
+        var engines = new Option<string>("--engine") { HelpName = "ENGINE,...", Description = "Comma-separated engines to measure on the CPU: fused, autograd.", DefaultValueFactory = _ => "fused,autograd" };
         var threads = new Option<string?>("--threads")
         {
+            HelpName = "INTRAxBLAS,...",
             Description = "CPU settings to try as INTRAxBLAS pairs, e.g. 1x2,1x1,2x1,2x2 (default: those four on 2 cores); " +
                           $"INTRA at most {ThreadLimits.MaxThreads}, BLAS at most {ThreadLimits.MaxBlasThreads} ({ThreadLimits.BlasRule}).",
         };

@@ -13,7 +13,7 @@ public static class DataSyntheticCommand
         var rows = NumericOptions.Int("--rows-per-class", "Rows of each class.", 200, min: 1);
         var separation = NumericOptions.Double("--separation", "Standard deviation of the cluster centers' coordinates (the noise has 1): larger is easier.", 0.7, positive: true, max: 1e6);
         var seed = NumericOptions.Seed("--seed", "Seed of the centers and the noise.", 1);
-        var output = PathOptions.Path("--out", "The CSV file to write.", "synthetic.csv");
+        var output = PathOptions.Path("--out", "The CSV file to write.", "synthetic.csv").Shows("FILE");
         var command = new Command("synthetic",
             "Write a seeded table of Gaussian clusters, one per class (default 100 classes x 200 rows, 32 features), as CSV: " +
             "a many-class task (Golik et al. trained softmax outputs over thousands of states) for train and compare (--dataset csv:FILE).")

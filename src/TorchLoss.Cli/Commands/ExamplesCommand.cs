@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 
 namespace TorchLoss.Cli.Commands;
 
-/// <summary>`torchloss examples`: worked numbers a reader of the seeds can check by hand.</summary>
+/// <summary>`torchloss examples`: worked numbers a reader of the blog posts can check by hand.</summary>
 public static class ExamplesCommand
 {
     /// <summary>The largest rate of the 2-class check (20x the default). It passes here up to 50 at the defaults; far

@@ -33,7 +33,7 @@ public static class LandscapeCommand
         };
         var range = new Option<string>("--range") { Description = $"Range of the weight w, FROM:TO (e.g. --range=-6:6), within +-{Numbers.Limit(MaxMagnitude)}.", DefaultValueFactory = _ => "-15:15" };
         var points = NumericOptions.Int("--points", $"Grid points over the range, 2 to {MaxPoints}.", 601, min: 2, max: MaxPoints);
-        var outDir = PathOptions.Path("--out", "Output folder for landscape.csv and the SVG plots.", Path.Combine("runs", "landscape"));
+        var outDir = PathOptions.Path("--out", "Output folder for landscape.csv and the SVG plots.", Path.Combine("runs", "landscape")).Shows("DIR");
         var bRange = new Option<string>("--b-range") { Description = $"Range of the bias b of the two-parameter model sigmoid(w x + b), FROM:TO (w over --range), within +-{Numbers.Limit(MaxMagnitude)}.", DefaultValueFactory = _ => "-6:6" };
         var gridPoints = NumericOptions.Int("--grid-points", $"Points per parameter of the (w, b) grid, 2 to {MaxGridPoints}.", 61, min: 2, max: MaxGridPoints);
         var json = new Option<bool>("--json") { Description = "Print one JSON object (each loss's stationary points, non-convex intervals and plateaus; the posts' claims with our values and verdicts; the files) instead of the text." };

@@ -23,7 +23,7 @@ public static class SaturationCommand
         var classes = NumericOptions.Int("--classes", $"Classes of the softmax heads, 2 to {MaxClasses}.", 10, min: 2, max: MaxClasses);
         var range = new Option<string>("--range") { Description = $"Margin range FROM:TO (e.g. --range=-30:30), within +-{Numbers.Limit(MaxMargin)}.", DefaultValueFactory = _ => "-30:30" };
         var points = NumericOptions.Int("--points", $"Points of the sweep, 2 to {MaxPoints}.", 241, min: 2, max: MaxPoints);
-        var outDir = PathOptions.Path("--out", "Output folder for saturation.csv and saturation.svg.", Path.Combine("runs", "saturation"));
+        var outDir = PathOptions.Path("--out", "Output folder for saturation.csv and saturation.svg.", Path.Combine("runs", "saturation")).Shows("DIR");
         var json = new Option<bool>("--json") { Description = "Print one JSON object per head (its ends, peak and verdicts) instead of the table." };
         var command = new Command("saturation",
             "For each head, |dL/dz| (its closed form) as the true class's margin sweeps from very wrong to very right with " +

@@ -10,7 +10,7 @@ public sealed record Plateau(double From, double To, double SmallestSlope, doubl
 /// <summary>
 /// What a one-weight loss curve looks like on the grid: its stationary points, where its second derivative is
 /// negative and where it is a plateau. Non-convexity alone does not trap descent; a second minimum would, while a
-/// plateau only slows it. The seeds' MSE pictures are the second kind: d2L/dw2 &lt; 0 on wide intervals, yet a single
+/// plateau only slows it. The blog posts' MSE pictures are the second kind: d2L/dw2 &lt; 0 on wide intervals, yet a single
 /// stationary point.
 /// </summary>
 public sealed record LossShape(string Loss, IReadOnlyList<StationaryPoint> Stationary, IReadOnlyList<(double From, double To)> NonConvex,

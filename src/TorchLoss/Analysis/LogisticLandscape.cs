@@ -16,7 +16,7 @@ public sealed record LandscapeRow(
     double SquaredError, double SquaredErrorSlope, double SquaredErrorCurvature, double SquaredErrorCurvatureAutograd);
 
 /// <summary>
-/// The seeds' 1-D picture: logistic regression h = sigmoid(w x) with a single weight on a few samples, under
+/// The blog posts' 1-D picture: logistic regression h = sigmoid(w x) with a single weight on a few samples, under
 /// cross-entropy L = -sum [y log h + (1 - y) log(1 - h)] and squared error L = 1/2 sum (h - y)^2.
 /// With h' = h (1 - h), the closed forms of d2L/dw2 are, summed over the samples,
 /// CE: h (1 - h) x^2 (never negative: CE is convex in w);

@@ -24,7 +24,7 @@ public sealed record SoftmaxOverflow(IReadOnlyList<double> Logits, IReadOnlyList
 /// <summary>Softmax regression before and after adding one vector v to every class's weight row (and c to every bias).</summary>
 public sealed record ShiftedWeights(double MaxLogitChange, double MaxProbabilityChange);
 
-/// <summary>Worked numbers for readers of the seeds, computed with the product's heads and tensors.</summary>
+/// <summary>Worked numbers for readers of the blog posts the analyses follow, computed with the product's heads and tensors.</summary>
 public static class WorkedExamples
 {
     /// <summary>Through the softmax heads with logits ln p, whose softmax is p itself when p sums to 1.</summary>

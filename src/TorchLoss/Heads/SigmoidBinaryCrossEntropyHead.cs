@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace TorchLoss.Heads;
 
-/// <summary>One logistic unit per class with binary cross-entropy (the seeds' logistic regression):
+/// <summary>One logistic unit per class with binary cross-entropy (the blog posts' logistic regression):
 /// L = sum over classes of -[y log s + (1-y) log(1-s)], computed as softplus(z) - y z; dL/dz = s - y.</summary>
 public sealed class SigmoidBinaryCrossEntropyHead(nn.Reduction batchReduction = nn.Reduction.Mean) : OutputHead(batchReduction)
 {

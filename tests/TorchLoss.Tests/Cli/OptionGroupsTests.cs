@@ -75,6 +75,19 @@ public sealed partial class OptionGroupsTests
     }
 
     [Fact]
+    public void EveryOptionThatTakesAValueSaysWhatGoesThere()
+    {
+        var root = CommandTree.Create();
+        OptionPlaceholders.Apply(root);
+        IEnumerable<Command> All(Command c) => c.Subcommands.SelectMany(All).Prepend(c);
+        var bare = All(root).SelectMany(c => c.Options.Select(o => (Command: c.Name, Option: o)))
+            .Where(x => x.Option.Arity.MaximumNumberOfValues > 0 && x.Option.ValueType != typeof(bool) && x.Option.ValueType != typeof(bool?))
+            .Where(x => x.Option.HelpName is null && !x.Option.GetCompletions(System.CommandLine.Completions.CompletionContext.Empty).Any())
+            .Select(x => $"{x.Command} {x.Option.Name}").ToList();
+        Assert.Empty(bare);
+    }
+
+    [Fact]
     public void CommandsWithoutGroupsKeepTheDefaultHelp()
     {
         var help = Help(BenchCommand.Create());
