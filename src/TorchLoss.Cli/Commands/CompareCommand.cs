@@ -153,7 +153,7 @@ public static class CompareCommand
                     return Task.FromResult(CompareShardConsole.RunShard(config, folder, shard, run, cancellationToken));
                 if (parse.GetValue(distribution.Report))
                     return Task.FromResult(CompareShardConsole.Report(config, folder, reproduce, run, cancellationToken));
-                return Task.FromResult(CompareConsole.Run(config, folder, reproduce, run, cancellationToken));
+                return Task.FromResult(CompareConsole.Run(config, folder, reproduce, run, parse.GetValue(distribution.Json), cancellationToken));
             }
             catch (IOException e) when (CliRunner.IsDiskFull(e))
             {

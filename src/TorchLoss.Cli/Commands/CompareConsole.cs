@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Spectre.Console;
 using TorchLoss.Comparison;
 using TorchLoss.Data;
@@ -15,11 +17,13 @@ public static class CompareConsole
 {
     /// <summary>Runs the study. Cancelling <paramref name="cancellationToken"/> stops the run in progress at its next step
     /// boundary, resumable: the same command then reuses the finished runs and resumes that one.</summary>
-    public static int Run(StudyConfig config, string folder, string reproduce, DataCommandServices services, CancellationToken cancellationToken = default)
+    /// <param name="json">one JSON object per line instead: each finished run, then the study's summary.</param>
+    public static int Run(StudyConfig config, string folder, string reproduce, DataCommandServices services, bool json = false,
+        CancellationToken cancellationToken = default)
     {
         try
         {
-            return RunStudy(config, folder, reproduce, services, cancellationToken);
+            return RunStudy(config, folder, reproduce, services, json, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -28,7 +32,7 @@ public static class CompareConsole
         }
     }
 
-    static int RunStudy(StudyConfig config, string folder, string reproduce, DataCommandServices services, CancellationToken cancellationToken)
+    static int RunStudy(StudyConfig config, string folder, string reproduce, DataCommandServices services, bool json, CancellationToken cancellationToken)
     {
         var output = services.Output;
         var store = services.Store(config.DataDirectory);
@@ -36,6 +40,12 @@ public static class CompareConsole
         using var claim = FolderLock.Acquire(folder, "study folder");
         AtomicFile.RemoveLeftovers(folder, recursive: false);
         using var data = TrainingData.Load(StudyData(config), store, cancellationToken: cancellationToken);
+        if (json)
+        {
+            StudyReport.Write(Study.Run(config, folder, data, new JsonObserver(output, cancellationToken)), folder, reproduce);
+            output.WriteLine(JsonNode.Parse(File.ReadAllText(Path.Combine(folder, StudyReport.Json)))!.ToJsonString(JsonFiles.Compact));
+            return ExitCodes.Ok;
+        }
         output.WriteLine($"compare ({config.Preset}): {config.Heads.Count} heads × {config.Models.Count} models, {config.Seeds} seed(s), " +
                          $"{config.Epochs} epochs; output in {Path.GetFullPath(folder)}");
         StudyResult result;
@@ -128,6 +138,30 @@ public static class CompareConsole
             output.WriteLine($"[{index}/{total}] redoing {run.Folder}: {reason}");
 
         public void RunFinished(int index, int total, RunResult result) => output.WriteLine(FinishedLine(index, total, result, clock.Elapsed));
+    }
+
+    /// <summary>`compare --json`: one object per finished run, with the file names' snake_case keys and the run's own
+    /// summary.json under "summary".</summary>
+    sealed class JsonObserver(TextWriter output, CancellationToken cancellationToken) : IStudyObserver
+    {
+        readonly System.Diagnostics.Stopwatch clock = new();
+
+        public void StepCompleted(int epoch, int stepInEpoch, int stepsPerEpoch) => cancellationToken.ThrowIfCancellationRequested();
+
+        public void RunStarting(int index, int total, PlannedRun run, int epochs, int stepsPerEpoch) => clock.Restart();
+
+        public void RunDiscarded(int index, int total, PlannedRun run, string reason) =>
+            output.WriteLine(new JsonObject { ["index"] = index, ["total"] = total, ["folder"] = run.Folder, ["redoing"] = reason }.ToJsonString(JsonFiles.Compact));
+
+        public void RunFinished(int index, int total, RunResult result) => output.WriteLine(new JsonObject
+        {
+            ["index"] = index,
+            ["total"] = total,
+            ["folder"] = result.Run.Folder,
+            ["reused"] = result.Reused,
+            ["seconds"] = result.Reused ? null : Math.Round(clock.Elapsed.TotalSeconds, 3),
+            ["summary"] = JsonSerializer.SerializeToNode(result.Summary, JsonFiles.Compact),
+        }.ToJsonString(JsonFiles.Compact));
     }
 
     /// <summary>On a terminal: two bars, the study's and the current run's (one bar, relabelled for each run), and above

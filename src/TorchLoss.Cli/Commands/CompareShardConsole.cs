@@ -34,6 +34,6 @@ public static class CompareShardConsole
         if (missing.Count > 0)
             throw new UserException($"{missing.Count} run(s) of the study are not finished ({string.Join(", ", missing.Take(3).Select(s => s.Run.Folder))}" +
                                     $"{(missing.Count > 3 ? ", ..." : "")}): run the remaining shards first; `compare --plan` shows each run's state");
-        return CompareConsole.Run(config, folder, reproduce, services, cancellationToken);
+        return CompareConsole.Run(config, folder, reproduce, services, cancellationToken: cancellationToken);
     }
 }

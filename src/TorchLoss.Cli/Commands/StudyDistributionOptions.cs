@@ -22,7 +22,11 @@ public sealed partial class StudyDistributionOptions
     {
         Description = "As --plan, with each unfinished run's estimated time and the total: train's step is timed for a few steps per model and head on this machine first.",
     };
-    public readonly Option<bool> Json = new("--json") { Description = "With --plan: one JSON object per run." };
+    public readonly Option<bool> Json = new("--json")
+    {
+        Description = "One JSON object per line, for scripts (no progress bars or tables): with --plan each planned run; otherwise each " +
+                      "finished run (its summary.json as \"summary\"), then the study's summary.json.",
+    };
     public readonly Option<ShardSpec?> Shard = new("--shard")
     {
         HelpName = "I/N",
@@ -48,7 +52,8 @@ public sealed partial class StudyDistributionOptions
     {
         var modes = new Option[] { Plan, DryRun, Shard, Report, Slurm }.Where(o => TrainOptions.Given(parse, o)).Select(o => o.Name).ToList();
         if (modes.Count > 1) throw new UserException($"choose one of {string.Join(", ", modes)}");
-        if (TrainOptions.Given(parse, Json) && !parse.GetValue(Plan)) throw new UserException("--json goes with --plan");
+        if (TrainOptions.Given(parse, Json) && modes.FirstOrDefault(m => m != Plan.Name) is { } other)
+            throw new UserException($"--json goes with --plan or a study run, not {other}");
         foreach (var option in new Option[] { Partition, GpusPerTask, Time })
             if (TrainOptions.Given(parse, option) && !parse.GetValue(Slurm)) throw new UserException($"{option.Name} goes with --slurm");
         if (TrainOptions.Given(parse, Shards) && !parse.GetValue(Slurm) && !parse.GetValue(Plan) && !parse.GetValue(DryRun))

@@ -32,6 +32,7 @@ public sealed class StepStatistics : IDisposable
     double[]? hostSums;
     double[]? hostMaxima;
     long steps, examples, outputs;
+    long recordingTicks, timedRecords;
 
     /// <param name="full">false records only loss and accuracy (to measure what the rest costs).</param>
     /// <param name="nativeOnCpu">false computes every statistic with tensor ops on the CPU too, as on a GPU (the tests
@@ -51,8 +52,6 @@ public sealed class StepStatistics : IDisposable
     /// them for a direct measure of what the statistics cost, far less noisy than timing whole steps with and without.</summary>
     public TimeSpan RecordingTime => Stopwatch.GetElapsedTime(0, recordingTicks);
     public long TimedRecords => timedRecords;
-
-    long recordingTicks, timedRecords;
 
     /// <summary>Records one step after backward. <paramref name="logits"/> must have retained its gradient.</summary>
     public void Record(OutputHead head, Tensor loss, Tensor logits, Tensor labels, IReadOnlyList<Tensor> parameters)

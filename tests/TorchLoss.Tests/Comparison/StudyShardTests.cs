@@ -191,7 +191,7 @@ public class StudyShardTests : IDisposable
     [InlineData("--shard: '3/2' is not I/N with 1 <= I <= N (e.g. 1/4)", "--shard", "3/2")]
     [InlineData("--shard: 'a/b' is not I/N with 1 <= I <= N (e.g. 1/4)", "--shard", "a/b")]
     [InlineData("--time: '2h' is not a Slurm time limit", "--slurm", "--time", "2h")]
-    [InlineData("--json goes with --plan", "--json")]
+    [InlineData("--json goes with --plan or a study run, not --shard", "--json", "--shard", "1/2")]
     [InlineData("--partition goes with --slurm", "--partition", "gpu")]
     [InlineData("choose one of --plan, --report", "--plan", "--report")]
     public void DistributionOptionsThatMeanNothingAreOneLine(string expected, params string[] args)
