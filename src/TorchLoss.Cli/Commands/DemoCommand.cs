@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using TorchLoss.Reporting;
 using TorchSharp;
 using TorchLoss.Runtime;
 using static TorchSharp.torch;
@@ -15,24 +18,23 @@ public static class DemoCommand
     /// on a small CPU); 100,000 already take minutes.</summary>
     public const int MaxSteps = 100_000;
 
-    public static Command Create()
+    public static Command Create(TextWriter? output = null)
     {
         var steps = NumericOptions.Int("--steps", $"Training steps, 1 to {MaxSteps}.", 300, min: 1, max: MaxSteps);
         var lr = NumericOptions.Double("--lr", $"SGD learning rate, up to {Numbers.Limit(TrainOptions.MaxScale)}.", 0.1, positive: true, max: TrainOptions.MaxScale);
         var seed = NumericOptions.Seed("--seed", "Random seed.", 1);
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object per reported step (step, loss, accuracy) instead of the lines." };
         var command = new Command("demo", "Train a tiny MLP on synthetic blobs with softmax + cross-entropy (a check of the engine).")
         {
-            steps, lr, seed, device,
+            steps, lr, seed, device, json,
         };
-        command.SetAction(parse =>
-        {
-            return Run(parse.GetValue(steps), parse.GetValue(lr), parse.GetValue(seed), Devices.Parse(parse.GetValue(device)!));
-        });
+        command.SetAction(parse => Run(parse.GetValue(steps), parse.GetValue(lr), parse.GetValue(seed), Devices.Parse(parse.GetValue(device)!),
+            parse.GetValue(json), output ?? Console.Out));
         return command;
     }
 
-    static int Run(int steps, double learningRate, ulong seed, Device device)
+    static int Run(int steps, double learningRate, ulong seed, Device device, bool json, TextWriter output)
     {
         device.EnsureAvailable();
         TorchRuntime.ManualSeed(seed);
@@ -41,7 +43,8 @@ public static class DemoCommand
         using var model = nn.Sequential(("layer1", nn.Linear(2, 32)), ("act1", nn.Tanh()), ("layer2", nn.Linear(32, 3)));
         model.to(device);
         using var optimizer = optim.SGD(model.parameters(), learningRate, momentum: 0.9);
-        Console.WriteLine($"demo: 2-32-3 tanh MLP, softmax + cross-entropy, SGD lr {learningRate} momentum 0.9, {device.Name()}");
+        if (!json) output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"demo: 2-32-3 tanh MLP, softmax + cross-entropy, SGD lr {learningRate} momentum 0.9, {device.Name()}"));
         for (var step = 1; step <= steps; step++)
         {
             using var scope = torch.NewDisposeScope();
@@ -53,7 +56,9 @@ public static class DemoCommand
             if (step == 1 || step % Math.Max(1, steps / 10) == 0 || step == steps)
             {
                 var accuracy = logits.argmax(1).eq(y).to_type(ScalarType.Float32).mean().ToDouble();
-                Console.WriteLine($"step {step,5}  loss {loss.ToDouble():F4}  accuracy {accuracy:P1}");
+                output.WriteLine(json
+                    ? new JsonObject { ["step"] = step, ["loss"] = loss.ToDouble(), ["accuracy"] = accuracy }.ToJsonString(JsonFiles.Compact)
+                    : string.Create(CultureInfo.InvariantCulture, $"step {step,5}  loss {loss.ToDouble():F4}  accuracy {accuracy:P1}"));
             }
         }
         return ExitCodes.Ok;
