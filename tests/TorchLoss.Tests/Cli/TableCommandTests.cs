@@ -99,6 +99,19 @@ public sealed class TableCommandTests : IDisposable
     }
 
     [Fact]
+    public void Data_info_json_gives_the_same_counts_as_one_object()
+    {
+        var result = Run(DataCommand.Create, "info", $"csv:{csv}", "--test-fraction", "0.25", "--json");
+        Assert.True(result.Code == ExitCodes.Ok, result.Error);
+        var info = System.Text.Json.JsonDocument.Parse(Assert.Single(result.Output.Trim().Split('\n'))).RootElement;
+        Assert.Equal(["width", "height"], info.GetProperty("feature_columns").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal((72, 18, 30), (info.GetProperty("train").GetInt32(), info.GetProperty("validation").GetInt32(), info.GetProperty("test").GetInt32()));
+        var dog = info.GetProperty("classes")[1];
+        Assert.Equal(("dog", 24, 6, 10), (dog.GetProperty("name").GetString(), dog.GetProperty("train").GetInt32(),
+            dog.GetProperty("validation").GetInt32(), dog.GetProperty("test").GetInt32()));
+    }
+
+    [Fact]
     public void Compare_on_a_csv_file_sizes_its_models_and_says_how_the_data_was_split()
     {
         var result = Run(CompareCommand.Create, "--quick", "--dataset", $"csv:{csv}", "--heads", "softmax-ce,sigmoid-mse", "--seeds", "1",

@@ -167,6 +167,22 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public void Info_json_is_one_object_with_the_same_numbers()
+    {
+        TinyDataset.WriteTo(temp.Path, files);
+        Assert.Equal(ExitCodes.Ok, Run("data", "info", "tiny", "--json"));
+        var info = System.Text.Json.JsonDocument.Parse(Assert.Single(output.ToString().Trim().Split('\n'))).RootElement;
+        var train = PixelStatistics.Of(LabelledImages.Load(PathOf(TinyDataset.TrainImages), PathOf(TinyDataset.TrainLabels), 10).Pixels);
+        var splits = info.GetProperty("splits");
+        Assert.Equal(("train", 30, 4, 3), (splits[0].GetProperty("split").GetString(), splits[0].GetProperty("examples").GetInt32(),
+            splits[0].GetProperty("height").GetInt32(), splits[0].GetProperty("width").GetInt32()));
+        Assert.Equal(train.Mean, splits[0].GetProperty("pixel_mean").GetDouble(), 12);
+        Assert.Equal(10, splits[1].GetProperty("examples").GetInt32());
+        var c3 = info.GetProperty("classes")[3];
+        Assert.Equal(("c3", 3, 1), (c3.GetProperty("class").GetString(), c3.GetProperty("train").GetInt32(), c3.GetProperty("test").GetInt32()));
+    }
+
+    [Fact]
     public void Info_fetches_a_missing_dataset_first()
     {
         sources = [new FakeSource("package", files)];
