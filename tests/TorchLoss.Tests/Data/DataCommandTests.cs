@@ -117,6 +117,23 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public void Verify_json_gives_each_file_and_the_outcome()
+    {
+        TinyDataset.WriteTo(temp.Path, files);
+        var corrupt = (byte[])files[TinyDataset.TestImages].Clone();
+        corrupt[20] ^= 0xFF;
+        File.WriteAllBytes(PathOf(TinyDataset.TestImages), corrupt);
+        Assert.Equal(ExitCodes.Failed, Run("data", "verify", "--json"));
+        var lines = output.ToString().Trim().Split('\n').Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        var fileLines = lines[..^1];
+        Assert.Equal(files.Count, fileLines.Count);
+        var bad = Assert.Single(fileLines, l => l.GetProperty("state").GetString() != "ok");
+        Assert.Equal(("corrupt", PathOf(TinyDataset.TestImages)), (bad.GetProperty("state").GetString(), bad.GetProperty("path").GetString()));
+        Assert.StartsWith("sha256 ", bad.GetProperty("problem").GetString());
+        Assert.Equal((1, false), (lines[^1].GetProperty("failed").GetInt32(), lines[^1].GetProperty("verified").GetBoolean()));
+    }
+
+    [Fact]
     public void Verify_fails_on_an_incomplete_dataset()
     {
         TinyDataset.WriteTo(temp.Path, files);
