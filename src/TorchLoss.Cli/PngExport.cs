@@ -28,12 +28,26 @@ internal static class PngExport
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.Fonts), "arial.ttf"),
     ];
 
+    /// <summary>The font file PNGs are drawn with; refuses, in one line, when there is none (so that a command can check
+    /// before it trains).</summary>
+    public static string RequireFont() => FontFile(Environment.GetEnvironmentVariable, SystemFonts)
+        ?? throw new UserException($"a PNG needs a font file for its text and none was found (Debian: apt-get install fonts-dejavu-core; " +
+                                   $"or set {FontVariable} to a .ttf file); an .svg file needs none");
+
+    /// <summary>Writes a PNG beside each SVG in <paramref name="folder"/> (not below it), the same name with .png; returns
+    /// how many. A missing folder has none.</summary>
+    public static int WriteBesideEachSvg(string folder)
+    {
+        if (!Directory.Exists(folder)) return 0;
+        var svgs = Directory.GetFiles(folder, "*.svg").Order(StringComparer.Ordinal).ToList();
+        foreach (var svg in svgs) Write(Path.ChangeExtension(svg, ".png"), File.ReadAllText(svg));
+        return svgs.Count;
+    }
+
     /// <summary>Writes <paramref name="svg"/> as a PNG at <paramref name="scale"/> pixels per SVG unit, atomically.</summary>
     public static void Write(string path, string svg, float scale = 2)
     {
-        var fontFile = FontFile(Environment.GetEnvironmentVariable, SystemFonts)
-            ?? throw new UserException($"a PNG needs a font file for its text and none was found (Debian: apt-get install fonts-dejavu-core; " +
-                                       $"or set {FontVariable} to a .ttf file); an .svg file needs none");
+        var fontFile = RequireFont();
         using var font = new CustomTypefaceProvider(fontFile, 0);
         if (font.Typeface is null) throw new UserException($"{FontVariable}={fontFile}: not a font file SkiaSharp can read");
         font.FamilyAliases.Add("sans-serif");

@@ -51,6 +51,7 @@ public static class CompareCommand
             "Training examples held out for choosing learning rates (default: the last 10000 images, or 20 % of a table's training rows, stratified).", min: 1).Shows("N");
         var table = new TableCliOptions();
         var dataDir = PathOptions.OptionalPath("--data-dir", "Dataset directory.").Shows("DIR");
+        var png = new Option<bool>("--png") { Description = "Also write each of the study's plots as a PNG beside its SVG (plots/*.png), drawn as plot --out FILE.png draws." };
         var configFile = PathOptions.OptionalPath("--config",
             "Settings from a file (JSON or YAML, keys as in a study's summary.json \"config\"; a summary.json itself works): options given beside it win.").Shows("FILE");
         var distribution = new StudyDistributionOptions();
@@ -76,6 +77,7 @@ public static class CompareCommand
         command.Options.Add(labelNoise);
         command.Options.Add(weightDecay);
         command.Options.Add(configFile);
+        command.Options.Add(png);
         foreach (var option in table.All()) command.Options.Add(option);
         foreach (var option in distribution.All()) command.Options.Add(option);
         OptionGroups.Set(command,
@@ -85,12 +87,17 @@ public static class CompareCommand
             ("Data", [dataset, dataDir, validationSize, labelNoise, target]),
             ("Tables (--dataset csv:PATH, tsv:PATH or a manifest table)", [.. table.All()]),
             ("Device and speed", [device, engine, threads, blasThreads]),
-            ("Where it goes, settings files", [output, configFile]),
+            ("Where it goes, settings files", [output, configFile, png]),
             ("Planning, shards and Slurm", [.. distribution.All()]));
         command.SetAction((parse, cancellationToken) =>
         {
             if (parse.GetValue(quick) && parse.GetValue(full)) throw new UserException("choose --quick or --full, not both");
             distribution.Validate(parse);
+            var plotsAsPng = parse.GetValue(png);
+            if (plotsAsPng && new Option[] { distribution.Plan, distribution.DryRun, distribution.Shard, distribution.Slurm }
+                    .FirstOrDefault(o => TrainOptions.Given(parse, o)) is { } mode)
+                throw new UserException($"--png goes with a study run or --report, not {mode.Name}");
+            if (plotsAsPng) PngExport.RequireFont();
             var file = parse.GetValue(configFile);
             if (file is not null && (parse.GetValue(quick) || parse.GetValue(full)))
                 throw new UserException("--config gives the study's settings (its preset among them): drop --quick or --full, or the file");
@@ -152,8 +159,8 @@ public static class CompareCommand
                 if (parse.GetValue(distribution.Shard) is { } shard)
                     return Task.FromResult(CompareShardConsole.RunShard(config, folder, shard, run, cancellationToken));
                 if (parse.GetValue(distribution.Report))
-                    return Task.FromResult(CompareShardConsole.Report(config, folder, reproduce, run, cancellationToken));
-                return Task.FromResult(CompareConsole.Run(config, folder, reproduce, run, parse.GetValue(distribution.Json), cancellationToken));
+                    return Task.FromResult(CompareShardConsole.Report(config, folder, reproduce, run, plotsAsPng, cancellationToken));
+                return Task.FromResult(CompareConsole.Run(config, folder, reproduce, run, parse.GetValue(distribution.Json), plotsAsPng, cancellationToken));
             }
             catch (IOException e) when (CliRunner.IsDiskFull(e))
             {

@@ -18,12 +18,13 @@ public static class CompareConsole
     /// <summary>Runs the study. Cancelling <paramref name="cancellationToken"/> stops the run in progress at its next step
     /// boundary, resumable: the same command then reuses the finished runs and resumes that one.</summary>
     /// <param name="json">one JSON object per line instead: each finished run, then the study's summary.</param>
+    /// <param name="png">also a PNG beside each of the study's SVG plots.</param>
     public static int Run(StudyConfig config, string folder, string reproduce, DataCommandServices services, bool json = false,
-        CancellationToken cancellationToken = default)
+        bool png = false, CancellationToken cancellationToken = default)
     {
         try
         {
-            return RunStudy(config, folder, reproduce, services, json, cancellationToken);
+            return RunStudy(config, folder, reproduce, services, json, png, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -32,7 +33,8 @@ public static class CompareConsole
         }
     }
 
-    static int RunStudy(StudyConfig config, string folder, string reproduce, DataCommandServices services, bool json, CancellationToken cancellationToken)
+    static int RunStudy(StudyConfig config, string folder, string reproduce, DataCommandServices services, bool json, bool png,
+        CancellationToken cancellationToken)
     {
         var output = services.Output;
         var store = services.Store(config.DataDirectory);
@@ -43,6 +45,7 @@ public static class CompareConsole
         if (json)
         {
             StudyReport.Write(Study.Run(config, folder, data, new JsonObserver(output, cancellationToken)), folder, reproduce);
+            if (png) PngExport.WriteBesideEachSvg(Path.Combine(folder, StudyPlots.PlotsDirectory));
             output.WriteLine(JsonNode.Parse(File.ReadAllText(Path.Combine(folder, StudyReport.Json)))!.ToJsonString(JsonFiles.Compact));
             return ExitCodes.Ok;
         }
@@ -61,13 +64,14 @@ public static class CompareConsole
             result = Study.Run(config, folder, data, new LineObserver(output, cancellationToken));
         }
         var doc = StudyReport.Write(result, folder, reproduce);
+        var pngs = png ? PngExport.WriteBesideEachSvg(Path.Combine(folder, StudyPlots.PlotsDirectory)) : 0;
         // The results tables (after the learning-rate table); the confusion matrices stay in the report.
         var results = doc.Blocks.TakeWhile(b => b is not Heading { Text: StudyConfusion.Title }).OfType<DocumentTable>().Skip(1);
         foreach (var table in results) PrintTable(output, table);
         output.WriteLine("Reading:");
         foreach (var finding in doc.Blocks.OfType<BulletList>().First().Items) output.WriteLine($"  - {finding}");
         output.WriteLine($"Report: {Path.GetFullPath(Path.Combine(folder, StudyReport.Markdown))} (and {StudyReport.Html}, " +
-                         $"{StudyReport.Json}, {StudyReport.Csv}, plots/)");
+                         $"{StudyReport.Json}, {StudyReport.Csv}, plots/{(pngs > 0 ? $", with PNG copies of its {pngs} plots" : "")})");
         return ExitCodes.Ok;
     }
 

@@ -28,12 +28,12 @@ public static class CompareShardConsole
 
     /// <summary>The report of a study whose runs are all finished (they are reused, nothing is trained); otherwise one line
     /// naming what is missing (exit 2).</summary>
-    public static int Report(StudyConfig config, string folder, string reproduce, DataCommandServices services, CancellationToken cancellationToken)
+    public static int Report(StudyConfig config, string folder, string reproduce, DataCommandServices services, bool png, CancellationToken cancellationToken)
     {
         var missing = StudySchedule.Read(config, folder).Steps.Where(s => s.Status != StepStatus.Finished).ToList();
         if (missing.Count > 0)
             throw new UserException($"{missing.Count} run(s) of the study are not finished ({string.Join(", ", missing.Take(3).Select(s => s.Run.Folder))}" +
                                     $"{(missing.Count > 3 ? ", ..." : "")}): run the remaining shards first; `compare --plan` shows each run's state");
-        return CompareConsole.Run(config, folder, reproduce, services, cancellationToken: cancellationToken);
+        return CompareConsole.Run(config, folder, reproduce, services, png: png, cancellationToken: cancellationToken);
     }
 }

@@ -29,10 +29,18 @@ public static class TrainCommand
         var (config, run, resume) = Plan(o, parse);
         config.Validate();
         var json = parse.GetValue(o.Json);
+        var png = parse.GetValue(o.Png);
+        if (png) PngExport.RequireFont();
         var store = services.Store(config.DataDirectory);
         using var data = TrainingData.Load(config, store, cancellationToken: cancellationToken);
         RunSummary summary;
-        try { summary = TrainConsole.Run(config, data, run, resume, json, services.Output, cancellationToken); }
+        try
+        {
+            summary = TrainConsole.Run(config, data, run, resume, json, services.Output, cancellationToken);
+            var plots = run.File(RunReport.PlotsDirectory);
+            if (png && PngExport.WriteBesideEachSvg(plots) is var written and > 0 && !json)
+                services.Output.WriteLine($"PNG copies of {written} plot(s) in {plots}");
+        }
         catch (IOException e) when (CliRunner.IsDiskFull(e))
         {
             throw new UserException($"{CliRunner.FirstLine(e.Message)}; free some space, then continue with: torchloss train --resume {run.Path}");

@@ -69,6 +69,7 @@ public sealed class TrainOptions
     public readonly Option<string?> Resume = PathOptions.OptionalPath("--resume", "Continue the run in this folder from its last checkpoint (settings from its config.json; --epochs may raise the total).").Shows("RUN_DIR");
     public readonly Option<string?> Config = PathOptions.OptionalPath("--config",
         "Settings from a file (JSON or YAML, keys as in a run's config.json; a run's config.json itself works): options given beside it win.").Shows("FILE");
+    public readonly Option<bool> Png = new("--png") { Description = "Also write each of the run's plots as a PNG beside its SVG (plots/*.png), drawn as plot --out FILE.png draws." };
     public readonly Option<bool> Json = new("--json") { Description = "Print one JSON object per epoch and the summary, for scripts (no progress bar)." };
 
     readonly DatasetManifest manifest;
@@ -92,7 +93,7 @@ public sealed class TrainOptions
     [
         Head, Model, HiddenActivation, MseReduction, TrueClassWeight, TrueClassTarget, InitScale, InitFrom, Optimizer, LearningRate,
         Momentum, Nesterov, WeightDecay, BatchSize, Epochs, Schedule, EarlyStop, Seed, Device, Engine, Threads, BlasThreads, LogEvery,
-        NoStepStatistics, NoTest, Dataset, DataDir, ValidationSize, TrainLimit, LabelNoise, Standardize, Binary, .. Table.All(), Name, RunsDir, Out, Resume, Config, Json,
+        NoStepStatistics, NoTest, Dataset, DataDir, ValidationSize, TrainLimit, LabelNoise, Standardize, Binary, .. Table.All(), Name, RunsDir, Out, Resume, Config, Png, Json,
     ];
 
     /// <summary>The options by topic, as `train --help` lists them.</summary>
@@ -104,7 +105,7 @@ public sealed class TrainOptions
         ("Tables (--dataset csv:PATH, tsv:PATH or a manifest table)", [.. Table.All()]),
         ("Device and speed", [Device, Engine, Threads, BlasThreads]),
         ("What is recorded", [LogEvery, NoStepStatistics, NoTest]),
-        ("Where it goes, resuming, settings files", [Name, RunsDir, Out, Resume, Config, Json]),
+        ("Where it goes, resuming, settings files", [Name, RunsDir, Out, Resume, Config, Png, Json]),
     ];
 
     /// <summary>The run's settings: the options given, over the --config file's settings when there is one, over the defaults.</summary>

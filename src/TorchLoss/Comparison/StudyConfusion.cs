@@ -34,7 +34,7 @@ public static class StudyConfusion
                 ? names.ToList()
                 : Enumerable.Range(0, count).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToList();
             var title = $"Confusion matrices of the final models on the test split, {label} (summed over seeds)";
-            var relative = Path.Combine("plots", $"confusion_{StudyPlots.Slug(model)}.svg");
+            var relative = Path.Combine(StudyPlots.PlotsDirectory, $"confusion_{StudyPlots.Slug(model)}.svg");
             HeatMapRenderer.Write(Path.Combine(outputDirectory, relative), new HeatMapGrid(title, "true class", "predicted", classes,
                 arms.Select(a => new HeatMapPanel(a.Arm.Label, a.ConfusionMatrix!)).ToList()));
             blocks.Add(new Heading(2, label));

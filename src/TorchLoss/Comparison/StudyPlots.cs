@@ -5,17 +5,20 @@ namespace TorchLoss.Comparison;
 /// <summary>The study's SVG plots, written into plots/ of the output folder; returns their paths relative to it.</summary>
 public static class StudyPlots
 {
+    /// <summary>The folder of the study's plots, within its output folder.</summary>
+    public const string PlotsDirectory = "plots";
+
     public static IReadOnlyList<(string Title, string Path)> Write(StudyResult study, string outputDirectory)
     {
         var plots = new List<(string, string)>();
-        Directory.CreateDirectory(Path.Combine(outputDirectory, "plots"));
+        Directory.CreateDirectory(Path.Combine(outputDirectory, PlotsDirectory));
         var seeds = study.Config.Seeds;
         // One seed has no spread to draw; several get a band (or error bars) from the lowest to the highest seed.
         var spreadLabel = seeds > 1 ? $"min–max over {seeds} seeds" : null;
         var spreadCaption = seeds > 1 ? $"; band: min–max over {seeds} seeds" : "";
         void Save(string file, LinePlot plot, string caption = "")
         {
-            var relative = Path.Combine("plots", file);
+            var relative = Path.Combine(PlotsDirectory, file);
             SvgRenderer.Write(Path.Combine(outputDirectory, relative), plot with { SpreadLabel = spreadLabel });
             plots.Add((plot.Title + caption, relative));
         }

@@ -127,6 +127,19 @@ public sealed class PlotCommandTests : IDisposable
     }
 
     [Fact]
+    public void TrainWithPngWritesAPngBesideEachOfItsSvgPlots()
+    {
+        var result = data.Run(TrainCommand.Create, ["--name", "png", "--runs-dir", data.RunsDirectory, "--head", "softmax-ce", "--model", "linear",
+            "--epochs", "1", "--validation-size", "100", "--png"]);
+        Assert.True(result.Code == ExitCodes.Ok, result.Error);
+        var plots = Path.Combine(data.RunsDirectory, "png", "plots");
+        var svgs = Directory.GetFiles(plots, "*.svg");
+        Assert.NotEmpty(svgs);
+        Assert.All(svgs, svg => Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.ChangeExtension(svg, ".png"))[..4]));
+        Assert.Contains($"PNG copies of {svgs.Length} plot(s) in {plots}", result.Output);
+    }
+
+    [Fact]
     public void RunsThatShareAFolderNameAreToldApartByTheirParents()
     {
         var root = data["study"];

@@ -4,9 +4,9 @@ using TorchLoss.Cli;
 namespace TorchLoss.Tests.Cli;
 
 /// <summary>compare --json: one JSON object per line, each finished run with its summary.json, then the study's
-/// summary.json; nothing else on stdout. Serial: it trains.</summary>
+/// summary.json; nothing else on stdout. compare --png: a PNG beside each of the study's plots. Serial: it trains.</summary>
 [Collection(SerialCollection.Name)]
-public sealed class CompareJsonTests : IDisposable
+public sealed class CompareJsonAndPngTests : IDisposable
 {
     readonly TableStudy study = new();
 
@@ -41,6 +41,20 @@ public sealed class CompareJsonTests : IDisposable
         var reused = again.Output.Trim().Split('\n')[..^1].Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(total, reused.Count);
         Assert.All(reused, r => Assert.True(r.GetProperty("reused").GetBoolean() && r.GetProperty("seconds").ValueKind == JsonValueKind.Null));
+    }
+
+    [Fact]
+    public void Png_writes_a_png_beside_each_of_the_studys_plots_and_is_refused_where_nothing_is_drawn()
+    {
+        var result = study.Compare([.. Small, "--png"]);
+        Assert.True(result.Code == ExitCodes.Ok, result.Error);
+        var svgs = Directory.GetFiles(Path.Combine(study.Folder, "plots"), "*.svg");
+        Assert.NotEmpty(svgs);
+        Assert.All(svgs, svg => Assert.True(File.Exists(Path.ChangeExtension(svg, ".png")), svg));
+        Assert.Contains($"with PNG copies of its {svgs.Length} plots", result.Output);
+        var plan = study.Compare([.. Small, "--png", "--plan"]);
+        Assert.Equal(ExitCodes.UsageError, plan.Code);
+        Assert.Contains("--png goes with a study run or --report, not --plan", plan.Error);
     }
 
     [Fact]
