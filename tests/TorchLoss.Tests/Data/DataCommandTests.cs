@@ -200,6 +200,21 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public void Fetch_json_gives_one_object_per_file_saying_what_it_did()
+    {
+        sources = [new FakeSource("package", files)];
+        Assert.Equal(ExitCodes.Ok, Run("data", "fetch", "tiny", "--json"));
+        var fetched = output.ToString().Trim().Split('\n').Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(files.Count, fetched.Count);
+        Assert.All(fetched, f => Assert.Equal(("tiny", "fetched", "package"),
+            (f.GetProperty("dataset").GetString(), f.GetProperty("action").GetString(), f.GetProperty("source").GetString())));
+        Assert.All(fetched, f => Assert.True(File.Exists(f.GetProperty("path").GetString())));
+        output.GetStringBuilder().Clear();
+        Assert.Equal(ExitCodes.Ok, Run("data", "fetch", "tiny", "--json"));
+        Assert.All(output.ToString().Trim().Split('\n'), l => Assert.Equal("present", System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("action").GetString()));
+    }
+
+    [Fact]
     public void Info_fetches_a_missing_dataset_first()
     {
         sources = [new FakeSource("package", files)];
