@@ -6,7 +6,7 @@ namespace TorchLoss.Cli.Commands;
 /// <summary>
 /// What `train --resume` takes from the command line: a resumed run keeps the settings in its config.json, so only
 /// options that do not change what it computes may be given (a new total of epochs, thread counts, the data folder,
-/// the output form). Any other option is refused unless it repeats the run's own value.
+/// the output form, PNG copies of the plots). Any other option is refused unless it repeats the run's own value.
 /// </summary>
 public static class ResumeSettings
 {

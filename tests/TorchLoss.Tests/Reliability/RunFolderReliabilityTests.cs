@@ -96,7 +96,7 @@ public class RunFolderReliabilityTests : IDisposable
     {
         var options = new TrainOptions();
         // --name, --runs-dir, --out and --config are refused with --resume; the others may be given.
-        string[] allowed = ["--epochs", "--threads", "--blas-threads", "--data-dir", "--json", "--resume", "--name", "--runs-dir", "--out", "--config"];
+        string[] allowed = ["--epochs", "--threads", "--blas-threads", "--data-dir", "--json", "--png", "--resume", "--name", "--runs-dir", "--out", "--config"];
         var settings = options.Settings().Select(s => s.Option.Name).ToList();
         Assert.Equal(options.All().Select(o => o.Name).Order(), settings.Concat(allowed).Order());
     }
