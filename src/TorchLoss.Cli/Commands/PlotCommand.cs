@@ -50,16 +50,19 @@ public static class PlotCommand
     }
 
     /// <summary>Each run's legend entry: its folder's name, or where two runs share one (a study's seed-1 folders), the
-    /// fewest trailing path components that tell them apart, e.g. mlp-256-256_softmax-ce/seed-1.</summary>
+    /// fewest trailing path components that tell them apart, without those that every run has alike (compare-quick/
+    /// mlp-256-256_softmax-ce and compare-quick-momentum0/mlp-256-256_softmax-ce, not .../runs/.../seed-1).</summary>
     internal static List<string> Names(IReadOnlyList<string> folders)
     {
         var parts = folders.Select(f => Path.TrimEndingDirectorySeparator(Path.GetFullPath(f)).Split(Path.DirectorySeparatorChar,
             StringSplitOptions.RemoveEmptyEntries)).ToList();
-        List<string> Last(int count) => parts.Select(p => string.Join('/', p.TakeLast(count))).ToList();
         var deepest = parts.Max(p => p.Length);
-        for (var count = 1; count < deepest; count++)
-            if (Last(count) is var names && names.Distinct().Count() == names.Count) return names;
-        return Last(deepest);
+        var count = Enumerable.Range(1, deepest).First(n => n == deepest || parts.Select(p => string.Join('/', p.TakeLast(n))).Distinct().Count() == parts.Count);
+        if (count == 1) return parts.Select(p => p[^1]).ToList();
+        // Position i counts from the end; a run with fewer components has none there, which differs from any.
+        string? At(string[] p, int i) => i < p.Length ? p[^(i + 1)] : null;
+        var differing = Enumerable.Range(0, count).Where(i => parts.Select(p => At(p, i)).Distinct().Count() > 1).Reverse().ToList();
+        return parts.Select(p => string.Join('/', differing.Select(i => At(p, i)).OfType<string>())).ToList();
     }
 
     static void Write(string path, LinePlot plot)

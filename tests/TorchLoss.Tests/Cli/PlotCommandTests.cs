@@ -146,6 +146,10 @@ public sealed class PlotCommandTests : IDisposable
         string[] folders = [Path.Combine(root, "mlp_softmax-ce", "seed-1"), Path.Combine(root, "mlp_sigmoid-mse", "seed-1"), Path.Combine(root, "other")];
         Assert.Equal(["mlp_softmax-ce/seed-1", "mlp_sigmoid-mse/seed-1", "study/other"], PlotCommand.Names(folders));
         Assert.Equal(["a", "b"], PlotCommand.Names([Path.Combine(root, "a"), Path.Combine(root, "b")]));
+        // Components every run has alike (runs/, seed-1) are left out of the names.
+        string Run(string study, string arm) => Path.Combine(root, study, "runs", arm, "seed-1");
+        Assert.Equal(["quick/ce", "quick-m0/ce", "quick/mse"],
+            PlotCommand.Names([Run("quick", "ce"), Run("quick-m0", "ce"), Run("quick", "mse")]));
     }
 
     [Fact]

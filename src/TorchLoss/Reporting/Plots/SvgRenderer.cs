@@ -23,7 +23,7 @@ public static class SvgRenderer
         // An error of exactly 0 % (a small test split) is shown below a break, rather than vanishing from a log axis.
         var y = new Axis(yMin, yMax, plot.Height - Bottom, Top, plot.LogY, zero: yValues.Contains(0));
         // Long legend entries widen the figure to the right rather than run off its edge; the plotting area stays.
-        var width = plot.Width + Math.Max(0, Math.Ceiling(LegendTextStart + LegendTextWidth(plot) + 8 - Right));
+        var width = plot.Width + Math.Max(0, Math.Ceiling(LegendTextStart + LegendTextWidth(plot) + 16 - Right));
         var svg = new StringBuilder();
         svg.Append(Invariant($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{plot.Height}\" viewBox=\"0 0 {width} {plot.Height}\" font-family=\"sans-serif\" font-size=\"12\">\n"));
         svg.Append(Invariant($"<rect width=\"{width}\" height=\"{plot.Height}\" fill=\"white\"/>\n"));
@@ -131,8 +131,8 @@ public static class SvgRenderer
                 svg.Append(Invariant($"<circle cx=\"{x.Pixel(qx):F1}\" cy=\"{y.Pixel(qy):F1}\" r=\"2.5\" fill=\"{color}\"/>\n"));
     }
 
-    // The legend's text starts this far right of the plotting area; at 12 px, sans-serif glyphs average under 7 px.
-    const double LegendTextStart = 14 + 28, LegendCharacterWidth = 7;
+    // The legend's text starts this far right of the plotting area; at 12 px, sans-serif glyphs average under 7.5 px.
+    const double LegendTextStart = 14 + 28, LegendCharacterWidth = 7.5;
 
     static double LegendTextWidth(LinePlot plot) =>
         plot.Series.Select(s => s.Name).Concat(plot.SpreadLabel is { } l ? [l] : []).Concat(plot.Bands.Take(1).Select(b => b.Label))
