@@ -35,22 +35,41 @@ internal static class PngExport
                                    $"or set {FontVariable} to a .ttf file); an .svg file needs none");
 
     /// <summary>Writes a PNG beside each SVG in <paramref name="folder"/> (not below it), the same name with .png; returns
-    /// how many. A missing folder has none.</summary>
+    /// how many. A missing folder has none. The font is loaded once for all of them.</summary>
     public static int WriteBesideEachSvg(string folder)
     {
         if (!Directory.Exists(folder)) return 0;
         var svgs = Directory.GetFiles(folder, "*.svg").Order(StringComparer.Ordinal).ToList();
-        foreach (var svg in svgs) Write(Path.ChangeExtension(svg, ".png"), File.ReadAllText(svg));
+        if (svgs.Count == 0) return 0;
+        using var font = LoadFont();
+        foreach (var svg in svgs) Draw(font, Path.ChangeExtension(svg, ".png"), File.ReadAllText(svg), DefaultScale);
         return svgs.Count;
     }
 
     /// <summary>Writes <paramref name="svg"/> as a PNG at <paramref name="scale"/> pixels per SVG unit, atomically.</summary>
-    public static void Write(string path, string svg, float scale = 2)
+    public static void Write(string path, string svg, float scale = DefaultScale)
+    {
+        using var font = LoadFont();
+        Draw(font, path, svg, scale);
+    }
+
+    const float DefaultScale = 2;
+
+    static CustomTypefaceProvider LoadFont()
     {
         var fontFile = RequireFont();
-        using var font = new CustomTypefaceProvider(fontFile, 0);
-        if (font.Typeface is null) throw new UserException($"{FontVariable}={fontFile}: not a font file SkiaSharp can read");
+        var font = new CustomTypefaceProvider(fontFile, 0);
+        if (font.Typeface is null)
+        {
+            font.Dispose();
+            throw new UserException($"{FontVariable}={fontFile}: not a font file SkiaSharp can read");
+        }
         font.FamilyAliases.Add("sans-serif");
+        return font;
+    }
+
+    static void Draw(CustomTypefaceProvider font, string path, string svg, float scale)
+    {
         using var document = new SKSvg();
         (document.Settings.TypefaceProviders ??= []).Insert(0, font);
         var picture = document.FromSvg(svg) ?? throw new InvalidOperationException("the plot's SVG could not be read");

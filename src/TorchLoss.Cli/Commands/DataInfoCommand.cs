@@ -96,13 +96,4 @@ public static class DataInfoCommand
             output.WriteLine($"{c.Class,-5}  {c.Name.PadRight(width)} {c.Label,8} {c.Train,6} {c.Validation,6} {c.Test,6}");
         output.WriteLine($"{"all",-5}  {"".PadRight(width)} {"",8} {info.Train,6} {info.Validation,6} {info.Test,6}");
     }
-
-    internal static Func<TensorSplit, int[]> Counts(int classes) => split =>
-    {
-        var counts = new int[classes];
-        if (split.Count == 0) return counts;
-        using var labels = split.Y.cpu();
-        foreach (var label in labels.data<long>()) counts[label]++;
-        return counts;
-    };
 }

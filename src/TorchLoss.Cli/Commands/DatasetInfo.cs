@@ -35,12 +35,21 @@ internal sealed record TableDatasetInfo(string Dataset, string? Description, str
     public static TableDatasetInfo Of(string dataset, string? description, string path, ClassificationData data)
     {
         var table = data.TableProvenance!;
-        var counts = new[] { data.Train, data.Validation, data.Test }.Select(DataInfoCommand.Counts(data.ClassCount)).ToArray();
+        var counts = new[] { data.Train, data.Validation, data.Test }.Select(Counts(data.ClassCount)).ToArray();
         var classes = Enumerable.Range(0, data.ClassCount)
             .Select(c => new TableClassInfo(c, data.ClassNames[c], table.LabelValues[c], counts[0][c], counts[1][c], counts[2][c])).ToList();
         return new TableDatasetInfo(dataset, description, path, table.TestFile, table.LabelColumn, table.FeatureColumns, table.SplitSeed,
             data.Standardized, classes, data.Train.Count, data.Validation.Count, data.Test.Count);
     }
+
+    static Func<TensorSplit, int[]> Counts(int classes) => split =>
+    {
+        var counts = new int[classes];
+        if (split.Count == 0) return counts;
+        using var labels = split.Y.cpu();
+        foreach (var label in labels.data<long>()) counts[label]++;
+        return counts;
+    };
 }
 
 internal sealed record TableClassInfo(int Class, string Name, string Label, int Train, int Validation, int Test);
