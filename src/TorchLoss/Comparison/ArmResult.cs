@@ -1,15 +1,15 @@
 namespace TorchLoss.Comparison;
 
 /// <summary>An arm's runs over all seeds and what the report shows of them.</summary>
-public sealed record ArmResult(Arm Arm, double LearningRate, IReadOnlyList<RunResult> Runs, double TargetAccuracy)
+public sealed record ArmResult(Arm Arm, double LearningRate, IReadOnlyList<RunResult> Runs, double TargetAccuracy, StuckRule Stuck)
 {
     public MeanStd FinalTestError => MeanStd.Of(Runs.Select(r => r.Summary.FinalTestError ?? double.NaN));
 
     /// <summary>The final test error's mean with its t-based 95 % interval over seeds.</summary>
     public Statistics.MeanInterval FinalTestErrorInterval => Statistics.MeanInterval.Of(Runs.Select(r => r.Summary.FinalTestError ?? double.NaN));
 
-    /// <summary>Seeds whose validation error after the last epoch is still <see cref="Findings.StuckError"/> or more.</summary>
-    public int StuckSeeds => Runs.Count(r => r.Last("validation_error") >= Findings.StuckError);
+    /// <summary>Seeds that are stuck by <see cref="Stuck"/> after their last epoch.</summary>
+    public int StuckSeeds => Runs.Count(r => Stuck.IsStuck(r.Last("validation_error")));
 
     /// <summary>Each seed's final test error, e.g. "89.90 / 2.79 / 2.55 %".</summary>
     public string PerSeedPercent => Runs.Count == 0 ? "–" : string.Join(" / ", Runs.OrderBy(r => r.Run.Seed)

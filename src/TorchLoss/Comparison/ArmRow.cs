@@ -15,6 +15,7 @@ public sealed record ArmRow(string Model, string Arm, string Kind, string Head, 
             new("test_error_ci_low", a.FinalTestErrorInterval.Low),
             new("test_error_ci_high", a.FinalTestErrorInterval.High),
             new("stuck_seeds", a.StuckSeeds),
+            new("stuck_validation_error", a.Stuck.Error),
             new("test_nll_mean", a.TestNegativeLogLikelihood.Mean),
             new("ece_mean", a.ExpectedCalibrationError.Mean),
             new("best_validation_error_mean", a.BestValidationError.Mean),
@@ -33,6 +34,10 @@ public sealed record ArmRow(string Model, string Arm, string Kind, string Head, 
             new("saturated_fraction_last", a.LastEpoch("saturated_fraction").Mean),
             new("true_class_probability_first", a.FirstEpoch("true_class_probability").Mean),
             new("wrong_saturated_fraction_first", a.FirstEpoch("wrong_saturated_fraction").Mean),
+            new("parameter_norm_initial", a.Initial("parameter_norm").Mean),
+            new("parameter_norm_last", a.LastEpoch("parameter_norm").Mean),
+            new("shared_output_norm_initial", a.Initial("shared_output_norm").Mean),
+            new("shared_output_norm_last", a.LastEpoch("shared_output_norm").Mean),
         };
         foreach (var layer in a.Layers)
         {

@@ -8,10 +8,6 @@ namespace TorchLoss.Comparison;
 /// </summary>
 public static class Findings
 {
-    /// <summary>An arm is called stuck when its mean validation error after its last epoch is at least this, and
-    /// slow to start when only its first epoch is.</summary>
-    public const double StuckError = 0.5;
-
     public static IReadOnlyList<string> Read(StudyResult study)
     {
         var lines = new List<string>();
@@ -39,17 +35,18 @@ public static class Findings
         var text = $"{arms[0].Arm.ModelLabel}, from random weights: " +
                    string.Join(", ", ranked.Select(a => $"{a.Arm.Head} ends at {a.FinalTestError.Percent()} test error")) + ".";
         var epochs = arms[0].Runs.FirstOrDefault()?.Epochs.Count ?? 0;
+        var rule = arms[0].Stuck;
         var notes = arms.Select(a => (a.Arm.Head, First: a.FirstEpoch("validation_error").Mean, Last: a.LastEpoch("validation_error").Mean,
                 Stuck: a.StuckSeeds, Seeds: a.Runs.Count, PerSeed: a.PerSeedPercent))
             .Select(a => a.Stuck == a.Seeds && a.Seeds > 0
                 ? $"{a.Head} is stuck{(a.Seeds == 2 ? " in both seeds" : a.Seeds > 2 ? $" in all {a.Seeds} seeds" : "")}: validation error {a.First * 100:F1} % after epoch 1 and still {a.Last * 100:F1} % after epoch {epochs}"
                 : a.Stuck > 0
                     ? $"{a.Head} is stuck in {a.Stuck} of {a.Seeds} seeds and learns in the others (test error per seed: {a.PerSeed})"
-                    : a.First >= StuckError
+                    : rule.IsStuck(a.First)
                         ? $"{a.Head} starts slowly (validation error {a.First * 100:F1} % after epoch 1) but gets to {a.Last * 100:F1} %"
                         : null)
             .OfType<string>().ToList();
-        if (notes.Count > 0) text += $" {string.Join("; ", notes)} (a run whose validation error is still {StuckError * 100:F0} % or more after its last epoch counts as stuck).";
+        if (notes.Count > 0) text += $" {string.Join("; ", notes)} ({rule.Description}).";
         return text;
     }
 

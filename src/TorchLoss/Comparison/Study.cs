@@ -6,7 +6,11 @@ namespace TorchLoss.Comparison;
 
 /// <summary>The outcome of a study: the learning rate chosen per (model, head) and every arm's results.</summary>
 public sealed record StudyResult(StudyConfig Config, IReadOnlyDictionary<(string Model, string Head), LearningRateChoice> LearningRates,
-    IReadOnlyList<ArmResult> Arms, TimeSpan Elapsed, int RunsTrained, int RunsReused, StudyData? Data = null);
+    IReadOnlyList<ArmResult> Arms, TimeSpan Elapsed, int RunsTrained, int RunsReused, StudyData? Data = null)
+{
+    /// <summary>When its runs count as stuck: the arms' rule, by the number of classes they were trained on.</summary>
+    public StuckRule Stuck => Arms.Count > 0 ? Arms[0].Stuck : StuckRule.TenClasses;
+}
 
 /// <summary>What the study's runs trained on, for the report.</summary>
 public sealed record StudyData(IReadOnlyList<string> ClassNames, int Features, int TrainCount, int ValidationCount, int TestCount,
@@ -66,7 +70,7 @@ public static class Study
         var results = runner.RunAll(armRuns, tuning.Count, total);
 
         var arms = plan.Arms().Select(arm => new ArmResult(arm, choices[(arm.Model, arm.Head)].Chosen,
-            results.Where(r => r.Run.Arm == arm).OrderBy(r => r.Run.Seed).ToList(), config.TargetAccuracy)).ToList();
+            results.Where(r => r.Run.Arm == arm).OrderBy(r => r.Run.Seed).ToList(), config.TargetAccuracy, new StuckRule(data.ClassCount))).ToList();
         var all = tuned.Concat(results).ToList();
         return new StudyResult(config, choices, arms, clock.Elapsed, all.Count(r => !r.Reused), all.Count(r => r.Reused), StudyData.Of(data));
     }

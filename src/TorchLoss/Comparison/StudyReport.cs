@@ -94,17 +94,20 @@ public static class StudyReport
             blocks.Add(new Heading(1, $"Results: {study.Arms.First(a => a.Arm.Model == model).Arm.ModelLabel}"));
             blocks.Add(new Paragraph($"Mean ± standard deviation over seeds, with the t-based 95 % interval of the mean test error (clipped to " +
                                      "0–100 %; summary.json keeps it unclipped), each seed's " +
-                                     $"test error and the seeds stuck (validation error still {Findings.StuckError:P0} or more after the last epoch). " +
+                                     $"test error and the seeds stuck ({study.Stuck.Description}). " +
                                      "Saturated: outputs within 0.01 of 0 or 1; wrongly saturated: those on the wrong side (the true " +
                                      "class's near 0, another's near 1), whose small gradient is what stalls learning. " +
                                      "Gradient norms: mean over the steps of an epoch, first → last epoch. Test NLL: mean −ln of the " +
                                      "head's probability of the true class; ECE: expected calibration error over 15 confidence bins (for " +
                                      "sigmoid heads both use the per-class outputs, which are not a distribution). " +
                                      $"\"Epochs to {c.TargetAccuracy:P0}\": first epoch whose validation accuracy reaches it (seeds that did), with the SGD " +
-                                     "steps and the training seconds (wall clock, evaluation excluded) until that epoch's end."));
+                                     "steps and the training seconds (wall clock, evaluation excluded) until that epoch's end. " +
+                                     "‖θ‖: the norm of all parameters, at the start → after the last epoch; shared output part: √C times the norm of " +
+                                     "the mean of the output layer's rows [w | b], which a softmax ignores (the parameter redundancy of \"Softmax " +
+                                     "Regression\"), so a softmax head leaves it where it started unless weight decay shrinks it."));
             blocks.Add(new Table(
                 ["arm", "lr", "test error", "95 % interval", "per seed", "stuck", "best val. error", "at epoch", "test error there", $"epochs to {c.TargetAccuracy:P0}",
-                 .. layers.Select(l => $"‖∂L/∂W‖ {l}"), "‖dL/dz‖", "saturated", "wrongly saturated, epoch 1", "p(true class), epoch 1", "test NLL", "ECE"],
+                 .. layers.Select(l => $"‖∂L/∂W‖ {l}"), "‖dL/dz‖", "saturated", "wrongly saturated, epoch 1", "p(true class), epoch 1", "test NLL", "ECE", "‖θ‖", "shared output part"],
                 modelRows.Select(r => (IReadOnlyList<string>)
                 [
                     r.Arm, F(r.LearningRate), PM(r["test_error_mean"], r["test_error_std"], r.Seeds),
@@ -117,6 +120,7 @@ public static class StudyReport
                     $"{N(r["output_grad_norm_first"])} → {N(r["output_grad_norm_last"])}",
                     $"{P(r["saturated_fraction_first"])} → {P(r["saturated_fraction_last"])}",
                     P(r["wrong_saturated_fraction_first"]), N(r["true_class_probability_first"]), N(r["test_nll_mean"]), P(r["ece_mean"]),
+                    Change(r["parameter_norm_initial"], r["parameter_norm_last"]), Change(r["shared_output_norm_initial"], r["shared_output_norm_last"]),
                 ]).ToList()));
         }
         blocks.Add(new Heading(1, "Plots"));
@@ -206,6 +210,9 @@ public static class StudyReport
         : seeds == 1 ? P(mean) // one seed has no spread to show
         : $"{(mean * 100).ToString("F2", CultureInfo.InvariantCulture)} ± {(std * 100).ToString("F2", CultureInfo.InvariantCulture)} %";
     static string N(double v, string format = "G3") => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "–";
+
+    /// <summary>"12.3 → 8.41"; "–" when neither end was recorded (runs from before weight norms were).</summary>
+    static string Change(double from, double to) => double.IsFinite(from) || double.IsFinite(to) ? $"{N(from)} → {N(to)}" : "–";
 
     static string ScheduleText(string schedule)
     {

@@ -46,14 +46,14 @@ internal sealed class EpochLoop(TrainConfig config, TrainingEngine engine, Threa
         var validation = trainingStep.Score(data.Validation);
         var test = config.EvaluateTest ? trainingStep.Score(data.Test) : null;
         var record = new EpochRecord(epoch, step, optimizer.LearningRate(), epochStatistics.Loss, epochStatistics.Accuracy, validation, test,
-            trainingSeconds, stepInEpoch / trainingSeconds, epochStatistics);
+            trainingSeconds, stepInEpoch / trainingSeconds, epochStatistics, WeightNorms.Measure(model));
         log.Append(EpochMetrics.Epoch(record, parameterNames));
         return new EpochOutcome(record, step);
     }
 
     /// <summary>
     /// Records epoch 0, the initial model before any step: validation and test loss and error, and the diagnostics
-    /// (‖dL/dz‖, saturation, true-class probability, gradient norms) of the initial model measured on the validation
+    /// (‖dL/dz‖, saturation, true-class probability, gradient and weight norms) of the initial model measured on the validation
     /// split (the training split when there is none) by autograd, without an update. Train loss and error are NaN.
     /// </summary>
     public EpochRecord RecordInitial()
@@ -80,7 +80,7 @@ internal sealed class EpochLoop(TrainConfig config, TrainingEngine engine, Threa
         var initial = statistics.Flush();
         var validation = Evaluation.Score(model, head, data.Validation, dtype);
         var test = config.EvaluateTest ? Evaluation.Score(model, head, data.Test, dtype) : null;
-        var record = new EpochRecord(0, 0, optimizer.LearningRate(), double.NaN, double.NaN, validation, test, 0, 0, initial);
+        var record = new EpochRecord(0, 0, optimizer.LearningRate(), double.NaN, double.NaN, validation, test, 0, 0, initial, WeightNorms.Measure(model));
         log.Append(EpochMetrics.Epoch(record, parameterNames));
         return record;
     }

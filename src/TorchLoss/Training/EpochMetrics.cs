@@ -22,6 +22,8 @@ public static class EpochMetrics
             new("test_error", r.Test?.Error ?? double.NaN),
             new("wall_seconds", r.WallSeconds),
             new("steps_per_second", r.StepsPerSecond),
+            new("parameter_norm", (r.Norms ?? WeightNorms.None).Parameters),
+            new("shared_output_norm", (r.Norms ?? WeightNorms.None).SharedOutput),
         };
         values.AddRange(Diagnostics(r.Statistics, parameterNames));
         return new MetricRecord(MetricRecord.EpochKind, r.Epoch, r.Step, values);

@@ -1,7 +1,7 @@
 namespace TorchLoss.Training;
 
 /// <summary>The result of one epoch. Train loss and accuracy are averaged over the epoch's examples as they were
-/// trained on (the model changes during the epoch); validation and test are scored after the epoch.</summary>
+/// trained on (the model changes during the epoch); validation and test are scored, and the weights measured, after the epoch.</summary>
 public sealed record EpochRecord(
     int Epoch,
     long Step,
@@ -12,7 +12,8 @@ public sealed record EpochRecord(
     SplitScore? Test,
     double WallSeconds,
     double StepsPerSecond,
-    IntervalStatistics Statistics)
+    IntervalStatistics Statistics,
+    WeightNorms? Norms = null)
 {
     public double TrainError => 1 - TrainAccuracy;
 }

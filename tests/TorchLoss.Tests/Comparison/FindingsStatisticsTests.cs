@@ -18,7 +18,7 @@ public class FindingsStatisticsTests
         Reused: false, TestPredictions: correct is null ? null
             : new SavedPredictions(correct, correct.Select(_ => 1.0).ToArray(), correct.Select(c => c ? 1.0 : 0.0).ToArray()));
 
-    static ArmResult Arm(ArmKind kind, string head, params RunResult[] runs) => new(new Arm(kind, "linear", head), 0.1, runs, 0.9);
+    static ArmResult Arm(ArmKind kind, string head, params RunResult[] runs) => new(new Arm(kind, "linear", head), 0.1, runs, 0.9, StuckRule.TenClasses);
 
     static StudyResult Study(double[] control, double[] fineTuned, bool[][]? controlCorrect = null, bool[][]? fineCorrect = null)
     {
@@ -174,5 +174,38 @@ public class FindingsStatisticsTests
         var row = ArmRow.Of(study.Arms[1]);
         Assert.Equal(1, row["stuck_seeds"]);
         Assert.True(row["test_error_ci_low"] < 0 && row["test_error_ci_high"] > 0.9, "a split outcome has a wide interval");
+    }
+
+    [Theory]
+    [InlineData(2, 0.5)]
+    [InlineData(10, 0.5)]   // the MNIST mark: accuracy at most 50 % = 5 x chance
+    [InlineData(100, 0.95)]
+    [InlineData(1000, 0.995)]
+    public void TheStuckMarkIsFiveTimesChanceAndNeverAbove50PercentAccuracy(int classes, double error)
+    {
+        Assert.Equal(error, new StuckRule(classes).Error, 12);
+        Assert.True(new StuckRule(classes).IsStuck(error));
+        Assert.False(new StuckRule(classes).IsStuck(error - 1e-9));
+    }
+
+    [Fact]
+    public void WithAThousandClassesARunFarFromChanceLearnsAndOneAtChanceIsStuck()
+    {
+        // The 1,000-class study: cross-entropy at 88.6 % validation error (114 x chance accuracy), squared error at 99.9 %.
+        var rule = new StuckRule(1000);
+        var study = new StudyResult(Config, new Dictionary<(string, string), LearningRateChoice>(),
+        [
+            Arm(ArmKind.RandomInit, "softmax-ce", Run(ArmKind.RandomInit, "softmax-ce", 1, 0.8858, lastValidation: 0.886)) with { Stuck = rule },
+            Arm(ArmKind.RandomInit, "softmax-mse", Run(ArmKind.RandomInit, "softmax-mse", 1, 0.999, lastValidation: 0.999)) with { Stuck = rule },
+        ], TimeSpan.Zero, 0, 0);
+        Assert.Equal([0, 1], study.Arms.Select(a => a.StuckSeeds));
+        var line = Findings.Read(study)[0];
+        Assert.Contains("softmax-mse is stuck: validation error 99.9 % after epoch 1", line);
+        Assert.Contains("(a run whose validation error is still 99.5 % or more after its last epoch counts as stuck: accuracy at most five times chance, 1/1000)", line);
+        Assert.DoesNotContain("softmax-ce is stuck", line);
+        Assert.Equal(0.995, ArmRow.Of(study.Arms[1])["stuck_validation_error"]);
+
+        var tenClasses = study with { Arms = [.. study.Arms.Select(a => a with { Stuck = StuckRule.TenClasses })] };
+        Assert.Equal([1, 1], tenClasses.Arms.Select(a => a.StuckSeeds));
     }
 }

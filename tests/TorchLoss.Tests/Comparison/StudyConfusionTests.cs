@@ -62,7 +62,7 @@ public class StudyConfusionTests : IDisposable
             },
             [], Reused: true, TestPredictions: new SavedPredictions([true], [0.9], [trueProbability]));
         StudyResult Study(params RunResult[] runs) => new(StudyConfig.Default with { Models = ["linear"] }, new Dictionary<(string, string), LearningRateChoice>(),
-            [new ArmResult(new Arm(ArmKind.RandomInit, "linear", "sigmoid-mse"), 0.1, runs, 0.9)], TimeSpan.Zero, 0, 0);
+            [new ArmResult(new Arm(ArmKind.RandomInit, "linear", "sigmoid-mse"), 0.1, runs, 0.9, StuckRule.TenClasses)], TimeSpan.Zero, 0, 0);
 
         var agrees = MlNetAgreement.Of(Study(Run(1, 0.1, 0.9, 0.5), Run(2, 0.2, 0.8, 0.25)));
         Assert.Equal(2, agrees.Runs);
