@@ -13,7 +13,7 @@ public sealed record RunMetric(string Name, string Column, string Label, bool Pe
     public static readonly RunMetric OutputGradient = new("dldz", "output_grad_norm", "mean ‖dL/dz‖", Percent: false, Log: true);
     public static readonly RunMetric Saturated = new("saturated", "saturated_fraction", "saturated outputs", Percent: true, Log: false);
     public static readonly RunMetric WronglySaturated = new("wrongly-saturated", "wrong_saturated_fraction", "wrongly saturated outputs", Percent: true, Log: false);
-    public static readonly RunMetric ParameterNorm = new("weight-norm", "parameter_norm", "‖θ‖, all parameters", Percent: false, Log: true);
+    public static readonly RunMetric ParameterNorm = new("weight-norm", "parameter_norm", "weight norm ‖θ‖, all parameters", Percent: false, Log: true);
     public static readonly RunMetric SharedOutputNorm = new("shared-output-norm", "shared_output_norm", "output layer's part shared by every class", Percent: false, Log: true);
 
     /// <summary>The metrics `torchloss plot --metric` offers, in the order its help lists them.</summary>
