@@ -4,8 +4,9 @@ namespace TorchLoss.Training;
 
 /// <summary>
 /// Whether a finished run's files agree with each other, so that reusing it (as `compare` does) reports what was
-/// trained: summary.json, the epoch rows of metrics.jsonl and metrics.csv, state.json and the checksummed parameter
-/// files. A file emptied, cut or edited by hand makes the run one to train again.
+/// trained: summary.json, the epoch rows of metrics.jsonl and metrics.csv, state.json, the checksummed parameter
+/// files and model.safetensors (where there is one: runs from before it and diverged runs have none). A file emptied, cut
+/// or edited by hand makes the run one to train again.
 /// </summary>
 public static class RunConsistency
 {
@@ -37,6 +38,7 @@ public static class RunConsistency
             return $"{RunFolder.StateFile} does not name epoch {summary.Epochs}'s checkpoint";
         Verify(run.File(RunFolder.ModelFile));
         if (summary.BestEpoch is not null) Verify(run.File(RunFolder.BestModelFile));
+        if (File.Exists(run.File(SafetensorsExport.File))) SafetensorsExport.Verify(run.File(SafetensorsExport.File));
         return null;
     }
 

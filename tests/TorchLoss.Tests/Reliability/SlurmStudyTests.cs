@@ -20,10 +20,9 @@ public class SlurmStudyTests : IDisposable
         "--out", output,
     ];
 
-    [SlurmFact]
+    [SlurmFact(needsMnist: true)]
     public void TheStudysJobArraysOnSlurmGiveThePlainStudysSummary()
     {
-        Assert.Null(MnistPresence.SkipReason());
         var plain = CliProcess.Run(Study(root["plain"]));
         Assert.True(plain.Code == 0, plain.Error);
 

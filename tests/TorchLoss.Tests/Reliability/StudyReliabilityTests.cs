@@ -50,6 +50,11 @@ public class StudyReliabilityTests : IDisposable
             File.WriteAllBytes(path, bytes);
         })],
         ["state.json deleted", new Action<string>(run => File.Delete(Path.Combine(run, RunFolder.StateFile)))],
+        ["model.safetensors cut short", new Action<string>(run =>
+        {
+            var path = Path.Combine(run, SafetensorsExport.File);
+            File.WriteAllBytes(path, File.ReadAllBytes(path)[..^100]);
+        })],
     ];
 
     [Theory]

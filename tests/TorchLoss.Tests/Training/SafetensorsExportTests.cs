@@ -65,4 +65,31 @@ public sealed class SafetensorsExportTests : IDisposable
             foreach (var tensor in saved.Values) tensor.Dispose();
         }
     }
+
+    [Fact]
+    public void VerifyAcceptsAWholeFileAndRefusesACutOrGarbledOne()
+    {
+        var path = Path.Combine(data.RunsDirectory, "check.safetensors");
+        Directory.CreateDirectory(data.RunsDirectory);
+        using (var scope = TorchSharp.torch.NewDisposeScope())
+            SafetensorsExport.Save(TorchSharp.torch.nn.Sequential(("layer1", TorchSharp.torch.nn.Linear(3, 2))), path);
+        SafetensorsExport.Verify(path);
+        var whole = File.ReadAllBytes(path);
+
+        void Refused(byte[] bytes, string reason)
+        {
+            File.WriteAllBytes(path, bytes);
+            var e = Assert.Throws<InvalidDataException>(() => SafetensorsExport.Verify(path));
+            Assert.Contains(reason, e.Message);
+        }
+        Refused(whole[..^4], "bytes of tensor data where its header names");
+        Refused([.. whole, 0], "bytes of tensor data where its header names");
+        Refused(whole[..5], "(5 bytes)");
+        var huge = (byte[])whole.Clone();
+        BinaryPrimitives.WriteUInt64LittleEndian(huge, 1UL << 40);
+        Refused(huge, "-byte header in");
+        var garbled = (byte[])whole.Clone();
+        garbled[8] = (byte)'!';
+        Refused(garbled, "its header is not a JSON object");
+    }
 }
