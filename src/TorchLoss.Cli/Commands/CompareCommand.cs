@@ -13,7 +13,7 @@ public static class CompareCommand
         var quick = new Option<bool>("--quick") { Description = "Under five minutes on a 2-core CPU: 20,000 training images, 2 seeds, 6 epochs." };
         var full = new Option<bool>("--full") { Description = "The long study: 5 seeds, 40 epochs, a wider learning-rate grid and init-scale sweep." };
         var output = PathOptions.OptionalPath("--out", "Output folder (default runs/compare-PRESET). Completed runs in it are reused.").Shows("DIR");
-        var heads = new Option<string?>("--heads") { HelpName = "HEAD,...", Description = "Comma-separated heads (default softmax-ce,softmax-mse,sigmoid-mse)." };
+        var heads = new Option<string?>("--heads") { HelpName = "HEAD,...", Description = $"Comma-separated heads (default {string.Join(",", StudyConfig.Default.Heads)})." };
         var models = new Option<string?>("--models") { HelpName = "MODEL;...", Description = "Semicolon-separated models (default \"mlp:256,256;linear\")." };
         var seeds = NumericOptions.OptionalInt("--seeds", $"Seeds per arm ({PresetDefaults(c => c.Seeds)}).", min: 1).Shows("N");
         var epochs = NumericOptions.OptionalInt("--epochs", $"Epochs per run from random weights ({PresetDefaults(c => c.Epochs)}).", min: 1).Shows("N");
@@ -24,7 +24,7 @@ public static class CompareCommand
         var headGrid = new Option<string[]>("--lr-grid-for")
         {
             HelpName = "HEAD=R1,R2,...",
-            Description = "A grid of its own for one head, HEAD=R1,R2,... (e.g. logit-mse=0.01,0.03,0.1,0.3); repeat it for more heads.",
+            Description = $"A grid of its own for one head, HEAD=R1,R2,... (e.g. logit-mse=0.003,0.01,0.03); repeat it for more heads. Without one, {string.Join("; ", StudyConfig.HeadDefaultLearningRates.Select(kv => $"{kv.Key} tries {string.Join(",", kv.Value)}"))}.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var trueClassWeight = NumericOptions.OptionalDouble("--true-class-weight", $"logit-mse: weight k of the true class's term (Hui & Belkin's rescaling), up to {Numbers.Limit(TrainOptions.MaxScale)}.", positive: true, max: TrainOptions.MaxScale).Shows("K");

@@ -18,6 +18,7 @@ public static class Findings
             lines.Add(RandomInit(random));
             if (Why(random) is { } why) lines.Add(why);
             if (AgainstThePostsExperiment(random) is { } post) lines.Add(post);
+            if (AgainstHuiAndBelkin(random) is { } logits) lines.Add(logits);
             if (random.FirstOrDefault(a => a.Arm.Head == "softmax-ce") is { } ceBase)
                 lines.AddRange(FineTuneComparison.Of(study).Where(c => c.Arm.Arm.Model == model).Select(c => FineTuning(c, ceBase)));
         }
@@ -91,16 +92,41 @@ public static class Findings
         var ce = arms.FirstOrDefault(a => a.Arm.Head == "softmax-ce");
         var mse = arms.FirstOrDefault(a => a.Arm.Head == "softmax-mse");
         if (ce is null || mse is null) return null;
-        var pairs = mse.Runs.Join(ce.Runs, r => r.Run.Seed, r => r.Run.Seed, (m, c) => (m.Summary.FinalTestError, c.Summary.FinalTestError))
-            .Where(p => p.Item1 is not null && p.Item2 is not null).ToList();
-        var paired = Statistics.PairedComparison.Of(pairs.Select(p => p.Item1!.Value).ToList(), pairs.Select(p => p.Item2!.Value).ToList());
-        var significant = paired.Count >= 2 && paired.PairedTP < FineTuneComparison.Level;
-        var test = paired.Count >= 2 ? $"paired t-test across {paired.Count} seeds p = {paired.PairedTP.ToString("0.###", CultureInfo.InvariantCulture)}" : "one seed, no test";
+        var (paired, significant, test) = PairedFinalTestErrors(mse, ce);
         var verdict = !significant ? "within noise, neither confirming nor contradicting"
             : paired.MeanDifference < 0 ? "the reverse of" : "as";
         return $"{arms[0].Arm.ModelLabel}: softmax-mse ends at {mse.FinalTestError.Percent()} against {ce.FinalTestError.Percent()} for softmax-ce " +
                $"from the same initial weights ({test}): {verdict} the experiment that {Analysis.Claims.SourcePosts.WhySoftmaxRegressionDoesNotUseMse} " +
                "cites, where squared error trains to a somewhat lower accuracy.";
+    }
+
+    /// <summary>The square loss on logits against cross-entropy from the same initial weights per seed and the same epochs,
+    /// set against Hui and Belkin's finding that the two are comparable at equal compute.</summary>
+    static string? AgainstHuiAndBelkin(List<ArmResult> arms)
+    {
+        var ce = arms.FirstOrDefault(a => a.Arm.Head == "softmax-ce");
+        var logits = arms.FirstOrDefault(a => a.Arm.Head == "logit-mse");
+        if (ce is null || logits is null) return null;
+        var (paired, significant, test) = PairedFinalTestErrors(logits, ce);
+        var points = (Math.Abs(paired.MeanDifference) * 100).ToString("F2", CultureInfo.InvariantCulture);
+        var verdict = paired.Count < 2 ? $"{points} points {(paired.MeanDifference > 0 ? "behind" : "ahead of")} it, with no spread to test it against"
+            : !significant ? "within noise of it: comparable, as Hui and Belkin found"
+            : paired.MeanDifference > 0 ? $"{points} points behind it: Hui and Belkin's \"comparable\" does not hold here"
+            : $"{points} points ahead of it: as Hui and Belkin found (comparable or better)";
+        return $"{arms[0].Arm.ModelLabel}: the square loss on logits (logit-mse) ends at {logits.FinalTestError.Percent()} against " +
+               $"{ce.FinalTestError.Percent()} for softmax-ce, from the same initial weights and for the same epochs ({test}): {verdict}.";
+    }
+
+    /// <summary>Final test errors of <paramref name="a"/> against <paramref name="b"/>, paired by seed; whether they differ
+    /// at <see cref="FineTuneComparison.Level"/>, and the test's words.</summary>
+    static (Statistics.PairedComparison Paired, bool Significant, string Test) PairedFinalTestErrors(ArmResult a, ArmResult b)
+    {
+        var pairs = a.Runs.Join(b.Runs, r => r.Run.Seed, r => r.Run.Seed, (x, y) => (x.Summary.FinalTestError, y.Summary.FinalTestError))
+            .Where(p => p.Item1 is not null && p.Item2 is not null).ToList();
+        var paired = Statistics.PairedComparison.Of(pairs.Select(p => p.Item1!.Value).ToList(), pairs.Select(p => p.Item2!.Value).ToList());
+        var significant = paired.Count >= 2 && paired.PairedTP < FineTuneComparison.Level;
+        var test = paired.Count >= 2 ? $"paired t-test across {paired.Count} seeds p = {paired.PairedTP.ToString("0.###", CultureInfo.InvariantCulture)}" : "one seed, no test";
+        return (paired, significant, test);
     }
 
     static string FineTuning(FineTuneComparison c, ArmResult ceBase) =>

@@ -150,8 +150,8 @@ public static class StudyReport
         .. c.Heads.Contains("logit-mse")
             ? [$"Square loss on logits (logit-mse): true class's weight k = {F(c.TrueClassWeight)}, target M = {F(c.TrueClassTarget)} (Hui and Belkin's rescaling; 1 and 1 is none)."]
             : Array.Empty<string>(),
-        .. (c.HeadLearningRates ?? new Dictionary<string, IReadOnlyList<double>>()).Select(kv =>
-            $"Learning-rate grid of {kv.Key}: {string.Join(", ", kv.Value.Select(F))} (the other heads: {string.Join(", ", c.LearningRates.Select(F))})."),
+        .. c.Heads.Where(h => !c.LearningRatesFor(h).SequenceEqual(c.LearningRates)).Select(h =>
+            $"Learning-rate grid of {h}: {string.Join(", ", c.LearningRatesFor(h).Select(F))} (the other heads: {string.Join(", ", c.LearningRates.Select(F))})."),
         $"Heads: {string.Join(", ", c.Heads.Select(h => $"{h} ({HeadCatalog.Create(h).Description})"))}.",
         $"Squared error: {SquaredErrorReduction.HalfSum.Describe()}; cross-entropy: {HeadCatalog.Create("softmax-ce").Convention}.",
         $"Models: {string.Join(", ", c.Models)} (sigmoid hidden units, PyTorch's default initialisation).",

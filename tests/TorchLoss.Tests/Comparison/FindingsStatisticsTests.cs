@@ -208,4 +208,33 @@ public class FindingsStatisticsTests
         var tenClasses = study with { Arms = [.. study.Arms.Select(a => a with { Stuck = StuckRule.TenClasses })] };
         Assert.Equal([1, 1], tenClasses.Arms.Select(a => a.StuckSeeds));
     }
+
+    [Theory]
+    [InlineData(new[] { 0.0760, 0.0745, 0.0771 }, "points behind it: Hui and Belkin's \"comparable\" does not hold here")]
+    [InlineData(new[] { 0.0230, 0.0251, 0.0215 }, "within noise of it: comparable, as Hui and Belkin found")]
+    [InlineData(new[] { 0.0200, 0.0190, 0.0195 }, "points ahead of it: as Hui and Belkin found (comparable or better)")]
+    public void TheSquareLossOnLogitsIsSetAgainstHuiAndBelkin(double[] logitMse, string expected)
+    {
+        double[] softmaxCe = [0.0229, 0.0212, 0.0240];
+        var study = new StudyResult(Config, new Dictionary<(string, string), LearningRateChoice>(),
+        [
+            Arm(ArmKind.RandomInit, "softmax-ce", softmaxCe.Select((e, i) => Run(ArmKind.RandomInit, "softmax-ce", i + 1, e)).ToArray()),
+            Arm(ArmKind.RandomInit, "logit-mse", logitMse.Select((e, i) => Run(ArmKind.RandomInit, "logit-mse", i + 1, e)).ToArray()),
+        ], TimeSpan.Zero, 0, 0);
+        var line = Assert.Single(Findings.Read(study), f => f.Contains("the square loss on logits (logit-mse) ends at", StringComparison.Ordinal));
+        Assert.Contains(expected, line);
+        Assert.Contains("from the same initial weights and for the same epochs (paired t-test across 3 seeds p = ", line);
+    }
+
+    [Fact]
+    public void WithOneSeedTheSquareLossOnLogitsHasNoVerdict()
+    {
+        var study = new StudyResult(Config, new Dictionary<(string, string), LearningRateChoice>(),
+        [
+            Arm(ArmKind.RandomInit, "softmax-ce", Run(ArmKind.RandomInit, "softmax-ce", 1, 0.0229)),
+            Arm(ArmKind.RandomInit, "logit-mse", Run(ArmKind.RandomInit, "logit-mse", 1, 0.0760)),
+        ], TimeSpan.Zero, 0, 0);
+        var line = Assert.Single(Findings.Read(study), f => f.Contains("logit-mse) ends at", StringComparison.Ordinal));
+        Assert.Contains("(one seed, no test): 5.31 points behind it, with no spread to test it against.", line);
+    }
 }

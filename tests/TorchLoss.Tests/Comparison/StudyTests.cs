@@ -18,7 +18,7 @@ public class StudyTests : IDisposable
 
     internal static readonly StudyConfig Tiny = new()
     {
-        Preset = "tiny", Dataset = "synthetic", Models = ["mlp:8", "linear"], Seeds = 2, Epochs = 1, FineTuneEpochs = 1,
+        Preset = "tiny", Dataset = "synthetic", Heads = ["softmax-ce", "softmax-mse", "sigmoid-mse"], Models = ["mlp:8", "linear"], Seeds = 2, Epochs = 1, FineTuneEpochs = 1,
         InitScales = [1, 4], LearningRates = [0.1, 0.5], TuningEpochs = 1, BatchSize = 20, ValidationSize = 100, TargetAccuracy = 0.5,
     };
 
