@@ -100,21 +100,24 @@ public static class Findings
                "cites, where squared error trains to a somewhat lower accuracy.";
     }
 
-    /// <summary>The square loss on logits against cross-entropy from the same initial weights per seed and the same epochs,
-    /// set against Hui and Belkin's finding that the two are comparable at equal compute.</summary>
+    /// <summary>The square loss on logits against cross-entropy from the same initial weights per seed and for the same
+    /// epochs, by the fine-tuning arms' tests, set against Hui and Belkin's finding that the two are comparable.</summary>
     static string? AgainstHuiAndBelkin(List<ArmResult> arms)
     {
         var ce = arms.FirstOrDefault(a => a.Arm.Head == "softmax-ce");
         var logits = arms.FirstOrDefault(a => a.Arm.Head == "logit-mse");
         if (ce is null || logits is null) return null;
-        var (paired, significant, test) = PairedFinalTestErrors(logits, ce);
-        var points = (Math.Abs(paired.MeanDifference) * 100).ToString("F2", CultureInfo.InvariantCulture);
-        var verdict = paired.Count < 2 ? $"{points} points {(paired.MeanDifference > 0 ? "behind" : "ahead of")} it, with no spread to test it against"
-            : !significant ? "within noise of it: comparable, as Hui and Belkin found"
-            : paired.MeanDifference > 0 ? $"{points} points behind it: Hui and Belkin's \"comparable\" does not hold here"
-            : $"{points} points ahead of it: as Hui and Belkin found (comparable or better)";
+        var comparison = FineTuneComparison.Compare(logits, ce);
+        var verdict = comparison.Verdict switch
+        {
+            -1 => "Hui and Belkin's \"comparable\" does not hold here",
+            1 => "better than cross-entropy, as Hui and Belkin found in some tasks",
+            _ when comparison.EveryPairedSeed() == -1 => "not comparable on any seed's test images, though the seeds are too few to tell",
+            _ => "this does not contradict Hui and Belkin's \"comparable\"",
+        };
         return $"{arms[0].Arm.ModelLabel}: the square loss on logits (logit-mse) ends at {logits.FinalTestError.Percent()} against " +
-               $"{ce.FinalTestError.Percent()} for softmax-ce, from the same initial weights and for the same epochs ({test}): {verdict}.";
+               $"{ce.FinalTestError.Percent()} for softmax-ce, from the same initial weights and for the same epochs: " +
+               $"{comparison.Reading(better: "better", worse: "worse")}; {verdict}.";
     }
 
     /// <summary>Final test errors of <paramref name="a"/> against <paramref name="b"/>, paired by seed; whether they differ

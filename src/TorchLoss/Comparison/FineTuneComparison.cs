@@ -28,7 +28,9 @@ public sealed record FineTuneComparison(ArmResult Arm, ArmResult Control, Paired
         return comparisons;
     }
 
-    static FineTuneComparison Compare(ArmResult arm, ArmResult control)
+    /// <summary><paramref name="arm"/> against <paramref name="control"/> seed by seed: a fine-tuning arm against its control,
+    /// or one head against another from random weights (the same initial weights per seed).</summary>
+    public static FineTuneComparison Compare(ArmResult arm, ArmResult control)
     {
         var pairs = arm.Runs.Join(control.Runs, r => r.Run.Seed, r => r.Run.Seed, (a, c) => (Arm: a, Control: c))
             .Where(p => p.Arm.Summary.FinalTestError is not null && p.Control.Summary.FinalTestError is not null).OrderBy(p => p.Arm.Run.Seed).ToList();
@@ -53,14 +55,15 @@ public sealed record FineTuneComparison(ArmResult Arm, ArmResult Control, Paired
         }
     }
 
-    /// <summary>The sentence's second half: the difference, the verdict and the test it rests on.</summary>
-    public string Reading()
+    /// <summary>The sentence's second half: the difference, the verdict (in the words <paramref name="better"/> and
+    /// <paramref name="worse"/>) and the test it rests on.</summary>
+    public string Reading(string better = "a gain", string worse = "a loss")
     {
         var points = -Paired.MeanDifference * 100;
         var text = $"{(points >= 0 ? "−" : "+")}{Math.Abs(points).ToString("F2", CultureInfo.InvariantCulture)} points";
-        var word = Verdict switch { 1 => "a gain", -1 => "a loss", _ => "within noise" };
+        var word = Verdict switch { 1 => better, -1 => worse, _ => "within noise" };
         if (Verdict == 0 && EveryPairedSeed() is { } direction and not 0)
-            word = $"{(direction > 0 ? "a gain" : "a loss")} on every seed's test images (McNemar) but within noise across seeds";
+            word = $"{(direction > 0 ? better : worse)} on every seed's test images (McNemar) but within noise across seeds";
         string basis;
         if (Paired.Count >= 2)
         {
@@ -79,7 +82,7 @@ public sealed record FineTuneComparison(ArmResult Arm, ArmResult Control, Paired
 
     /// <summary>+1 (−1) when McNemar's test finds the arm better (worse) at <see cref="Level"/> on the test images of every
     /// seed, 0 when it does not agree across seeds, null without a McNemar test for each seed.</summary>
-    int? EveryPairedSeed()
+    public int? EveryPairedSeed()
     {
         if (McNemarPerSeed.Count == 0 || McNemarPerSeed.Count != Paired.Count) return null;
         var directions = McNemarPerSeed.Select(m => m.P < Level ? Math.Sign(m.OnlyA - m.OnlyB) : 0).Distinct().ToList();
