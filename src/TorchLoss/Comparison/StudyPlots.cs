@@ -103,7 +103,7 @@ public static class StudyPlots
         var series = new List<Series> { new("perfectly calibrated", [(0, 0), (1, 1)], Dashed: true) };
         foreach (var arm in arms)
         {
-            var saved = arm.Runs.Select(r => r.TestPredictions).Where(p => p is not null).ToList();
+            var saved = arm.Runs.Select(r => r.TestPredictions).Where(p => p is { HasProbabilities: true }).ToList();
             if (saved.Count == 0) continue;
             var pooled = new Training.SavedPredictions(saved.SelectMany(p => p!.Correct).ToList(), saved.SelectMany(p => p!.Confidence).ToList(),
                 saved.SelectMany(p => p!.TrueProbability).ToList());

@@ -55,4 +55,21 @@ public class TestPredictionsTests : IDisposable
         Assert.False(File.Exists(run.File(TestPredictions.File)));
         Assert.Null(TestPredictions.Read(run.File(TestPredictions.File)));
     }
+
+    [Fact]
+    public void AFileOfTheFirstFormGivesWhichImagesWereRightAndNoCalibration()
+    {
+        var path = Path.Combine(root, TestPredictions.File);
+        File.WriteAllText(path, "label,predicted\n7,7\n2,3\n1,1\n");
+        var saved = TestPredictions.Read(path);
+        Assert.NotNull(saved);
+        Assert.Equal([true, false, true], saved.Correct);
+        Assert.False(saved.HasProbabilities);
+        Assert.True(double.IsNaN(saved.NegativeLogLikelihood));
+        Assert.True(double.IsNaN(saved.ExpectedCalibrationError));
+        Assert.Empty(saved.Reliability());
+
+        File.WriteAllText(path, "label,predicted\n7,7,0.5\n");
+        Assert.Null(TestPredictions.Read(path));
+    }
 }
