@@ -21,7 +21,7 @@ public static class RunSession
         return new TensorBoardSession(hparams, GroupName(hparams), started, Markdown(hparams, file));
     }
 
-    /// <summary>Each value a string, a boolean or a double.</summary>
+    /// <summary>Each value a string, a boolean or a double (a whole number above 2^53, such as a large seed, as its digits).</summary>
     public static IReadOnlyList<KeyValuePair<string, object>> HParams(RunConfigFile file)
     {
         using var json = JsonDocument.Parse(JsonSerializer.Serialize(file.Config, JsonFiles.Options));
@@ -42,7 +42,10 @@ public static class RunSession
             switch (value.ValueKind)
             {
                 case JsonValueKind.Object: Flatten(value, name + ".", result); break;
-                case JsonValueKind.Number: result.Add(KeyValuePair.Create(name, (object)value.GetDouble())); break;
+                // A whole number past 2^53 (a large seed) has no exact double, so it keeps its digits as text.
+                case JsonValueKind.Number:
+                    result.Add(KeyValuePair.Create(name, value.TryGetUInt64(out var whole) && whole > 1UL << 53 ? (object)value.GetRawText() : value.GetDouble()));
+                    break;
                 case JsonValueKind.String: result.Add(KeyValuePair.Create(name, (object)value.GetString()!)); break;
                 case JsonValueKind.True or JsonValueKind.False: result.Add(KeyValuePair.Create(name, (object)value.GetBoolean())); break;
                 case JsonValueKind.Array: result.Add(KeyValuePair.Create(name, (object)value.GetRawText())); break;

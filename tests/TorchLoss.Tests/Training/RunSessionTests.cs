@@ -47,6 +47,17 @@ public class RunSessionTests
     }
 
     [Fact]
+    public void ASeedPast2To53KeepsEveryDigitAndItsOwnGroup()
+    {
+        Assert.Equal("18446744073709551615", HParams(Config with { Seed = ulong.MaxValue })["seed"]);
+        Assert.Equal(9007199254740992.0, HParams(Config with { Seed = 1UL << 53 })["seed"]);
+        // 2^53 + 1 and 2^53 + 2 are the same double; as hyperparameters they stay apart.
+        var a = RunSession.Of(new RunConfigFile(Config with { Seed = (1UL << 53) + 1 }, Environment(), RunConfigFile.CurrentFormatVersion), DateTimeOffset.UnixEpoch);
+        var b = RunSession.Of(new RunConfigFile(Config with { Seed = (1UL << 53) + 2 }, Environment(), RunConfigFile.CurrentFormatVersion), DateTimeOffset.UnixEpoch);
+        Assert.NotEqual(a.GroupName, b.GroupName);
+    }
+
+    [Fact]
     public void ATablesOptionsAreHyperparametersUnderTheirOwnPrefix()
     {
         var hparams = HParams(Config with { Dataset = "csv:iris.csv", Table = new TableOptions { LabelColumn = "species", TestFraction = 0.25 } });
