@@ -60,6 +60,13 @@ public sealed partial class SlowPackageTests(PackedSource packed) : IClassFixtur
             "runtimes", Rid, "native", "libLibTorchSharp.so"));
         Assert.Equal(original.Length, installed.Length);
         Assert.InRange(original.Zip(installed).Count(p => p.First != p.Second), 1, 2);
+
+        // libtorch's Python bindings and test backends, which TorchSharp never loads, stay out; what it loads is there.
+        var natives = Directory.GetFiles(Path.Combine(tools, ".store"), "*.so*", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
+        Assert.Contains("libtorch_cpu.so", natives);
+        Assert.Contains("libc10.so", natives);
+        foreach (var unused in new[] { "libtorch_python.so", "libtorchbind_test.so", "libnnapi_backend.so", "libLdaNative.so.dbg" })
+            Assert.DoesNotContain(unused, natives);
     }
 
     [Fact]
