@@ -5,7 +5,7 @@ using TorchLoss.Reporting.Plots;
 
 namespace TorchLoss.Training;
 
-/// <summary>A finished run's own plots (plots/*.svg: error, loss, ‖dL/dz‖, saturation and gradient norms per epoch, each
+/// <summary>A finished run's own plots (plots/*.svg: error, loss, ‖dL/dz‖, saturation, gradient and weight norms per epoch, each
 /// when its metrics.jsonl has it) and report.md (the settings in a line, the final numbers, the plots), written atomically.</summary>
 public static class RunReport
 {
@@ -63,6 +63,8 @@ public static class RunReport
                 ("saturated", RunMetric.Saturated, false), ("wrongly", RunMetric.WronglySaturated, true)),
             Of("gradient-norms.svg", "Weight-gradient L2 norm per layer", gradient, gradient.Label,
                 [.. layers.Select(k => (k["grad_norm_mean/".Length..], gradient with { Column = k }, false))]),
+            Of("weight-norms.svg", "Weight norms: all parameters, and the output layer's part every class shares", RunMetric.ParameterNorm, "L2 norm",
+                ("‖θ‖", RunMetric.ParameterNorm, false), ("shared output part", RunMetric.SharedOutputNorm, true)),
         }.OfType<(string, LinePlot)>();
     }
 

@@ -21,6 +21,7 @@ public sealed class RunReportTests : IDisposable
         new("test_loss", test ? 1.3 / (e + 1) : double.NaN), new("test_error", test ? 0.65 / (e + 1) : double.NaN),
         new("output_grad_norm", 0.1 * (e + 1)), new("saturated_fraction", 0.1 * e), new("wrong_saturated_fraction", 0.01 * e),
         new("grad_norm_mean/layer1.weight", 0.01), new("grad_norm_mean/layer1.bias", 0.02), new("grad_norm_mean/layer2.weight", 0.03),
+        new("parameter_norm", 2.0 + e), new("shared_output_norm", 0.5),
     ])).ToList();
 
     sealed record LinePlotInfo(string File, List<string> Series, List<string> YTicks, List<string> XTicks);
@@ -36,13 +37,17 @@ public sealed class RunReportTests : IDisposable
     public void EveryMetricTheRowsHaveGetsAPlotAndTheErrorsAreInPercentPerEpoch()
     {
         var plots = RunReport.Plots(Epochs(4, test: true)).ToDictionary(p => p.File, p => p.Plot);
-        Assert.Equal(["error.svg", "loss.svg", "output-gradient.svg", "saturation.svg", "gradient-norms.svg"], plots.Keys);
+        Assert.Equal(["error.svg", "loss.svg", "output-gradient.svg", "saturation.svg", "gradient-norms.svg", "weight-norms.svg"], plots.Keys);
         var error = plots["error.svg"];
         Assert.Equal(["train", "validation", "test"], error.Series.Select(s => s.Name));
         Assert.True(error.LogY);
         Assert.Equal("%", error.YUnit);
         Assert.Equal((1.0, 50.0), error.Series[0].Points[1]); // epoch 1's train error of 0.5, in percent
         Assert.Equal(["layer1.weight", "layer2.weight"], plots["gradient-norms.svg"].Series.Select(s => s.Name));
+        var norms = plots["weight-norms.svg"];
+        Assert.Equal(["‖θ‖", "shared output part"], norms.Series.Select(s => s.Name));
+        Assert.Equal((4.0, 6.0), norms.Series[0].Points[^1]); // from epoch 0, the initial model
+        Assert.True(norms.Series[1].Dashed);
     }
 
     [Fact]
