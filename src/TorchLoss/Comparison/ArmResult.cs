@@ -11,6 +11,20 @@ public sealed record ArmResult(Arm Arm, double LearningRate, IReadOnlyList<RunRe
     /// <summary>Seeds that are stuck by <see cref="Stuck"/> after their last epoch.</summary>
     public int StuckSeeds => Runs.Count(r => Stuck.IsStuck(r.Last("validation_error")));
 
+    /// <summary>A run diverges when its training loss after its last epoch is more than this many times its lowest: it still
+    /// counts as stuck by its error, but its rate, not a plateau, is the cause.</summary>
+    public const double DivergenceGrowth = 1000;
+
+    /// <summary>How many times its lowest epoch's training loss each seed's last one is (NaN without two finite epochs).</summary>
+    public IReadOnlyList<double> TrainLossGrowth => Runs.Select(r =>
+    {
+        var losses = r.Series("train_loss").Where(double.IsFinite).ToList();
+        return losses.Count >= 2 && losses.Min() > 0 ? losses[^1] / losses.Min() : double.NaN;
+    }).ToList();
+
+    /// <summary>Seeds whose training loss ended more than <see cref="DivergenceGrowth"/> times its lowest.</summary>
+    public int DivergingSeeds => TrainLossGrowth.Count(g => g > DivergenceGrowth);
+
     /// <summary>Each seed's final test error, e.g. "89.90 / 2.79 / 2.55 %".</summary>
     public string PerSeedPercent => Runs.Count == 0 ? "–" : string.Join(" / ", Runs.OrderBy(r => r.Run.Seed)
         .Select(r => r.Summary.FinalTestError is { } e ? (e * 100).ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "–")) + " %";

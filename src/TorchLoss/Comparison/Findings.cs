@@ -38,8 +38,12 @@ public static class Findings
         var epochs = arms[0].Runs.FirstOrDefault()?.Epochs.Count ?? 0;
         var rule = arms[0].Stuck;
         var notes = arms.Select(a => (a.Arm.Head, First: a.FirstEpoch("validation_error").Mean, Last: a.LastEpoch("validation_error").Mean,
-                Stuck: a.StuckSeeds, Seeds: a.Runs.Count, PerSeed: a.PerSeedPercent))
-            .Select(a => a.Stuck == a.Seeds && a.Seeds > 0
+                Stuck: a.StuckSeeds, Seeds: a.Runs.Count, PerSeed: a.PerSeedPercent, Diverging: a.DivergingSeeds,
+                Growth: a.TrainLossGrowth.Where(g => g > ArmResult.DivergenceGrowth).DefaultIfEmpty(double.NaN).Min()))
+            .Select(a => a.Diverging > 0
+                ? $"{a.Head} diverges{SeedsWord(a.Diverging, a.Seeds)}: its training loss ends {a.Growth:0.#e+0} times its lowest or more, and its " +
+                  $"validation error goes from {a.First * 100:F1} % after epoch 1 to {a.Last * 100:F1} % after epoch {epochs} (test error per seed: {a.PerSeed}); its rate is too large for it"
+                : a.Stuck == a.Seeds && a.Seeds > 0
                 ? $"{a.Head} is stuck{(a.Seeds == 2 ? " in both seeds" : a.Seeds > 2 ? $" in all {a.Seeds} seeds" : "")}: validation error {a.First * 100:F1} % after epoch 1 and still {a.Last * 100:F1} % after epoch {epochs}"
                 : a.Stuck > 0
                     ? $"{a.Head} is stuck in {a.Stuck} of {a.Seeds} seeds and learns in the others (test error per seed: {a.PerSeed})"
@@ -47,9 +51,14 @@ public static class Findings
                         ? $"{a.Head} starts slowly (validation error {a.First * 100:F1} % after epoch 1) but gets to {a.Last * 100:F1} %"
                         : null)
             .OfType<string>().ToList();
-        if (notes.Count > 0) text += $" {string.Join("; ", notes)} ({rule.Description}).";
+        if (notes.Count > 0) text += $" {string.Join("; ", notes)} ({rule.Description}" +
+                                     (arms.Any(a => a.DivergingSeeds > 0) ? $"; one diverges when its training loss ends more than {ArmResult.DivergenceGrowth:N0} times its lowest" : "") + ").";
         return text;
     }
+
+    /// <summary>" in both seeds", " in all 5 seeds", " in 2 of 5 seeds", or nothing for a single seed.</summary>
+    static string SeedsWord(int count, int seeds) => seeds == 1 ? "" : count < seeds ? $" in {count} of {seeds} seeds"
+        : seeds == 2 ? " in both seeds" : $" in all {seeds} seeds";
 
     /// <summary>The mechanism: saturation and the size of dL/dz in the first epoch, against cross-entropy.</summary>
     static string? Why(List<ArmResult> arms)

@@ -94,7 +94,7 @@ public static class StudyReport
             blocks.Add(new Heading(1, $"Results: {study.Arms.First(a => a.Arm.Model == model).Arm.ModelLabel}"));
             blocks.Add(new Paragraph($"Mean ± standard deviation over seeds, with the t-based 95 % interval of the mean test error (clipped to " +
                                      "0–100 %; summary.json keeps it unclipped), each seed's " +
-                                     $"test error and the seeds stuck ({study.Stuck.Description}). " +
+                                     $"test error and the seeds stuck ({study.Stuck.Description}; diverging: the training loss ended more than {ArmResult.DivergenceGrowth:N0} times its lowest). " +
                                      "Saturated: outputs within 0.01 of 0 or 1; wrongly saturated: those on the wrong side (the true " +
                                      "class's near 0, another's near 1), whose small gradient is what stalls learning. " +
                                      "Gradient norms: mean over the steps of an epoch, first → last epoch. Test NLL: mean −ln of the " +
@@ -112,7 +112,7 @@ public static class StudyReport
                 [
                     r.Arm, F(r.LearningRate), PM(r["test_error_mean"], r["test_error_std"], r.Seeds),
                     double.IsFinite(r["test_error_ci_low"]) ? $"{P(Math.Max(0, r["test_error_ci_low"]))} – {P(Math.Min(1, r["test_error_ci_high"]))}" : "–",
-                    r.PerSeedTestError, $"{r["stuck_seeds"]}/{r.Seeds}", PM(r["best_validation_error_mean"], r["best_validation_error_std"], r.Seeds),
+                    r.PerSeedTestError, $"{r["stuck_seeds"]}/{r.Seeds}" + (r["diverging_seeds"] > 0 ? $" ({r["diverging_seeds"]} diverging)" : ""), PM(r["best_validation_error_mean"], r["best_validation_error_std"], r.Seeds),
                     N(r["best_epoch_mean"], "F1"), PM(r["test_error_at_best_epoch_mean"], r["test_error_at_best_epoch_std"], r.Seeds), r["seeds_reaching_target"] > 0
                         ? $"{N(r["epochs_to_target_mean"], "F1")} ({r["seeds_reaching_target"]}/{r.Seeds}; {N(r["steps_to_target_mean"], "F0")} steps, {N(r["seconds_to_target_mean"], "F1")} s)"
                         : "not reached",

@@ -254,4 +254,27 @@ public class FindingsStatisticsTests
         var line = Assert.Single(Findings.Read(study), f => f.Contains("logit-mse) ends at", StringComparison.Ordinal));
         Assert.Contains("+5.31 points, within noise at the 0.05 level (one seed: no spread across seeds and no paired test)", line);
     }
+
+    [Fact]
+    public void ARunWhoseLossExplodesDivergesRatherThanSticks()
+    {
+        // Learns in epoch 1 (14.9 % validation error), then its training loss grows a millionfold: not a plateau.
+        RunResult Exploding(int seed) => Run(ArmKind.RandomInit, "logit-mse", seed, 0.91, lastValidation: 0.90) with
+        {
+            Epochs = new[] { (0.41, 0.149), (30.0, 0.5), (4.1e5, 0.90) }.Select((e, i) => new MetricRecord(MetricRecord.EpochKind, i + 1, 10 * (i + 1),
+                [new("train_loss", e.Item1), new("validation_error", e.Item2)])).ToList(),
+        };
+        var study = new StudyResult(Config, new Dictionary<(string, string), LearningRateChoice>(),
+        [
+            Arm(ArmKind.RandomInit, "softmax-ce", Run(ArmKind.RandomInit, "softmax-ce", 1, 0.05), Run(ArmKind.RandomInit, "softmax-ce", 2, 0.05)),
+            Arm(ArmKind.RandomInit, "logit-mse", Exploding(1), Exploding(2)),
+        ], TimeSpan.Zero, 0, 0);
+        Assert.Equal(2, study.Arms[1].DivergingSeeds);
+        Assert.Equal(0, study.Arms[0].DivergingSeeds);
+        var line = Findings.Read(study)[0];
+        Assert.Contains("logit-mse diverges in both seeds: its training loss ends 1e+6 times its lowest or more, and its validation error goes from 14.9 % after epoch 1 to 90.0 % after epoch 1", line);
+        Assert.Contains("one diverges when its training loss ends more than 1,000 times its lowest", line);
+        Assert.DoesNotContain("logit-mse is stuck", line);
+        Assert.Equal(2, ArmRow.Of(study.Arms[1])["diverging_seeds"]);
+    }
 }
