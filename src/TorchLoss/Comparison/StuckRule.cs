@@ -15,7 +15,10 @@ public sealed record StuckRule(int Classes)
     public static readonly StuckRule TenClasses = new(10);
 
     /// <summary>The validation error at or above which a run is stuck (and an arm whose first epoch ends there starts slowly).</summary>
-    public double Error => Math.Max(0.5, 1 - ChanceMultiple / Classes);
+    public double Error => Math.Max(0.5, FiveTimesChanceError);
+
+    /// <summary>The validation error of a run whose accuracy is five times chance.</summary>
+    double FiveTimesChanceError => 1 - ChanceMultiple / Classes;
 
     public bool IsStuck(double validationError) => validationError >= Error;
 
@@ -23,5 +26,5 @@ public sealed record StuckRule(int Classes)
     /// five times chance, 1/1000".</summary>
     public string Description =>
         $"a run whose validation error is still {(Error * 100).ToString("0.##", CultureInfo.InvariantCulture)} % or more after its last epoch counts as stuck" +
-        (1 - ChanceMultiple / Classes >= 0.5 ? $": accuracy at most five times chance, 1/{Classes}" : "");
+        (FiveTimesChanceError >= 0.5 ? $": accuracy at most five times chance, 1/{Classes}" : "");
 }
