@@ -76,7 +76,8 @@ public static class BenchCommand
 
     static void Print(BenchReport report, TextWriter output)
     {
-        output.WriteLine($"libtorch {report.Libtorch}, {report.Cores} cores, BLAS: {report.Blas}");
+        output.WriteLine($"{report.Processor}, {report.Cores} cores; libtorch {report.Libtorch}");
+        output.WriteLine($"BLAS: {report.Blas}{(report.BlasReproducibility is { } mode ? $", MKL_CBWR {mode}" : "")}");
         foreach (var s in report.Skipped) output.WriteLine($"skipped {s.Setting}: {s.Reason}");
         output.WriteLine();
         output.WriteLine($"{"setting",-38} {"sgemm GFLOP/s",14} {"head",-12} {"batch",6} {"steps/s (min-max)",24} {"examples/s",11} {"roofline",9}");

@@ -67,7 +67,7 @@ public static class DemoCommand
     /// <summary>Three Gaussian blobs around (2,0), (-1,1.7), (-1,-1.7), unit variance, labels 0..2.</summary>
     static (Tensor X, Tensor Y) Blobs(int perClass, Device device)
     {
-        var centres = torch.tensor(new float[] { 2f, 0f, -1f, 1.7f, -1f, -1.7f }, [3, 2]);
+        var centres = ArrayTensors.Float32([2f, 0f, -1f, 1.7f, -1f, -1.7f], [3, 2]);
         var labels = torch.arange(0, 3).unsqueeze(1).expand(3, perClass).reshape(-1);
         var x = centres.index_select(0, labels) + torch.randn([3 * perClass, 2]) * 0.6;
         return (x.to(device), labels.to(device));

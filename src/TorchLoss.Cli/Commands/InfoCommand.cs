@@ -19,7 +19,8 @@ public static class InfoCommand
                 Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
                 {
                     TorchLossVersion = TorchRuntime.TorchLossVersion, TorchSharpVersion = TorchRuntime.TorchSharpVersion,
-                    LibtorchVersion = TorchRuntime.LibTorchVersion, Blas = TorchRuntime.BlasName, IntraOpThreads = TorchRuntime.Threads,
+                    LibtorchVersion = TorchRuntime.LibTorchVersion, Blas = TorchRuntime.BlasName,
+                    BlasReproducibility = TorchRuntime.BlasReproducibility, Processor = TorchRuntime.Processor, IntraOpThreads = TorchRuntime.Threads,
                     BlasThreads = TorchRuntime.BlasThreads, ProcessorCount = Environment.ProcessorCount,
                     CudaDevices = TorchRuntime.CudaIsAvailable ? TorchRuntime.CudaDeviceCount : 0,
                 }, Reporting.JsonFiles.Compact));
@@ -28,9 +29,10 @@ public static class InfoCommand
             Console.WriteLine($"TorchSharp    {TorchRuntime.TorchSharpVersion}");
             Console.WriteLine($"libtorch      {TorchRuntime.LibTorchVersion}");
             Console.WriteLine($"BLAS          {TorchRuntime.BlasName}");
+            Console.WriteLine($"MKL_CBWR      {TorchRuntime.BlasReproducibility ?? "not oneMKL"}");
             Console.WriteLine($"intra-op      {TorchRuntime.Threads} thread(s)");
             Console.WriteLine($"BLAS threads  {TorchRuntime.BlasThreads?.ToString() ?? "not controllable"}");
-            Console.WriteLine($"CPU cores     {Environment.ProcessorCount}");
+            Console.WriteLine($"CPU           {TorchRuntime.Processor}, {Environment.ProcessorCount} core(s)");
             Console.WriteLine($"CUDA          {(TorchRuntime.CudaIsAvailable ? $"{TorchRuntime.CudaDeviceCount} device(s)" : "not available")}");
             return ExitCodes.Ok;
         });

@@ -1,5 +1,6 @@
 using TorchLoss.Gradients;
 using TorchLoss.Heads;
+using TorchLoss.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -67,9 +68,9 @@ public sealed record Landscape(IReadOnlyList<LabelledPoint> Samples, IReadOnlyLi
 
         using var scope = torch.NewDisposeScope();
         var weights = Enumerable.Range(0, points).Select(i => from + (to - from) * i / (points - 1)).ToArray();
-        var w = torch.tensor(weights, [points, 1]).requires_grad_();
-        var x = torch.tensor(samples.Select(s => s.X).ToArray(), [1, samples.Count]);
-        var y = torch.tensor(samples.Select(s => s.Y).ToArray(), [1, samples.Count]).expand(points, samples.Count);
+        var w = ArrayTensors.Float64(weights, [points, 1]).requires_grad_();
+        var x = ArrayTensors.Float64(samples.Select(s => s.X).ToArray(), [1, samples.Count]);
+        var y = ArrayTensors.Float64(samples.Select(s => s.Y).ToArray(), [1, samples.Count]).expand(points, samples.Count);
         // Row i holds every sample's logit at weight i, so a head's per-example loss is that weight's loss summed over samples.
         var logits = w * x;
         var ce = Derivatives(new SigmoidBinaryCrossEntropyHead().ExampleLoss(logits, y), w);
@@ -100,8 +101,8 @@ public sealed record Landscape(IReadOnlyList<LabelledPoint> Samples, IReadOnlyLi
     GradientError Compare(Func<LandscapeRow, double> closed, Func<LandscapeRow, double> autograd)
     {
         using var scope = torch.NewDisposeScope();
-        var a = torch.tensor(Rows.Select(closed).ToArray());
-        var b = torch.tensor(Rows.Select(autograd).ToArray());
+        var a = ArrayTensors.Float64(Rows.Select(closed).ToArray());
+        var b = ArrayTensors.Float64(Rows.Select(autograd).ToArray());
         return GradientError.Between(a, b, GradCheck.ClosedFormVsAutograd.FloorFor(Rows.Max(r => Math.Abs(autograd(r)))));
     }
 

@@ -1,4 +1,5 @@
 using TorchLoss.Heads;
+using TorchLoss.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -42,7 +43,7 @@ public static class SaturationSweep
         using var scope = torch.NewDisposeScope();
         var logits = new double[margins.Length * outputs];
         for (var i = 0; i < margins.Length; i++) logits[i * outputs] = margins[i];
-        var z = torch.tensor(logits, [margins.Length, outputs]);
+        var z = ArrayTensors.Float64(logits, [margins.Length, outputs]);
         var labels = torch.full([margins.Length], outputs == 1 ? 1 : 0, ScalarType.Int64);
         var targets = OutputHead.Targets(labels, outputs, ScalarType.Float64);
         var norms = head.LogitGradient(z, targets).square().sum(1).sqrt().data<double>().ToArray();

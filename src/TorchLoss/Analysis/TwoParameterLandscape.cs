@@ -1,3 +1,4 @@
+using TorchLoss.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -52,10 +53,10 @@ public sealed record TwoParameterLandscape(IReadOnlyList<LabelledPoint> Samples,
         var grid = (from i in Enumerable.Range(0, points) from j in Enumerable.Range(0, points) select (W: At(w, i), B: At(b, j))).ToArray();
 
         using var scope = torch.NewDisposeScope();
-        var ws = torch.tensor(grid.Select(g => g.W).ToArray(), [grid.Length, 1]);
-        var bs = torch.tensor(grid.Select(g => g.B).ToArray(), [grid.Length, 1]);
-        var x = torch.tensor(samples.Select(s => s.X).ToArray(), [1, samples.Count]);
-        var y = torch.tensor(samples.Select(s => s.Y).ToArray(), [1, samples.Count]);
+        var ws = ArrayTensors.Float64(grid.Select(g => g.W).ToArray(), [grid.Length, 1]);
+        var bs = ArrayTensors.Float64(grid.Select(g => g.B).ToArray(), [grid.Length, 1]);
+        var x = ArrayTensors.Float64(samples.Select(s => s.X).ToArray(), [1, samples.Count]);
+        var y = ArrayTensors.Float64(samples.Select(s => s.Y).ToArray(), [1, samples.Count]);
         var h = (ws * x + bs).sigmoid();
         var h1 = h * (1 - h);
         var ce = Entries(h1, x);

@@ -1,4 +1,5 @@
 using TorchLoss.Heads;
+using TorchLoss.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,8 +35,8 @@ public static class WorkedExamples
         if (Math.Abs(prediction.Sum() - 1) > 1e-12 || prediction.Any(p => !(p > 0)))
             throw new ArgumentException("a prediction must be positive probabilities summing to 1");
         using var scope = torch.NewDisposeScope();
-        var logits = torch.tensor(prediction.ToArray(), [1, prediction.Count]).log();
-        var y = torch.tensor(target.ToArray(), [1, target.Count]);
+        var logits = ArrayTensors.Float64(prediction.ToArray(), [1, prediction.Count]).log();
+        var y = ArrayTensors.Float64(target.ToArray(), [1, target.Count]);
         double Loss(OutputHead head) => head.ExampleLoss(logits, y).ToDouble();
         var halfSum = Loss(new SoftmaxSquaredErrorHead(SquaredErrorReduction.HalfSum));
         return new PredictionLosses(prediction, Loss(new SoftmaxCrossEntropyHead()), halfSum,
@@ -45,13 +46,13 @@ public static class WorkedExamples
     public static IReadOnlyList<double> Softmax(IReadOnlyList<double> logits)
     {
         using var scope = torch.NewDisposeScope();
-        return torch.tensor(logits.ToArray(), [1, logits.Count]).softmax(1).data<double>().ToArray();
+        return ArrayTensors.Float64(logits.ToArray(), [1, logits.Count]).softmax(1).data<double>().ToArray();
     }
 
     public static SoftmaxOverflow Overflow(IReadOnlyList<double> logits)
     {
         using var scope = torch.NewDisposeScope();
-        var z = torch.tensor(logits.ToArray(), [1, logits.Count]);
+        var z = ArrayTensors.Float64(logits.ToArray(), [1, logits.Count]);
         var exp = z.exp();
         var naive = exp / exp.sum(1, keepdim: true);
         var max = z.max(1, keepdim: true).values;

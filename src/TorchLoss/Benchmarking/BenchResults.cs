@@ -68,4 +68,11 @@ public sealed record LoadComparison(int Batch, Rate Idle, Rate Loaded, Rate Rati
 
 public sealed record BenchReport(
     string Libtorch, string Blas, int Cores, IReadOnlyList<SettingResult> Settings, IReadOnlyList<SkippedSetting> Skipped,
-    IReadOnlyList<PyTorchComparison> PyTorch, IReadOnlyList<LoadComparison>? UnderLoad = null);
+    IReadOnlyList<PyTorchComparison> PyTorch, IReadOnlyList<LoadComparison>? UnderLoad = null)
+{
+    /// <summary>The CPU the numbers were measured on (<see cref="Runtime.TorchRuntime.Processor"/>).</summary>
+    public string? Processor { get; init; }
+
+    /// <summary>oneMKL's reproducibility mode during the measurement (<see cref="Runtime.TorchRuntime.BlasReproducibility"/>).</summary>
+    public string? BlasReproducibility { get; init; }
+}

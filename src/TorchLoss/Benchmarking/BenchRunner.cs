@@ -78,7 +78,11 @@ public static class BenchRunner
                 ? "it is compared with each engine's default threads only, and no such setting was measured"
                 : "it runs softmax-ce, which is not among the heads measured"));
         return new BenchReport(TorchRuntime.Version, TorchRuntime.BlasName, Environment.ProcessorCount, results, skipped, baseline,
-            load is null ? null : underLoad);
+            load is null ? null : underLoad)
+        {
+            Processor = TorchRuntime.Processor,
+            BlasReproducibility = TorchRuntime.BlasReproducibility,
+        };
     }
 
     // Whether the setting is what train picks for its engine at this batch, on this model (on CUDA there is one setting).

@@ -66,7 +66,7 @@ public sealed class ClassificationData : IDisposable
         long[] labels;
         using (var onCpu = Train.Y.cpu()) labels = onCpu.data<long>().ToArray();
         // Owned by the view, not by any dispose scope the caller has open.
-        var noisy = torch.tensor(LabelNoise.Apply(labels, ClassCount, fraction, seed), device: Device).DetachFromDisposeScope();
+        var noisy = ArrayTensors.Int64(LabelNoise.Apply(labels, ClassCount, fraction, seed), Device).DetachFromDisposeScope();
         return new ClassificationData(new TensorSplit(Train.X, noisy, Train.Count, Device), Validation, Test, Features, ClassNames, Standardized)
         {
             ImageSize = ImageSize, TrainingPixels = TrainingPixels, FeatureStandardization = FeatureStandardization,
@@ -162,10 +162,8 @@ public sealed class ClassificationData : IDisposable
     {
         using var scope = torch.NewDisposeScope();
         var count = labels.Length;
-        var x = count == 0
-            ? torch.empty([0, features], ScalarType.Float32, device)
-            : torch.tensor(values, [count, features]).to(device);
-        var y = count == 0 ? torch.empty([0], ScalarType.Int64, device) : torch.tensor(labels).to(device);
+        var x = ArrayTensors.Float32(values, [count, features], device);
+        var y = ArrayTensors.Int64(labels, device);
         return new TensorSplit(x.DetachFromDisposeScope(), y.DetachFromDisposeScope(), count, device);
     }
 

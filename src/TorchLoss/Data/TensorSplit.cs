@@ -1,3 +1,4 @@
+using TorchLoss.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,7 +35,7 @@ public sealed class TensorSplit : IDisposable
         CheckBatchSize(batchSize);
         if (Count == 0) return new EpochBatches(this, batchSize, order: null);
         using var scope = torch.NewDisposeScope();
-        var order = torch.tensor(EpochOrder.Permutation(Count, seed, epoch)).to(Device);
+        var order = ArrayTensors.Int64(EpochOrder.Permutation(Count, seed, epoch), Device);
         return new EpochBatches(this, batchSize, order.DetachFromDisposeScope());
     }
 

@@ -1,3 +1,4 @@
+using TorchLoss.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,10 +35,10 @@ public static class FiniteDifferences
             {
                 values[i] = value;
                 using var scope = torch.NewDisposeScope();
-                arguments[index] = torch.tensor(values, shape);
+                arguments[index] = ArrayTensors.Float64(values, shape);
                 return f(arguments);
             }
         }
-        return torch.tensor(gradient, shape);
+        return ArrayTensors.Float64(gradient, shape);
     }
 }

@@ -35,6 +35,29 @@ public static class Blas
         return true;
     }
 
+    /// <summary>
+    /// oneMKL's conditional numerical reproducibility mode as MKL reports it: "AUTO" (what <see cref="TorchRuntime"/>
+    /// asks for unless MKL_CBWR is set), "off", another code path's name, or null when the BLAS is not oneMKL. Without
+    /// it, MKL's sgemm rounds differently for input that is not 64-byte aligned.
+    /// </summary>
+    public static unsafe string? Reproducibility
+    {
+        get
+        {
+            // mkl_serv_cbwr_get is the service function behind MKL_CBWR_Get, which libtorch_cpu does not export.
+            var f = Export("mkl_serv_cbwr_get");
+            if (f == 0) return null;
+            const int branchOption = 1;
+            return ((delegate* unmanaged<int, int>)f)(branchOption) switch
+            {
+                1 => "off",
+                2 => "AUTO",
+                3 => "COMPATIBLE",
+                var other => $"code path {other}",
+            };
+        }
+    }
+
     /// <summary>"Intel(R) oneAPI Math Kernel Library Version 2024.2 ... (in libtorch_cpu)" or what is known.</summary>
     public static unsafe string Describe()
     {

@@ -196,7 +196,11 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
                              ? $", {data.Features} features{(data.Standardized ? " standardised on the training split" : " as in the file")}"
                              : data.Standardized ? ", standardised" : ", pixels in [0, 1]"),
         Data: RunData.Of(data),
-        InitFromSha256: config.InitFrom is { } initial && File.Exists(initial) ? FileCheck.Sha256Hex(initial) : null);
+        InitFromSha256: config.InitFrom is { } initial && File.Exists(initial) ? FileCheck.Sha256Hex(initial) : null)
+    {
+        Processor = TorchRuntime.Processor,
+        BlasReproducibility = TorchRuntime.BlasReproducibility,
+    };
 
     static RunSummary Summarize(RunStatus status, string? message, TrainingState state, MlNetMetrics? mlNet) => new()
     {

@@ -1,3 +1,5 @@
+using TorchLoss.Runtime;
+
 namespace TorchLoss.Training;
 
 /// <summary>The result of one epoch. Train loss and accuracy are averaged over the epoch's examples as they were
@@ -60,7 +62,14 @@ public sealed record RunEnvironment(
     string LossConvention,
     string DataDescription,
     string? InitFromSha256,
-    RunData? Data = null);
+    RunData? Data = null)
+{
+    /// <summary>The CPU (<see cref="TorchRuntime.Processor"/>): the same run on another CPU model may differ in the last bits.</summary>
+    public string? Processor { get; init; }
+
+    /// <summary>oneMKL's reproducibility mode (<see cref="TorchRuntime.BlasReproducibility"/>).</summary>
+    public string? BlasReproducibility { get; init; }
+}
 
 /// <summary>What the data of a run was, beyond its settings: each class index's name, and for a table where its examples
 /// came from and the standardisation its model expects (so the model can be applied to new rows the same way).</summary>
