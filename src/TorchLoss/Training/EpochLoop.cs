@@ -61,7 +61,6 @@ internal sealed class EpochLoop(TrainConfig config, TrainingEngine engine, Threa
         var split = data.Validation.Count > 0 ? data.Validation : data.Train;
         using var statistics = new StepStatistics(parameterNames, full: true);
         var parameters = model.parameters().ToList<Tensor>();
-        var dtype = parameters[0].dtype;
         using (var batches = split.Batches(Math.Max(config.BatchSize, 1000)))
         {
             for (var i = 0; i < batches.Count; i++)
@@ -78,8 +77,8 @@ internal sealed class EpochLoop(TrainConfig config, TrainingEngine engine, Threa
         }
         foreach (var p in parameters) p.grad?.zero_();
         var initial = statistics.Flush();
-        var validation = Evaluation.Score(model, head, data.Validation, dtype);
-        var test = config.EvaluateTest ? Evaluation.Score(model, head, data.Test, dtype) : null;
+        var validation = TrainingEngines.Score(engine, model, head, data.Validation, threads.IntraOp);
+        var test = config.EvaluateTest ? TrainingEngines.Score(engine, model, head, data.Test, threads.IntraOp) : null;
         var record = new EpochRecord(0, 0, optimizer.LearningRate(), double.NaN, double.NaN, validation, test, 0, 0, initial, WeightNorms.Measure(model));
         log.Append(EpochMetrics.Epoch(record, parameterNames));
         return record;

@@ -100,7 +100,25 @@ public sealed class FusedStep : ITrainingStep
         for (var i = 0; i < states.Count; i++) states[i].momentum_buffer = fresh[i];
     }
 
-    public SplitScore? Score(TensorSplit split)
+    public SplitScore? Score(TensorSplit split) => Score(mlp, split);
+
+    /// <summary>The fused forward pass's score of a model the fused step can run (<see cref="CanScore"/>) on
+    /// <paramref name="threads"/> threads: what a fused run records, for the initial model and for eval.</summary>
+    public static SplitScore? Score(nn.Module<Tensor, Tensor> model, OutputHead head, TensorSplit split, int threads)
+    {
+        if (split.Count == 0) return null;
+        var sequential = (Sequential)model;
+        using var mlp = FusedMlp.Create(sequential, FormOf(head, sequential.parameters().Last().size(0))!, threads);
+        return Score(mlp, split);
+    }
+
+    /// <summary>Whether the fused forward pass can score this model with this head (SGD aside, as for training).</summary>
+    public static bool CanScore(nn.Module<Tensor, Tensor> model, OutputHead head) =>
+        model is Sequential sequential && FusedMlp.Unsupported(sequential) is null
+        && FormOf(head, sequential.parameters().Last().size(0)) is not null;
+
+    // Sums in double, one batch of 1,000 at a time.
+    static SplitScore? Score(FusedMlp mlp, TensorSplit split)
     {
         if (split.Count == 0) return null;
         const int batchSize = 1000;

@@ -64,7 +64,9 @@ public static class RunEvaluation
         var modelPath = run.File(best ? RunFolder.BestModelFile : RunFolder.ModelFile);
         ModelFile.Load(model, modelPath);
         model.eval();
-        var score = Evaluation.Score(model, head, scored, ScalarType.Float32)!;
+        // Scored as the run scored itself, so that eval gives the digits in its metrics.
+        var engine = file.Environment.Engine is { } name ? TrainingEngines.Parse(name) : TrainingEngine.Autograd;
+        var score = TrainingEngines.Score(engine, model, head, scored, file.Environment.IntraOpThreads)!;
         var predictions = Evaluation.Predictions(model, head, scored);
         var (labels, predicted) = (predictions.Labels, predictions.Predicted);
         var confusion = Enumerable.Range(0, data.ClassCount).Select(_ => new int[data.ClassCount]).ToArray();

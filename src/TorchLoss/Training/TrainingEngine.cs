@@ -1,3 +1,4 @@
+using TorchLoss.Data;
 using TorchLoss.Heads;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -58,4 +59,14 @@ public static class TrainingEngines
         TrainingEngine.ClosedForm => new AutogradStep(model, head, optimizer, statistics, closedForm: true),
         _ => throw new ArgumentException("resolve the engine first", nameof(engine)),
     };
+
+    /// <summary>
+    /// A split's loss and accuracy as <paramref name="engine"/> scores it after every epoch: the fused forward pass (double
+    /// sums) for the fused engine, autograd's (in the parameters' precision) otherwise. The one scoring path of a run, for
+    /// its initial model too, and of eval, which thereby gives the digits the run recorded.
+    /// </summary>
+    public static SplitScore? Score(TrainingEngine engine, nn.Module<Tensor, Tensor> model, OutputHead head, TensorSplit split, int? fusedThreads = null) =>
+        engine == TrainingEngine.Fused && FusedStep.CanScore(model, head)
+            ? FusedStep.Score(model, head, split, fusedThreads ?? ThreadSettings.FusedThreads)
+            : Evaluation.Score(model, head, split, model.parameters().First().dtype);
 }
