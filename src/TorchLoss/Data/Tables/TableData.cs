@@ -21,13 +21,13 @@ public static class TableData
         var rows = file.Read(options);
         // A test file with a header is read by the training file's column names.
         var test = options.TestFile is { } testPath ? (file with { Path = testPath }).Read(options, rows.Header) : null;
-        var source = new Source(Path.GetFullPath(file.Path), options.LabelColumn ?? "last", rows.Header,
+        var source = new RowSource(Path.GetFullPath(file.Path), options.LabelColumn ?? "last", rows.Header,
             FileCheck.Sha256Hex(file.Path), options.TestFile is { } t ? FileCheck.Sha256Hex(t) : null);
         return FromRows(rows, test, options, data, device, classNames, source);
     }
 
     /// <summary>Where the rows came from, as the provenance records it.</summary>
-    sealed record Source(string Origin, string LabelColumn, TableHeader? Header = null, string? FileSha256 = null, string? TestFileSha256 = null);
+    sealed record RowSource(string Origin, string LabelColumn, TableHeader? Header = null, string? FileSha256 = null, string? TestFileSha256 = null);
 
     /// <summary>
     /// The same splits from any ML.NET <see cref="IDataView"/> (a database, data in memory): <paramref name="labelColumn"/>
@@ -43,7 +43,7 @@ public static class TableData
         var rows = DataViewRows.Read(view, labelColumn, featureColumns) with { LabelColumnName = $"column '{labelColumn}'" };
         var testRows = test is null ? null
             : DataViewRows.Read(test, labelColumn, featureColumns) with { Origin = "the test data", LabelColumnName = $"column '{labelColumn}'" };
-        return FromRows(rows, testRows, options, data, device, classNames: null, new Source("an IDataView", labelColumn));
+        return FromRows(rows, testRows, options, data, device, classNames: null, new RowSource("an IDataView", labelColumn));
     }
 
     /// <summary>
@@ -78,7 +78,7 @@ public static class TableData
     }
 
     static ClassificationData FromRows(LabelledRows rows, LabelledRows? test, TableOptions options, DataOptions data, torch.Device device,
-        IReadOnlyList<string>? classNames, Source source)
+        IReadOnlyList<string>? classNames, RowSource source)
     {
         if (test is not null && test.FeatureCount != rows.FeatureCount)
             throw new TableFormatException($"{test.Origin}: has {test.FeatureCount} feature columns but {rows.Origin} has {rows.FeatureCount}");

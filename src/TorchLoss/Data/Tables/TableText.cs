@@ -30,6 +30,9 @@ public static class TableText
         }
     }
 
+    /// <summary>The file's text, decompressed if it is a .gz file, within the default limits.</summary>
+    public static StreamReader Open(string path) => Open(path, TableLimits.Default);
+
     static StreamReader Open(string path, TableLimits limits)
     {
         Stream stream = File.OpenRead(path);
