@@ -17,8 +17,8 @@ public static class ComparePlanConsole
     public static int DryRun(StudyConfig config, string folder, int shards, TextWriter output, DataCommandServices services,
         CancellationToken cancellationToken)
     {
-        var schedule = StudySchedule.Read(config, folder);
         using var data = Training.TrainingData.Load(CompareConsole.StudyData(config), services.Store(config.DataDirectory), cancellationToken: cancellationToken);
+        var schedule = StudySchedule.Read(config, folder, data.TableProvenance);
         var estimate = StudyEstimate.Of(config, schedule, data);
         Print(config, schedule, folder, shards, json: false, output, estimate);
         var unfinished = schedule.Steps.Count(s => s.Status != StepStatus.Finished);

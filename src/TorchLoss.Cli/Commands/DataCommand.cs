@@ -29,7 +29,7 @@ public static class DataCommand
     {
         var argument = new Argument<string>("dataset")
         {
-            Description = $"One of: {string.Join(", ", services.Manifest.Names)}{(files ? $"; or a table file, {Data.Tables.TableDatasets.Syntax}" : "")}.",
+            Description = $"One of: {string.Join(", ", services.Manifest.Names)}{(files ? $"; or a table file, {Data.Tables.TableDatasets.Syntax} ({Data.Tables.TableLimits.Summary})" : "")}.",
         };
         if (!optional) argument.DefaultValueFactory = _ => "mnist";
         else argument.Arity = ArgumentArity.ZeroOrOne;

@@ -24,7 +24,8 @@ public static class EvalCommand
         var dataset = new Option<string?>("--dataset")
         {
             Description = "Score on other data instead: an image dataset's test split, or every row of a table file (csv:PATH, tsv:PATH) read " +
-                          "with the run's columns and standardised with the run's own transform.",
+                          "with the run's columns (by header name when both files have one) and standardised with the run's own transform " +
+                          $"({TableLimits.Summary}).",
         };
         var dataDir = PathOptions.OptionalPath("--data-dir", "Dataset directory (default: the run's).");
         var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: the run's)." };
@@ -51,7 +52,7 @@ public static class EvalCommand
             var other = parse.GetValue(dataset) is { } d && TableCliOptions.Dataset(d) is var named && named != config.Dataset ? named : null;
             if (other is not null && which != EvaluationSplit.Test)
                 throw new UserException("--split validation scores the run's own validation split; with --dataset the other data's test split is scored");
-            using var data = Load(config, file.Environment.Data, other, services.Store(config.DataDirectory), cancellationToken);
+            using var data = Load(run, config, file.Environment.Data, other, services.Store(config.DataDirectory), cancellationToken);
             var result = RunEvaluation.Evaluate(run, file, data, which, best, other ?? config.Dataset);
             if (parse.GetValue(json)) services.Output.WriteLine(JsonSerializer.Serialize(result, JsonFiles.Options).ReplaceLineEndings(" "));
             else Print(result, file.EffectiveConfig, other is not null && TableDatasets.IsFile(other), services.Output);
@@ -60,9 +61,15 @@ public static class EvalCommand
         return command;
     }
 
-    static ClassificationData Load(TrainConfig config, RunData? trained, string? other, DatasetStore store, CancellationToken cancellationToken)
+    static ClassificationData Load(RunFolder run, TrainConfig config, RunData? trained, string? other, DatasetStore store, CancellationToken cancellationToken)
     {
-        if (other is null) return TrainingData.Load(config, store, cancellationToken: cancellationToken);
+        if (other is null)
+        {
+            var own = TrainingData.Load(config, store, cancellationToken: cancellationToken);
+            if (TableProvenance.Change(trained?.Table, own.TableProvenance) is not { } change) return own;
+            own.Dispose();
+            throw new UserException($"cannot evaluate {run.Path} on its own splits: {change}, so they are not the ones it was trained with");
+        }
         if (TableDatasets.TryParse(other, out var table))
         {
             if (trained?.Table is not { } trainedOn)

@@ -8,14 +8,14 @@ namespace TorchLoss.Cli.Commands;
 /// <see cref="TableOptions"/> (null for an image dataset, which none of them may be given for).</summary>
 public sealed class TableCliOptions
 {
-    public const string DatasetHelp = "mnist, fashion-mnist, a table of the manifest (digits, iris, wine, breast-cancer), or a file: " +
-                                      TableDatasets.Syntax + " (see --label-column and the other table options).";
+    public static readonly string DatasetHelp = "mnist, fashion-mnist, a table of the manifest (digits, iris, wine, breast-cancer), or a file: " +
+                                                TableDatasets.Syntax + $" (see --label-column and the other table options; {TableLimits.Summary}).";
 
     public readonly Option<string?> LabelColumn = new("--label-column") { HelpName = "COLUMN", Description = "Table: the label column, by header name or 0-based index (-1: the last; default: the last)." };
     public readonly Option<string?> FeatureColumns = new("--feature-columns") { HelpName = "COLUMNS", Description = "Table: comma-separated feature columns (names, indices or ranges such as 0-3; default: all but the label)." };
     public readonly Option<int> SkipRows = NumericOptions.Int("--skip-rows", "Table: lines to skip before the header or data (e.g. 1 for scikit-learn's CSVs).", 0, min: 0).Shows("N");
     public readonly Option<string> Header = new("--header") { Description = "Table: does the first line name the columns? auto (default), yes or no.", DefaultValueFactory = _ => "auto" };
-    public readonly Option<string?> TestFile = PathOptions.OptionalPath("--test-file", "Table: a second file, read the same way, as the test split (default: a stratified share of the rows).").Shows("FILE");
+    public readonly Option<string?> TestFile = PathOptions.OptionalPath("--test-file", "Table: a second file, read the same way (with a header: its columns found by the training file's names), as the test split (default: a stratified share of the rows).").Shows("FILE");
     public readonly Option<double> TestFraction = NumericOptions.Double("--test-fraction", "Table: share of the rows held out (stratified) as the test split, in (0, 1).",
         TableOptions.DefaultTestFraction, positive: true, max: 1, belowMax: true).Shows("FRACTION");
     public readonly Option<ulong> SplitSeed = NumericOptions.Seed("--split-seed", "Table: seed of the stratified test and validation splits (the same for every training seed).", 0).Shows("N");

@@ -91,7 +91,7 @@ public static class Study
         int trained = 0, heldElsewhere = 0;
         while (true)
         {
-            var schedule = StudySchedule.Read(config, outputDirectory);
+            var schedule = StudySchedule.Read(config, outputDirectory, data.TableProvenance);
             var mine = schedule.Steps.Where(s => s.Shard(shards) == shard).ToList();
             var ready = mine.Where(s => s.Status == StepStatus.Ready && !attempted.Contains(s.Run.Folder)).ToList();
             if (ready.Count == 0) return (schedule, trained, heldElsewhere);

@@ -1,4 +1,5 @@
 using TorchLoss.Data;
+using TorchLoss.Data.Tables;
 using TorchLoss.Reporting;
 using TorchLoss.Training;
 
@@ -9,7 +10,8 @@ public interface IStudyObserver
 {
     void RunStarting(int index, int total, PlannedRun run, int epochs, int stepsPerEpoch) { }
     /// <summary>A run folder that is trained again from scratch, whatever its settings, and why: it was written by the
-    /// old libtorch binding (or a newer TorchLoss), or its files disagree with each other, so it is neither reused nor resumed.</summary>
+    /// old libtorch binding (or a newer TorchLoss), its files disagree with each other, or its table file has changed
+    /// since, so it is neither reused nor resumed.</summary>
     void RunDiscarded(int index, int total, PlannedRun run, string reason) { }
     void StepCompleted(int epoch, int stepInEpoch, int stepsPerEpoch) { }
     void RunFinished(int index, int total, RunResult result) { }
@@ -20,7 +22,8 @@ public sealed class SilentStudyObserver : IStudyObserver;
 /// <summary>
 /// Runs planned runs into a study folder. A run whose folder is complete and whose settings match is read back,
 /// not redone; an interrupted one with matching settings is resumed; one with other settings is started again, and so
-/// is one of another format (the old libtorch binding's) whatever its settings, which the observer is told.
+/// is one of another format (the old libtorch binding's) whatever its settings, or one trained on a table file whose
+/// contents have changed since (by the SHA-256 it recorded), which the observer is told.
 /// </summary>
 public sealed class StudyRunner(string outputDirectory, ClassificationData data, IStudyObserver? observer = null)
 {
@@ -36,13 +39,14 @@ public sealed class StudyRunner(string outputDirectory, ClassificationData data,
     }
 
     /// <summary>The run in <paramref name="run"/>'s folder read back when it is finished with the planned settings and its
-    /// files agree with each other; null otherwise. Read-only: it takes no claim, so another process may be writing it
-    /// (then it is not finished: INCOMPLETE marks it).</summary>
-    public static RunResult? Finished(string outputDirectory, PlannedRun run)
+    /// files agree with each other (and, given <paramref name="data"/>, it was trained on the same table files); null
+    /// otherwise. Read-only: it takes no claim, so another process may be writing it (then it is not finished: INCOMPLETE marks it).</summary>
+    public static RunResult? Finished(string outputDirectory, PlannedRun run, TableProvenance? data = null)
     {
         var folder = new RunFolder(Path.Combine(Path.GetFullPath(outputDirectory), run.Folder));
         var existing = ReadConfig(folder);
         if (existing is null || existing.FormatMismatch is not null || !Same(existing, run) || !folder.IsComplete) return null;
+        if (TableProvenance.Change(existing.Environment.Data?.Table, data) is not null) return null;
         return RunConsistency.Problem(folder) is null ? RunResult.Read(run, folder, reused: true) : null;
     }
 
@@ -59,6 +63,11 @@ public sealed class StudyRunner(string outputDirectory, ClassificationData data,
             existing = null;
         }
         var same = existing is not null && Same(existing, run);
+        if (same && TableProvenance.Change(existing!.Environment.Data?.Table, data.TableProvenance) is { } change)
+        {
+            observer.RunDiscarded(index, total, run, change); // neither reused nor resumed: its examples are not this data's
+            same = false;
+        }
         if (same && folder.IsComplete)
         {
             if (RunConsistency.Problem(folder) is not { } problem)

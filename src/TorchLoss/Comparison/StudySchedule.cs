@@ -31,7 +31,7 @@ public sealed record StudyStep(StudyPhase Phase, int IndexInPhase, PlannedRun Ru
 /// <summary>
 /// Where a study stands, read from its folder: every planned run in dependency order with its status. Runs that are
 /// finished elsewhere (another shard, an earlier session) count as finished when their files agree with the plan
-/// (<see cref="StudyRunner.Finished"/>).
+/// (<see cref="StudyRunner.Finished"/>), and, given the data, were trained on the same table files.
 /// </summary>
 public sealed class StudySchedule
 {
@@ -41,7 +41,8 @@ public sealed class StudySchedule
 
     public bool IsFinished => Steps.All(s => s.Status == StepStatus.Finished);
 
-    public static StudySchedule Read(StudyConfig config, string outputDirectory)
+    /// <param name="data">the study's table as loaded now; null: not compared (images, or a plan read without the data).</param>
+    public static StudySchedule Read(StudyConfig config, string outputDirectory, Data.Tables.TableProvenance? data = null)
     {
         var plan = new StudyPlan(config);
         var output = Path.GetFullPath(outputDirectory);
@@ -51,7 +52,7 @@ public sealed class StudySchedule
         var untuned = new HashSet<(string Model, string Head)>();
         foreach (var (run, i) in plan.TuningRuns().Select((r, i) => (r, i)))
         {
-            var finished = StudyRunner.Finished(output, run);
+            var finished = StudyRunner.Finished(output, run, data);
             if (finished is null) untuned.Add((run.Config.Model, run.Config.Head));
             else tuned.Add(finished);
             steps.Add(new StudyStep(StudyPhase.Tuning, i, run, finished is null ? StepStatus.Ready : StepStatus.Finished, null));
@@ -62,13 +63,13 @@ public sealed class StudySchedule
         var arms = plan.ArmRuns(Rate, output).ToList();
         var armIndex = 0;
         foreach (var run in arms.Where(r => r.Arm!.Kind != ArmKind.FineTune))
-            steps.Add(Step(StudyPhase.Arms, armIndex++, run, output, WaitsForTuning(run)));
+            steps.Add(Step(StudyPhase.Arms, armIndex++, run, output, data, WaitsForTuning(run)));
         var fineIndex = 0;
         foreach (var run in arms.Where(r => r.Arm!.Kind == ArmKind.FineTune))
         {
             var start = arms.Single(r => r.Arm == new Arm(ArmKind.RandomInit, run.Arm!.Model, "softmax-ce") && r.Seed == run.Seed);
-            var waits = WaitsForTuning(run) ?? (StudyRunner.Finished(output, start) is null ? start.Folder : null);
-            steps.Add(Step(StudyPhase.FineTuning, fineIndex++, run, output, waits));
+            var waits = WaitsForTuning(run) ?? (StudyRunner.Finished(output, start, data) is null ? start.Folder : null);
+            steps.Add(Step(StudyPhase.FineTuning, fineIndex++, run, output, data, waits));
         }
         return new StudySchedule(steps);
     }
@@ -77,7 +78,7 @@ public sealed class StudySchedule
         ? $"the tuning of {run.Config.Head} on {run.Config.Model}"
         : null;
 
-    static StudyStep Step(StudyPhase phase, int index, PlannedRun run, string output, string? waitsFor) =>
+    static StudyStep Step(StudyPhase phase, int index, PlannedRun run, string output, Data.Tables.TableProvenance? data, string? waitsFor) =>
         waitsFor is not null ? new StudyStep(phase, index, run, StepStatus.Waiting, waitsFor)
-        : new StudyStep(phase, index, run, StudyRunner.Finished(output, run) is null ? StepStatus.Ready : StepStatus.Finished, null);
+        : new StudyStep(phase, index, run, StudyRunner.Finished(output, run, data) is null ? StepStatus.Ready : StepStatus.Finished, null);
 }

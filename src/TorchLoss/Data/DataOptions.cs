@@ -19,6 +19,9 @@ public sealed record DataOptions
 
     public BinaryTask? Binary { get; init; }
 
+    /// <summary>Whether the test split will be scored: a table's test split that comes out empty is refused unless it will not.</summary>
+    public bool ScoresTest { get; init; } = true;
+
     public void Validate(int trainingExamples, int classCount)
     {
         var validationSize = ValidationSize ?? DefaultValidationSize;

@@ -22,10 +22,13 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
     public RunSummary Run() => Execute(resume: false);
 
     /// <summary>Continues an interrupted run from its last checkpoint (up to <see cref="TrainConfig.Epochs"/>). A run of
-    /// another format (the old libtorch binding's) is refused with <see cref="InvalidDataException"/> before anything changes.</summary>
+    /// another format (the old libtorch binding's), or one whose table file has changed since it was trained (by the SHA-256
+    /// it recorded), is refused with <see cref="InvalidDataException"/> before anything changes.</summary>
     public RunSummary Resume()
     {
-        run.ReadConfigToResume();
+        var existing = run.ReadConfigToResume();
+        if (Data.Tables.TableProvenance.Change(existing.Environment.Data?.Table, data.TableProvenance) is { } change)
+            throw new InvalidDataException($"cannot resume {run.Path}: {change}; start a new run to train on it");
         return Execute(resume: true);
     }
 

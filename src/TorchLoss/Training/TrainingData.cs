@@ -14,6 +14,7 @@ public static class TrainingData
         TrainLimit = config.TrainLimit,
         Standardize = config.Standardize,
         Binary = config.BinaryTask is { } b ? BinaryTask.Parse(b) : null,
+        ScoresTest = config.EvaluateTest,
     };
 
     public static ClassificationData Load(TrainConfig config, DatasetStore store, IProgress<FetchProgress>? progress = null,

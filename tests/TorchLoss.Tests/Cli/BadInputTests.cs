@@ -202,6 +202,17 @@ public sealed class BadInputTests : IDisposable
     public void AnUnknownCommandIsExitCode2InTheBuiltCli() =>
         AssertChildUsageError("unknown command 'frob'", "frob");
 
+    /// <summary>The tool's runtimeconfig turns on the switch that makes .NET's GZipStream see a cut stream (StrictGzip).</summary>
+    [Fact]
+    public void ACutGzipTableIsExitCode2InTheBuiltCli()
+    {
+        var gz = temp["t.csv.gz"];
+        using (var gzip = new System.IO.Compression.GZipStream(File.Create(gz), System.IO.Compression.CompressionLevel.Fastest))
+            gzip.Write(System.Text.Encoding.UTF8.GetBytes(Data.Tables.TableFiles.Animals(rowsPerClass: 100)));
+        File.WriteAllBytes(gz, File.ReadAllBytes(gz)[..^8]); // every row there, the trailer gone
+        AssertChildUsageError($"{gz}: cannot be read as gzip-compressed text (cut short or damaged)", "data", "info", $"csv:{gz}");
+    }
+
     [Fact]
     public void AFifoAsInitialParametersIsRefusedWithoutOpeningIt()
     {

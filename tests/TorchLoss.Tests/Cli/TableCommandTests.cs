@@ -69,6 +69,8 @@ public sealed class TableCommandTests : IDisposable
     [InlineData("line 2, column 1 (b): 'x' is not a finite number", "a,b,label\n1,x,y\n3,4,z\n", new string[0])]
     [InlineData("--label-column 'species': ", "a,b,label\n1,2,x\n3,4,y\n", new[] { "--label-column", "species" })]
     [InlineData("--header 'maybe': expected auto, yes or no", "a,b,label\n1,2,x\n3,4,y\n", new[] { "--header", "maybe" })]
+    [InlineData("the test split is empty (every class has a single row, which training keeps)", "a,b,label\n1,2,x\n3,4,y\n5,6,z\n", new string[0])]
+    [InlineData("the validation split is empty (every class has a single row, which training keeps)", "a,b,label\n1,2,x\n3,4,y\n5,6,z\n", new[] { "--no-test" })]
     public void A_bad_table_is_one_line_and_exit_2(string problem, string text, string[] more)
     {
         File.WriteAllText(temp["bad.csv"], text);
@@ -137,6 +139,33 @@ public sealed class TableCommandTests : IDisposable
         var validation = Run(EvalCommand.Create, run, "--dataset", $"csv:{temp["more.csv"]}", "--split", "validation");
         Assert.Equal(ExitCodes.UsageError, validation.Code);
         Assert.Contains("--split validation scores the run's own validation split", validation.Error);
+    }
+
+    [Fact]
+    public void Eval_reads_another_file_by_the_training_headers_names_in_any_order_and_refuses_other_columns()
+    {
+        Assert.Equal(ExitCodes.Ok, Run(TrainCommand.Create, Train("trained")).Code);
+        var text = TableFiles.Animals(rowsPerClass: 5, seed: 9);
+        File.WriteAllText(temp["more.csv"], text);
+        var rows = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(','));
+        File.WriteAllText(temp["reordered.csv"], string.Concat(rows.Select(f => $"{f[2]},{f[1]},{f[0]}\n")));
+        var run = Path.Combine(temp["runs"], "trained");
+        JsonNode Score(string file)
+        {
+            var result = Run(EvalCommand.Create, run, "--dataset", $"csv:{file}", "--json");
+            Assert.True(result.Code == ExitCodes.Ok, result.Error);
+            return JsonNode.Parse(result.Output)!;
+        }
+        var inOrder = Score(temp["more.csv"]);
+        var reordered = Score(temp["reordered.csv"]);
+        Assert.Equal(((double)inOrder["loss"]!, (double)inOrder["error"]!), ((double)reordered["loss"]!, (double)reordered["error"]!));
+        Assert.True((double)inOrder["error"]! < 0.2, "the task is learnable");
+
+        File.WriteAllText(temp["renamed.csv"], text.Replace("width", "breadth"));
+        var renamed = Run(EvalCommand.Create, run, "--dataset", $"csv:{temp["renamed.csv"]}");
+        Assert.Equal(ExitCodes.UsageError, renamed.Code);
+        Assert.Equal($"torchloss: error: {temp["renamed.csv"]}: its columns are not the training file's (they are matched by header name, in any order): " +
+                     "missing 'width'; extra 'breadth'", renamed.Error.Trim());
     }
 
     [Fact]

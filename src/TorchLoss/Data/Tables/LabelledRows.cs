@@ -9,6 +9,9 @@ public sealed record LabelledRows(float[] Features, string[] Labels, IReadOnlyLi
     /// <summary>How messages name the label column.</summary>
     public string LabelColumnName { get; init; } = "the label column";
 
+    /// <summary>The file's header with the label and features chosen in it; null without one, or for rows from elsewhere.</summary>
+    public TableHeader? Header { get; init; }
+
     /// <summary>Each row's line in its file; null for rows that came from elsewhere.</summary>
     public IReadOnlyList<int>? LineNumbers { get; init; }
 

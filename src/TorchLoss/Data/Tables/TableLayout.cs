@@ -14,16 +14,26 @@ public sealed record TableLayout(
 
     public IReadOnlyList<string> FeatureNames => FeatureIndices.Select(i => ColumnNames[i]).ToArray();
 
+    /// <summary>The header with the label and features chosen in it; null for a file without one.</summary>
+    public TableHeader? Header => HasHeader ? new TableHeader(ColumnNames, LabelIndex, FeatureIndices) : null;
+
     /// <summary>How messages name column <paramref name="index"/>: its header name, or its index.</summary>
     public string Describe(int index) => HasHeader ? $"column {index} ({ColumnNames[index]})" : $"column {index}";
 
     /// <param name="path">the file, as messages name it.</param>
     /// <param name="first">the file's first line after the skipped rows (null: none).</param>
     /// <param name="second">the line after it (null: none).</param>
-    public static TableLayout Resolve(string path, char separator, TableLine? first, TableLine? second, TableOptions options)
+    /// <param name="trainedOn">the header of the file a model was trained on: when this file has a header too, its label and
+    /// features are those columns, found by name, and the column options are not used.</param>
+    /// <param name="maxColumns">the most columns a table may have (<see cref="TableLimits.DefaultMaxColumns"/>).</param>
+    public static TableLayout Resolve(string path, char separator, TableLine? first, TableLine? second, TableOptions options,
+        TableHeader? trainedOn = null, int maxColumns = TableLimits.DefaultMaxColumns)
     {
         if (first is not { } firstLine) throw new TableFormatException($"{path}: the file has no rows{SkippedNote(options)}");
         var firstFields = Split(path, firstLine, separator);
+        if (firstFields.Length > maxColumns)
+            throw new TableFormatException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{path}: line {firstLine.Number} has {firstFields.Length:N0} columns, more than {maxColumns:N0}, the limit for a table"));
         var secondFields = second is { } secondLine ? Split(path, secondLine, separator) : null;
         var hasHeader = options.Header switch
         {
@@ -38,6 +48,11 @@ public sealed record TableLayout(
         var names = hasHeader
             ? firstFields.Select((name, i) => name.Length > 0 ? name : $"column {i}").ToArray()
             : firstFields.Select((_, i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        if (hasHeader && trainedOn is not null)
+        {
+            var (labelIndex, featureIndices) = trainedOn.Locate(path, names);
+            return new TableLayout(hasHeader, names, labelIndex, featureIndices);
+        }
         var columns = new ColumnSelector(path, names, hasHeader);
         var label = options.LabelColumn is { } labelColumn ? columns.Single(labelColumn, "--label-column") : names.Length - 1;
         var features = options.FeatureSelectors is { } selected

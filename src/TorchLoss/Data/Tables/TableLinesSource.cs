@@ -6,7 +6,7 @@ namespace TorchLoss.Data.Tables;
 /// The data rows of a table file as ML.NET's text loader reads them: decompressed, without the skipped lines, the header
 /// and blank lines, so the loader's rows are exactly the rows <see cref="TableScan"/> checked.
 /// </summary>
-sealed class TableLinesSource(string path, int skipRows, bool hasHeader) : IMultiStreamSource
+sealed class TableLinesSource(string path, int skipRows, bool hasHeader, TableLimits limits) : IMultiStreamSource
 {
     public int Count => 1;
 
@@ -15,7 +15,7 @@ sealed class TableLinesSource(string path, int skipRows, bool hasHeader) : IMult
     public Stream Open(int index) => throw new NotSupportedException("the rows are read as text");
 
     public TextReader OpenTextReader(int index) =>
-        new LinesReader(TableText.Lines(path, skipRows).Skip(hasHeader ? 1 : 0).Select(line => line.Text).GetEnumerator());
+        new LinesReader(TableText.Lines(path, skipRows, limits).Skip(hasHeader ? 1 : 0).Select(line => line.Text).GetEnumerator());
 
     /// <summary>A reader over lines produced one at a time.</summary>
     sealed class LinesReader(IEnumerator<string> lines) : TextReader

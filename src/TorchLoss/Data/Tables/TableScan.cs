@@ -7,16 +7,21 @@ namespace TorchLoss.Data.Tables;
 public static class TableScan
 {
     /// <summary>The file's layout and the line number of each data row.</summary>
-    public static (TableLayout Layout, int[] LineNumbers) Check(string path, char separator, TableOptions options)
+    /// <param name="trainedOn">the header of the file a model was trained on (see <see cref="TableLayout.Resolve"/>).</param>
+    public static (TableLayout Layout, int[] LineNumbers) Check(string path, char separator, TableOptions options, TableHeader? trainedOn = null) =>
+        Check(path, separator, options, trainedOn, TableLimits.Default);
+
+    internal static (TableLayout Layout, int[] LineNumbers) Check(string path, char separator, TableOptions options, TableHeader? trainedOn, TableLimits limits)
     {
         RequireReadable(path);
         try
         {
-            var lines = TableText.Lines(path, options.SkipRows).Take(2).ToArray();
-            var layout = TableLayout.Resolve(path, separator, lines.Length > 0 ? lines[0] : null, lines.Length > 1 ? lines[1] : null, options);
+            var lines = TableText.Lines(path, options.SkipRows, limits).Take(2).ToArray();
+            var layout = TableLayout.Resolve(path, separator, lines.Length > 0 ? lines[0] : null, lines.Length > 1 ? lines[1] : null, options,
+                trainedOn, limits.MaxColumns);
             var rows = new List<int>();
             TableLine? firstRow = null;
-            foreach (var line in TableText.Lines(path, options.SkipRows).Skip(layout.HasHeader ? 1 : 0))
+            foreach (var line in TableText.Lines(path, options.SkipRows, limits).Skip(layout.HasHeader ? 1 : 0))
             {
                 firstRow ??= line;
                 CheckRow(path, separator, layout, line, firstRow.Value);
@@ -27,7 +32,7 @@ public static class TableScan
         }
         catch (InvalidDataException e)
         {
-            throw new TableFormatException($"{path}: cannot be read as {(path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? "gzip-compressed " : "")}text: {e.Message}");
+            throw new TableFormatException($"{path}: cannot be read as {(path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? "gzip-compressed text (cut short or damaged)" : "text")}: {e.Message}");
         }
     }
 

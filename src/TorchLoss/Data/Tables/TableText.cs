@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
 
 namespace TorchLoss.Data.Tables;
@@ -10,13 +9,18 @@ public readonly record struct TableLine(int Number, string Text);
 /// <summary>
 /// Reads a table file's lines and splits them into fields: a ".gz" file is decompressed; the first skipped lines and blank
 /// lines are passed over; a field may be quoted with double quotes ("" inside stands for one quote), as ML.NET's text
-/// loader reads it with quoting on. A quoted field cannot span lines.
+/// loader reads it with quoting on. A quoted field cannot span lines. A line, and a .gz file's decompressed size, are
+/// bounded by <see cref="TableLimits"/>; a .gz file cut short is an error.
 /// </summary>
 public static class TableText
 {
-    public static IEnumerable<TableLine> Lines(string path, int skipRows)
+    public static IEnumerable<TableLine> Lines(string path, int skipRows) => Lines(path, skipRows, TableLimits.Default);
+
+    internal static IEnumerable<TableLine> Lines(string path, int skipRows, TableLimits limits)
     {
-        using var reader = Open(path);
+        using var text = Open(path, limits);
+        var reader = new BoundedLineReader(text, limits.MaxLineLength, number => new TableFormatException(string.Create(
+            CultureInfo.InvariantCulture, $"{path}: line {number} is longer than {limits.MaxLineLength:N0} characters, the limit for a table line")));
         var number = 0;
         while (reader.ReadLine() is { } line)
         {
@@ -26,10 +30,15 @@ public static class TableText
         }
     }
 
-    public static StreamReader Open(string path)
+    /// <summary>The file's text, decompressed if it is a .gz file, within the default limits.</summary>
+    public static StreamReader Open(string path) => Open(path, TableLimits.Default);
+
+    static StreamReader Open(string path, TableLimits limits)
     {
         Stream stream = File.OpenRead(path);
-        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) stream = new GZipStream(stream, CompressionMode.Decompress);
+        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+            stream = new LimitedReadStream(StrictGzip.Decompress(stream, path), limits.MaxDecompressedBytes, () => new TableFormatException(
+                $"{path}: decompresses to more than {TableLimits.Bytes(limits.MaxDecompressedBytes)}, the limit for a .gz table; decompress it and give the plain file"));
         return new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
     }
 

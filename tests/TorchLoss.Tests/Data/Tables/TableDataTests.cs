@@ -200,6 +200,64 @@ public sealed class TableDataTests : IDisposable
                 trained.ClassNames, standardization, torch.CPU)).Message);
     }
 
+    [Fact]
+    public void A_test_file_with_its_columns_reordered_is_read_by_the_training_files_names()
+    {
+        var train = Write("train.csv", TableFiles.Animals(rowsPerClass: 10));
+        var testText = TableFiles.Animals(rowsPerClass: 4, seed: 2);
+        var test = Write("test.csv", testText);
+        var reordered = Write("reordered.csv", string.Concat(testText.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(',')).Select(f => $"{f[2]},{f[1]},{f[0]}\n")));
+        using var inOrder = Load(train, new TableOptions { TestFile = test });
+        using var byName = Load(train, new TableOptions { TestFile = reordered });
+        Assert.Equal(inOrder.Test.X.data<float>().ToArray(), byName.Test.X.data<float>().ToArray());
+        Assert.Equal(Labels(inOrder.Test), Labels(byName.Test));
+        var renamed = Write("renamed.csv", testText.Replace("height", "hight"));
+        Assert.Equal($"{renamed}: its columns are not the training file's (they are matched by header name, in any order): missing 'height'; extra 'hight'",
+            Assert.Throws<TableFormatException>(() => Load(train, new TableOptions { TestFile = renamed })).Message);
+    }
+
+    [Fact]
+    public void The_provenance_records_the_header_and_each_files_sha256()
+    {
+        var train = Write("train.csv", TableFiles.Animals(rowsPerClass: 10));
+        var test = Write("test.csv", TableFiles.Animals(rowsPerClass: 4, seed: 2));
+        using var data = Load(train, new TableOptions { TestFile = test });
+        var provenance = data.TableProvenance!;
+        Assert.Equal((FileCheck.Sha256Hex(train), FileCheck.Sha256Hex(test)), (provenance.FileSha256, provenance.TestFileSha256));
+        Assert.Equal(["width", "height", "kind"], provenance.Header!.Columns);
+        Assert.Equal(2, provenance.Header.Label);
+        Assert.Equal([0, 1], provenance.Header.Features);
+    }
+
+    [Theory]
+    [InlineData("a,label\n1,x\n2,y\n3,z\n", "the test split is empty (every class has a single row, which training keeps); " +
+                                              "give more rows per class, a --test-file, or --no-test to train without one")]
+    [InlineData("a,label\n1,x\n2,y\n", "the test split is empty (a 0.2 share of 2 rows rounds to none); " +
+                                         "give more rows, a larger --test-fraction, a --test-file, or --no-test to train without one")]
+    public void An_empty_test_split_is_refused_unless_it_is_not_scored(string text, string message)
+    {
+        Assert.Equal($"{temp["bad.csv"]}: {message}", Error(text));
+        using var data = Load(temp["bad.csv"], data: new DataOptions { ScoresTest = false, ValidationSize = 0 });
+        Assert.Equal((text.Count(c => c == '\n') - 1, 0, 0), (data.Train.Count, data.Validation.Count, data.Test.Count));
+    }
+
+    [Fact]
+    public void An_empty_validation_split_is_refused_unless_none_was_asked_for()
+    {
+        var train = Write("train.csv", "a,label\n1,x\n2,y\n3,z\n");
+        var test = Write("test.csv", "a,label\n1,x\n2,y\n");
+        Assert.Equal($"{train}: the validation split is empty (every class has a single row, which training keeps); " +
+                     "give more rows per class, or --validation-size 0 to train without one",
+            Assert.Throws<TableFormatException>(() => Load(train, new TableOptions { TestFile = test })).Message);
+        using var data = Load(train, new TableOptions { TestFile = test }, new DataOptions { ValidationSize = 0 });
+        Assert.Equal((3, 0, 2), (data.Train.Count, data.Validation.Count, data.Test.Count));
+        var two = Write("two.csv", "a,label\n1,x\n2,y\n");
+        Assert.Equal($"{two}: the validation split is empty (a 0.2 share of 2 training rows rounds to none); " +
+                     "give more rows, a larger --validation-size, or --validation-size 0 to train without one",
+            Assert.Throws<TableFormatException>(() => Load(two, new TableOptions { TestFile = test })).Message);
+    }
+
     /// <summary>A comparer for counts that may differ by the rounding of a stratified split.</summary>
     sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
     {

@@ -4,8 +4,8 @@ namespace TorchLoss.Tests.Data.Tables;
 
 public sealed class TableLayoutTests
 {
-    static TableLayout Resolve(string first, string? second, TableOptions? options = null, char separator = ',') =>
-        TableLayout.Resolve("t.csv", separator, new TableLine(1, first), second is null ? null : new TableLine(2, second), options ?? new TableOptions());
+    static TableLayout Resolve(string first, string? second, TableOptions? options = null, char separator = ',', TableHeader? trainedOn = null) =>
+        TableLayout.Resolve("t.csv", separator, new TableLine(1, first), second is null ? null : new TableLine(2, second), options ?? new TableOptions(), trainedOn);
 
     static string Error(string first, string? second, TableOptions options) =>
         Assert.Throws<TableFormatException>(() => Resolve(first, second, options)).Message;
@@ -78,4 +78,43 @@ public sealed class TableLayoutTests
     [Fact]
     public void A_header_without_rows_is_refused() =>
         Assert.Equal("t.csv: the file has a header but no data rows", Error("a,b,label", null, new TableOptions()));
+
+    [Fact]
+    public void More_columns_than_the_limit_are_refused_at_the_first_line()
+    {
+        static string Zeros(int count) => string.Join(',', Enumerable.Repeat("0", count));
+        Assert.Equal(TableLimits.DefaultMaxColumns, Resolve(Zeros(TableLimits.DefaultMaxColumns), null).ColumnCount);
+        Assert.Equal("t.csv: line 1 has 250,001 columns, more than 250,000, the limit for a table",
+            Error(Zeros(TableLimits.DefaultMaxColumns + 1), Zeros(TableLimits.DefaultMaxColumns + 1), new TableOptions()));
+    }
+
+    static readonly TableHeader Trained = new(["id", "width", "height", "kind"], Label: 3, Features: [1, 2]);
+
+    [Fact]
+    public void A_header_like_the_trained_ones_finds_its_columns_by_name_in_any_order()
+    {
+        var same = Resolve("id,width,height,kind", "1,2,3,x", trainedOn: Trained);
+        Assert.Equal(3, same.LabelIndex);
+        Assert.Equal([1, 2], same.FeatureIndices);
+        var reordered = Resolve("kind,height,id,width", "x,3,1,2", trainedOn: Trained);
+        Assert.Equal(0, reordered.LabelIndex);
+        Assert.Equal([3, 1], reordered.FeatureIndices);
+        Assert.Equal(["width", "height"], reordered.FeatureNames);
+    }
+
+    [Theory]
+    [InlineData("id,width,kind", "missing 'height'")]
+    [InlineData("id,width,height,kind,colour", "extra 'colour'")]
+    [InlineData("id,width,hight,kind", "missing 'height'; extra 'hight'")]
+    public void A_header_unlike_the_trained_ones_is_refused(string header, string difference) =>
+        Assert.Equal($"t.csv: its columns are not the training file's (they are matched by header name, in any order): {difference}",
+            Assert.Throws<TableFormatException>(() => Resolve(header, string.Join(',', header.Split(',').Select((_, i) => i == 0 ? "x" : "1")), trainedOn: Trained)).Message);
+
+    [Fact]
+    public void Without_a_header_the_trained_columns_are_taken_by_position()
+    {
+        var layout = Resolve("1,2,3,x", "4,5,6,y", new TableOptions { LabelColumn = "3", FeatureColumns = "1-2" }, trainedOn: Trained);
+        Assert.Equal(3, layout.LabelIndex);
+        Assert.Equal([1, 2], layout.FeatureIndices);
+    }
 }
