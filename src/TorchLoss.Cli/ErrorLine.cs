@@ -22,7 +22,7 @@ public static class ErrorLine
     public static string Of(string message)
     {
         var bounded = LongQuotedValue.Replace(message, m => $"'{Cut(m.Groups[1].Value)}'{Length(m.Groups[1].Value)}");
-        bounded = LongWord.Replace(bounded, m => $"{Cut(m.Value)}{Length(m.Value)}");
+        bounded = LongWord.Replace(bounded, m => CutWord(m.Value));
         bounded = Printable(bounded);
         return bounded.Length <= MaxLength ? bounded
             : string.Create(CultureInfo.InvariantCulture, $"{bounded[..MaxLength]}… (the message is {bounded.Length:N0} characters long)");
@@ -47,6 +47,13 @@ public static class ErrorLine
 
     /// <summary>The value's start and an ellipsis, <see cref="MaxEchoedLength"/> characters in all (so it is not cut again).</summary>
     static string Cut(string value) => value[..(MaxEchoedLength - 1)] + "…";
+
+    /// <summary>A long word cut as a value; its trailing punctuation ("PATH: ...") belongs to the message and stays.</summary>
+    static string CutWord(string word)
+    {
+        var value = word.TrimEnd('.', ',', ':', ';', ')');
+        return value.Length > MaxEchoedLength ? $"{Cut(value)}{Length(value)}{word[value.Length..]}" : word;
+    }
 
     static string Length(string value) => string.Create(CultureInfo.InvariantCulture, $" ({value.Length:N0} characters)");
 

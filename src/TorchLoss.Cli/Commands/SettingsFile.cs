@@ -14,6 +14,9 @@ namespace TorchLoss.Cli.Commands;
 /// </summary>
 public static class SettingsFile
 {
+    /// <summary>What a settings file may not hold, for --help.</summary>
+    public static readonly string Rules = $"Each key once; no YAML anchors or aliases; nested at most {YamlSettings.MaxDepth} levels deep.";
+
     static readonly JsonSerializerOptions strict = new(JsonFiles.Options) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
 
     /// <summary>Settings of `train`; a run's config.json gives the settings it ran with (its engine included).</summary>

@@ -24,7 +24,7 @@ public static class ParameterFile
     static readonly ScalarType[] Version1Codes = [ScalarType.Float32, ScalarType.Float64, ScalarType.Int64, ScalarType.Byte, ScalarType.Bool, ScalarType.Int32];
     const int MaxRank = 16;
     /// <summary>Longer than any parameter name a TorchSharp module path gives here (layer12.weight, optimizer state keys).</summary>
-    const int MaxNameLength = 256;
+    public const int MaxNameLength = 256;
 
     public static void Write(string path, IEnumerable<(string Name, Tensor Value)> tensors)
     {
