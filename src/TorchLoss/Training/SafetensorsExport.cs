@@ -67,8 +67,10 @@ public static class SafetensorsExport
             ? (from, to)
             : null;
 
-    /// <summary>A tensor's name as the message shows it: a damaged header's names may be anything, so they are cut short.</summary>
-    static string Named(string name) => name.Length <= 64 ? name : $"{name[..64]}…";
+    /// <summary>A tensor's name as the message shows it: a damaged header's names may be anything, so they are cut short
+    /// and a control character shows as '?'.</summary>
+    static string Named(string name) =>
+        new string(name.Take(64).Select(c => char.IsControl(c) ? '?' : c).ToArray()) + (name.Length > 64 ? "…" : "");
 
     static InvalidDataException Damaged(string what) => new($"{File} is cut short or damaged ({what})");
 }

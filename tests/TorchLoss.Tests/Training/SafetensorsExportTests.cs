@@ -106,6 +106,7 @@ public sealed class SafetensorsExportTests : IDisposable
     [InlineData("""{"layer1.weight": {"data_offsets": [4, 0]}}""", "tensor layer1.weight has no byte range")]
     [InlineData("""{"layer1.weight": {"data_offsets": [-4, 0]}}""", "tensor layer1.weight has no byte range")]
     [InlineData("""{"layer1.weight": {"data_offsets": [0, 4, 8]}}""", "tensor layer1.weight has no byte range")]
+    [InlineData("{\"layer1\\nweight\": 5}", "tensor layer1?weight has no byte range")]
     [InlineData("""[1, 2]""", "its header is not a JSON object")]
     [InlineData("""5""", "its header is not a JSON object")]
     [InlineData("\"\u00ff\"", "its header is not a JSON object")]
