@@ -44,7 +44,7 @@ public static partial class CliRunner
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            stderr.WriteLine($"torchloss: error: {ParseErrorMessage(parsed)}");
+            stderr.WriteLine($"torchloss: error: {ErrorLine.Of(ParseErrorMessage(parsed))}");
             return ExitCodes.UsageError;
         }
         // System.CommandLine's own termination handling is off: it would return while the action still runs.
@@ -63,7 +63,7 @@ public static partial class CliRunner
         }
         catch (Exception e) when (UserMessage(e) is { } message)
         {
-            stderr.WriteLine($"torchloss: error: {message}");
+            stderr.WriteLine($"torchloss: error: {ErrorLine.Of(message)}");
             return ExitCodes.UsageError;
         }
     }

@@ -53,7 +53,8 @@ public static class CompareCommand
         var dataDir = PathOptions.OptionalPath("--data-dir", "Dataset directory.").Shows("DIR");
         var png = new Option<bool>("--png") { Description = "Also write each of the study's plots as a PNG beside its SVG (plots/*.png), drawn as plot --out FILE.png draws." };
         var configFile = PathOptions.OptionalPath("--config",
-            "Settings from a file (JSON or YAML, keys as in a study's summary.json \"config\"; a summary.json itself works): options given beside it win.").Shows("FILE");
+            "Settings from a file (JSON or YAML, keys as in a study's summary.json \"config\"; a summary.json itself works): options given beside it win. " +
+            SettingsFile.Rules).Shows("FILE");
         var distribution = new StudyDistributionOptions();
         heads.With(Completions.Heads);
         engine.With(Completions.Engines);

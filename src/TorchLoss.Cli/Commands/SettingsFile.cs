@@ -4,7 +4,6 @@ using System.Text.Json.Serialization;
 using TorchLoss.Comparison;
 using TorchLoss.Reporting;
 using TorchLoss.Training;
-using YamlDotNet.Serialization;
 
 namespace TorchLoss.Cli.Commands;
 
@@ -15,6 +14,9 @@ namespace TorchLoss.Cli.Commands;
 /// </summary>
 public static class SettingsFile
 {
+    /// <summary>What a settings file may not hold, for --help.</summary>
+    public static readonly string Rules = $"Each key once; no YAML anchors or aliases; nested at most {YamlSettings.MaxDepth} levels deep.";
+
     static readonly JsonSerializerOptions strict = new(JsonFiles.Options) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
 
     /// <summary>Settings of `train`; a run's config.json gives the settings it ran with (its engine included).</summary>
@@ -38,7 +40,11 @@ public static class SettingsFile
         JsonNode? node;
         try
         {
-            node = Path.GetExtension(full).ToLowerInvariant() is ".yaml" or ".yml" ? FromYaml(text) : JsonNode.Parse(text);
+            node = Path.GetExtension(full).ToLowerInvariant() is ".yaml" or ".yml" ? YamlSettings.Read(text, $"--config {path}") : JsonNode.Parse(text, documentOptions: json);
+        }
+        catch (JsonException e) when (DuplicateKey(e) is { } key)
+        {
+            throw new UserException($"--config {path}: '{key}' is given twice");
         }
         catch (Exception e) when (e is JsonException or YamlDotNet.Core.YamlException)
         {
@@ -47,12 +53,14 @@ public static class SettingsFile
         return node as JsonObject ?? throw new UserException($"--config {path}: expected settings (key: value pairs) at the top level");
     }
 
-    /// <summary>YAML read with its plain scalars typed (numbers, booleans, null), then handled as the equivalent JSON.</summary>
-    static JsonNode? FromYaml(string text)
-    {
-        var value = new DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build().Deserialize<object?>(text);
-        return JsonSerializer.SerializeToNode(value);
-    }
+    /// <summary>A key given twice is refused, not read as the last one, in JSON as in YAML.</summary>
+    static readonly JsonDocumentOptions json = new() { AllowDuplicateProperties = false };
+
+    /// <summary>The key System.Text.Json names in its duplicate-property error ("Duplicate property 'x' encountered..."), or null.</summary>
+    static string? DuplicateKey(JsonException e) =>
+        e.Message.StartsWith("Duplicate property '", StringComparison.Ordinal) && e.Message.IndexOf('\'', 20) is > 20 and var end
+            ? e.Message[20..end]
+            : null;
 
     static T Deserialize<T>(JsonNode node, string path, bool ignoreUnknown = false)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using TorchLoss.Comparison;
 using TorchLoss.Reporting;
 
@@ -13,13 +14,16 @@ public static class SlurmScripts
 {
     public const string Folder = "slurm";
 
+    static readonly SearchValues<char> ControlCharacters = SearchValues.Create(Enumerable.Range(0, 0xA0).Select(i => (char)i).Where(char.IsControl).ToArray());
+
     /// <summary>Writes the scripts; returns the command that submits them.</summary>
     public static string Write(StudyConfig config, string study, SlurmSettings slurm, IReadOnlyList<string> torchloss)
     {
         var folder = Path.Combine(Path.GetFullPath(study), Folder);
-        Directory.CreateDirectory(Path.Combine(folder, "logs"));
         var threads = config.Threads ?? 1;
         var compare = StudyCommandLine.For(config with { Threads = threads }, study);
+        RefuseWhatAScriptCannotHold(slurm, torchloss, compare, Path.GetFullPath(study));
+        Directory.CreateDirectory(Path.Combine(folder, "logs"));
         var phases = Enum.GetValues<StudyPhase>().Where(p => HasRuns(config, p)).ToList();
 
         Script(Path.Combine(folder, "shard.sbatch"), Header(slurm, threads, "shard", folder),
@@ -48,7 +52,7 @@ public static class SlurmScripts
         submit.Add($"report=$(sbatch --parsable --dependency=afterok:${previous} report.sbatch)");
         submit.Add("echo \"report: job $report\"");
         Script(Path.Combine(folder, "submit.sh"), submit.ToArray());
-        return $"sh {Path.Combine(folder, "submit.sh")}";
+        return TrainCommandLine.Shell(["sh", Path.Combine(folder, "submit.sh")]);
     }
 
     /// <summary>The sbatch commands submit.sh runs, as written in it.</summary>
@@ -72,14 +76,44 @@ public static class SlurmScripts
         var lines = new List<string>
         {
             "#!/bin/bash",
-            $"#SBATCH --chdir={Environment.CurrentDirectory}",
-            $"#SBATCH --output={Path.Combine(folder, "logs", name + "-%A_%a.out")}",
-            $"#SBATCH --cpus-per-task={threads}",
+            Directive("chdir", Environment.CurrentDirectory),
+            // %% is a literal % in a Slurm file name; %A and %a are the array job and task.
+            Directive("output", Path.Combine(folder, "logs").Replace("%", "%%") + $"/{name}-%A_%a.out"),
+            Directive("cpus-per-task", $"{threads}"),
         };
-        if (slurm.Partition is { } partition) lines.Add($"#SBATCH --partition={partition}");
-        if (slurm.GpusPerTask is { } gpus) lines.Add($"#SBATCH --gpus-per-task={gpus}");
-        if (slurm.Time is { } time) lines.Add($"#SBATCH --time={time}");
+        if (slurm.Partition is { } partition) lines.Add(Directive("partition", partition));
+        if (slurm.GpusPerTask is { } gpus) lines.Add(Directive("gpus-per-task", $"{gpus}"));
+        if (slurm.Time is { } time) lines.Add(Directive("time", time));
         return lines.ToArray();
+    }
+
+    /// <summary>"#SBATCH --NAME=VALUE", the value in double quotes where it holds more than letters, digits and -_.,:/=+@%:
+    /// sbatch reads a directive's words as a shell would split them, with quotes and backslash escapes, and from an
+    /// unquoted # on as a comment.</summary>
+    static string Directive(string name, string value) =>
+        value.Length > 0 && value.All(ch => char.IsAsciiLetterOrDigit(ch) || "-_.,:/=+@%".Contains(ch))
+            ? $"#SBATCH --{name}={value}"
+            : $"#SBATCH --{name}=\"{value.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"";
+
+    /// <summary>Every value that goes into the scripts, checked before any is written: a control character would end a
+    /// line of a script early (a newline in --partition made the rest of it a command that bash runs, and dropped the
+    /// #SBATCH lines after it), so it is refused wherever it comes from. A backslash in the log folder is refused too:
+    /// sbatch then takes the whole --output literally, %A and %a included.</summary>
+    static void RefuseWhatAScriptCannotHold(SlurmSettings slurm, IReadOnlyList<string> torchloss, IReadOnlyList<string> compare, string study)
+    {
+        var values = new List<(string What, string Value)>
+        {
+            ("the current directory", Environment.CurrentDirectory),
+            ("--partition", slurm.Partition ?? ""),
+            ("--time", slurm.Time ?? ""),
+        };
+        values.AddRange(torchloss.Select(word => ("the path of this torchloss", word)));
+        values.AddRange(compare.Select((word, i) => (i > 0 && compare[i - 1].StartsWith("--", StringComparison.Ordinal) ? compare[i - 1] : word, word)));
+        foreach (var (what, value) in values)
+            if (value.AsSpan().IndexOfAny(ControlCharacters) is >= 0 and var at)
+                throw new UserException($"{what}: '{ErrorLine.Printable(value)}' holds a control character (U+{(int)value[at]:X4}), which a Slurm script cannot hold");
+        if (study.Contains('\\'))
+            throw new UserException($"--out: {study} holds a backslash, which makes sbatch read the log file name literally (no %A or %a): choose another folder for --slurm");
     }
 
     static void Script(string path, string[] head, params string[] body) => Script(path, [.. head, .. body]);

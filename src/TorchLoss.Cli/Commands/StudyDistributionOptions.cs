@@ -80,6 +80,6 @@ public sealed partial class StudyDistributionOptions
         return null;
     }
 
-    [GeneratedRegex(@"^(\d+|\d+:\d{2}|\d+:\d{2}:\d{2}|\d+-\d+|\d+-\d+:\d{2}|\d+-\d+:\d{2}:\d{2})$")]
+    [GeneratedRegex(@"^([0-9]+|[0-9]+:[0-9]{2}|[0-9]+:[0-9]{2}:[0-9]{2}|[0-9]+-[0-9]+|[0-9]+-[0-9]+:[0-9]{2}|[0-9]+-[0-9]+:[0-9]{2}:[0-9]{2})\z")]
     private static partial Regex SlurmTime();
 }

@@ -23,7 +23,7 @@ public sealed class TrainOptions
     public readonly Option<double> TrueClassWeight = NumericOptions.Double("--true-class-weight", $"logit-mse: weight k of the true class's term (Hui & Belkin rescaling); up to {Numbers.Limit(MaxScale)}.", 1, positive: true, max: MaxScale).Shows("K");
     public readonly Option<double> TrueClassTarget = NumericOptions.Double("--true-class-target", $"logit-mse: target M for the true class's logit; up to {Numbers.Limit(MaxScale)}.", 1, positive: true, max: MaxScale).Shows("M");
     public readonly Option<double> InitScale = NumericOptions.Double("--init-scale", $"Multiply the initial weights by this (large values start the units saturated); up to {Numbers.Limit(MaxScale)}.", 1, positive: true, max: MaxScale).Shows("FACTOR");
-    public readonly Option<string?> InitFrom = PathOptions.OptionalPath("--init-from", "Start from the parameters in this file (e.g. runs/NAME/model.params of a cross-entropy run).").Shows("FILE");
+    public readonly Option<string?> InitFrom = PathOptions.OptionalPath("--init-from", $"Start from the parameters in this file (e.g. runs/NAME/model.params of a cross-entropy run); its tensors' names have at most {ParameterFile.MaxNameLength} characters.").Shows("FILE");
     public readonly Option<string> Optimizer = new("--optimizer") { Description = "sgd or adam.", DefaultValueFactory = _ => Defaults.Optimizer };
     public readonly Option<double> LearningRate = NumericOptions.Double("--lr", $"Learning rate, up to {Numbers.Limit(MaxScale)}.", Defaults.LearningRate, positive: true, max: MaxScale).Shows("RATE");
     public readonly Option<double> Momentum = NumericOptions.Double("--momentum", "SGD momentum, in [0, 1).", 0, min: 0, max: 1, belowMax: true).Shows("MU");
@@ -68,7 +68,8 @@ public sealed class TrainOptions
         "The run folder itself (as compare's --out names its study's folder), instead of --runs-dir and --name.").Shows("DIR");
     public readonly Option<string?> Resume = PathOptions.OptionalPath("--resume", "Continue the run in this folder from its last checkpoint (settings from its config.json; --epochs may raise the total).").Shows("RUN_DIR");
     public readonly Option<string?> Config = PathOptions.OptionalPath("--config",
-        "Settings from a file (JSON or YAML, keys as in a run's config.json; a run's config.json itself works): options given beside it win.").Shows("FILE");
+        "Settings from a file (JSON or YAML, keys as in a run's config.json; a run's config.json itself works): options given beside it win. " +
+        SettingsFile.Rules).Shows("FILE");
     public readonly Option<bool> Png = new("--png") { Description = "Also write each of the run's plots as a PNG beside its SVG (plots/*.png), drawn as plot --out FILE.png draws." };
     public readonly Option<bool> Json = new("--json") { Description = "Print one JSON object per epoch and the summary, for scripts (no progress bar)." };
 

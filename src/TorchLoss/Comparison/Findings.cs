@@ -74,9 +74,11 @@ public static class Findings
                    (ratio >= 1 ? $" ({F(ratio)}× smaller than cross-entropy's" : $" ({F(1 / ratio)}× larger than cross-entropy's") +
                    $"{OwnStart(a)})";
         });
-        return $"Why, in the first epoch: softmax-ce has {ce.FirstEpoch("saturated_fraction").Mean * 100:F1} % of outputs saturated{Wrongly(ce)} and " +
-               $"mean ‖dL/dz‖ {F(ceGradient)}{(OwnStart(ce) is { Length: > 0 } own ? $" ({own[2..]})" : "")}; " + string.Join("; ", parts) +
-               ". Losses of different scale are compared by each head's own ‖dL/dz‖ at initialization too.";
+        var clauses = parts.Prepend($"softmax-ce has {ce.FirstEpoch("saturated_fraction").Mean * 100:F1} % of outputs saturated{Wrongly(ce)} and " +
+                                    $"mean ‖dL/dz‖ {F(ceGradient)}{(OwnStart(ce) is { Length: > 0 } own ? $" ({own[2..]})" : "")}").ToList();
+        // With cross-entropy alone there is nothing to compare, so no clause after it and no word on comparing scales.
+        return $"Why, in the first epoch: {string.Join("; ", clauses)}." +
+               (clauses.Count > 1 ? " Losses of different scale are compared by each head's own ‖dL/dz‖ at initialization too." : "");
     }
 
     /// <summary>"; 0.52× its own at initialization": the first epoch's ‖dL/dz‖ against the same head's on the initial model,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -38,16 +39,24 @@ public static partial class ModelFile
     }
 
     /// <summary>Files written before TorchLoss moved onto TorchSharp name a Sequential's parameters by child index
-    /// ("0.weight", "2.bias", with activations at the odd indices); they map onto layer1, layer2, ...</summary>
+    /// ("0.weight", "2.bias", with activations at the odd indices); they map onto layer1, layer2, .... A file whose names
+    /// do not all map, one to one, is left as it is, so the checks above name what does not fit.</summary>
     static Dictionary<string, Tensor> Renamed(Dictionary<string, Tensor> values, IReadOnlyList<string> expected)
     {
-        if (values.Keys.All(expected.Contains) || !values.Keys.All(k => OldName().IsMatch(k))) return values;
-        return values.ToDictionary(kv =>
-        {
-            var m = OldName().Match(kv.Key);
-            return $"layer{int.Parse(m.Groups[1].Value) / 2 + 1}.{m.Groups[2].Value}";
-        }, kv => kv.Value);
+        if (values.Keys.All(expected.Contains)) return values;
+        var renamed = new Dictionary<string, Tensor>();
+        foreach (var (name, tensor) in values)
+            if (OldLayerName(name) is not { } layer || !renamed.TryAdd(layer, tensor)) return values;
+        return renamed;
     }
+
+    /// <summary>"2.bias" -> "layer2.bias"; null for a name that is not an even child index (activations hold no
+    /// parameters) within the range of an int.</summary>
+    static string? OldLayerName(string name) =>
+        OldName().Match(name) is { Success: true } m && int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+        && index % 2 == 0
+            ? $"layer{index / 2 + 1}.{m.Groups[2].Value}"
+            : null;
 
     [GeneratedRegex(@"^(\d+)\.(weight|bias)$")]
     private static partial Regex OldName();

@@ -23,6 +23,8 @@ public static class ParameterFile
     // The old binding's dtype codes (format version 1), by code.
     static readonly ScalarType[] Version1Codes = [ScalarType.Float32, ScalarType.Float64, ScalarType.Int64, ScalarType.Byte, ScalarType.Bool, ScalarType.Int32];
     const int MaxRank = 16;
+    /// <summary>Longer than any parameter name a TorchSharp module path gives here (layer12.weight, optimizer state keys).</summary>
+    public const int MaxNameLength = 256;
 
     public static void Write(string path, IEnumerable<(string Name, Tensor Value)> tensors)
     {
@@ -96,12 +98,13 @@ public static class ParameterFile
             for (var i = 0; i < count; i++)
             {
                 var name = r.ReadString();
+                if (NameProblem(name) is { } problem) throw new InvalidDataException($"{path}: tensor {i + 1} of {count} has {problem}");
                 var tensor = ReadTensor(r, path, name, version);
                 if (!result.TryAdd(name, tensor)) throw new InvalidDataException($"{path}: duplicate tensor '{name}'");
             }
             return result;
         }
-        catch (Exception e) when (e is EndOfStreamException or OverflowException)
+        catch (Exception e) when (e is EndOfStreamException or OverflowException or FormatException)
         {
             foreach (var t in result.Values) t.Dispose();
             throw new InvalidDataException($"{path}: truncated parameter file");
@@ -128,7 +131,9 @@ public static class ParameterFile
         {
             shape[d] = r.ReadInt64();
             if (shape[d] < 0) throw new InvalidDataException($"{path}: '{name}' has a negative dimension");
-            count = checked(count * shape[d]);
+            if (count != 0 && shape[d] > long.MaxValue / ElementSize(dtype) / count)
+                throw new InvalidDataException($"{path}: '{name}' has a shape [{string.Join(", ", shape[..(d + 1)])}, ...] too large for any tensor");
+            count *= shape[d];
         }
         var length = r.ReadInt64();
         if (length != count * ElementSize(dtype))
@@ -139,6 +144,15 @@ public static class ParameterFile
         tensor.bytes = bytes;
         return tensor;
     }
+
+    /// <summary>Why a tensor name read from a file is not one a module could have (the file's checksum only proves it
+    /// is as written, not that its writer was TorchLoss), or null: names are echoed in messages and matched against a
+    /// model's parameter names, so they are short, non-empty and printable.</summary>
+    static string? NameProblem(string name) =>
+        name.Length == 0 ? "an empty name"
+        : name.Length > MaxNameLength ? $"a name of {name.Length} characters (at most {MaxNameLength})"
+        : name.Any(char.IsControl) ? "a name with a control character"
+        : null;
 
     /// <summary>Passes writes through while hashing them.</summary>
     sealed class HashingStream(Stream inner) : Stream

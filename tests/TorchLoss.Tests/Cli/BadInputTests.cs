@@ -222,6 +222,21 @@ public sealed class BadInputTests : IDisposable
         AssertChildUsageError($"--init-from: {fifo} is not a regular file", "train", "--init-from", fifo);
     }
 
+    /// <summary>Settings files that once ended the process with an unhandled exception (exit 134): a JSON key given twice,
+    /// a YAML infinity, and an alias bomb (which also took 4.4 GB before it failed).</summary>
+    [Theory]
+    [InlineData("twice.json", "{\"learning_rate\":0.3,\"learning_rate\":0.5}", ": 'learning_rate' is given twice")]
+    [InlineData("infinite.yaml", "learning_rate: .inf\n", ": line 1: learning_rate: '.inf' is not a finite number")]
+    [InlineData("bomb.yaml", "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n" +
+                             "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n" +
+                             "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\ni: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]\n",
+        ": line 1: YAML anchors and aliases (&name, *name) are not accepted in a settings file")]
+    public void AHostileSettingsFileIsExitCode2InTheBuiltCli(string name, string text, string problem)
+    {
+        File.WriteAllText(temp[name], text);
+        AssertChildUsageError($"--config {temp[name]}{problem}", "train", "--config", temp[name]);
+    }
+
     string Expand(string arg) => arg switch
     {
         Folder => temp.Path,

@@ -57,11 +57,40 @@ public sealed class SettingsFileTests : IDisposable
         Assert.Equal(("sigmoid-mse", "linear", 0.3, 1), ((string)config["head"]!, (string)config["model"]!, (double)config["learning_rate"]!, (int)config["epochs"]!));
     }
 
+    /// <summary>Nine levels of nine aliases: 9^9 (387 million) strings once expanded, from 460 bytes.</summary>
+    const string AliasBomb = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" +
+                             "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n" +
+                             "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n" +
+                             "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n" +
+                             "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\ni: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]\n";
+
+    public static TheoryData<string, string, string> BadFiles() => new()
+    {
+        { "s.yaml", "lr: 0.3\n", "at 'lr': unknown setting" },
+        { "s.json", "{ \"epochs\": \"many\" }", "at 'epochs': a value of the wrong kind" },
+        { "s.json", "{ \"epochs\": ", "not valid JSON" },
+        { "s.yaml", "- 1\n- 2\n", "expected settings (key: value pairs) at the top level" },
+        // A key given twice is refused, never read as the last one.
+        { "s.json", "{\"learning_rate\":0.3,\"learning_rate\":0.5}", ": 'learning_rate' is given twice" },
+        { "s.json", "{\"config\": {\"epochs\": 1, \"epochs\": 2}}", ": 'epochs' is given twice" },
+        { "s.yaml", "learning_rate: 0.3\nlearning_rate: 0.5\n", ": line 2: 'learning_rate' is given twice" },
+        { "s.yaml", "head_learning_rates:\n  softmax-ce: [0.1]\n  softmax-ce: [0.2]\n", ": line 3: 'head_learning_rates.softmax-ce' is given twice" },
+        // Numbers that are not finite, which JSON cannot hold.
+        { "s.yaml", "learning_rate: .inf\n", ": line 1: learning_rate: '.inf' is not a finite number" },
+        { "s.yaml", "momentum: -.Inf\n", ": line 1: momentum: '-.Inf' is not a finite number" },
+        { "s.yaml", "learning_rate: .nan\n", ": line 1: learning_rate: '.nan' is not a finite number" },
+        { "s.yaml", "learning_rate: !!float 1e309\n", ": line 1: learning_rate: '1e309' is not a finite number" },
+        { "s.yaml", "epochs: 3\nlearning_rate: 1e309\n", ": line 2: learning_rate: '1e309' is not a finite number" },
+        // No anchors or aliases, so nothing expands: an alias bomb is refused at its first anchor.
+        { "s.yaml", AliasBomb, $": line 1: {YamlSettings.NoAliases}" },
+        { "s.yaml", "model: &m linear\n", $": line 1: {YamlSettings.NoAliases}" },
+        { "s.yaml", $"a: {new string('[', 100)}{new string(']', 100)}\n", $"settings nested more than {YamlSettings.MaxDepth} levels deep" },
+        { "s.yaml", "epochs: 1\n---\nepochs: 2\n", ": line 2: more than one YAML document" },
+        { "s.yaml", "epochs: !!int many\n", ": line 1: epochs: 'many' is not a !!int a settings file can hold" },
+    };
+
     [Theory]
-    [InlineData("s.yaml", "lr: 0.3\n", "at 'lr': unknown setting")]
-    [InlineData("s.json", "{ \"epochs\": \"many\" }", "at 'epochs': a value of the wrong kind")]
-    [InlineData("s.json", "{ \"epochs\": ", "not valid JSON")]
-    [InlineData("s.yaml", "- 1\n- 2\n", "expected settings (key: value pairs) at the top level")]
+    [MemberData(nameof(BadFiles))]
     public void A_bad_settings_file_is_one_line_naming_the_setting(string name, string text, string problem)
     {
         var path = Write(name, text);
@@ -70,6 +99,19 @@ public sealed class SettingsFileTests : IDisposable
         Assert.Contains($"--config {path}", result.Error);
         Assert.Contains(problem, result.Error);
         Assert.Single(result.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void Yaml_scalars_are_typed_as_the_core_schema_types_them()
+    {
+        var config = SettingsFile.ReadTrain(Write("t.yaml",
+            "seed: 0x10\nepochs: !!int \"3\"\nlearning_rate: !!float 1\nmomentum: +0.5\nbatch_size: 0o20\nhead: 'softmax-mse'\n" +
+            "model: mlp:8\nnesterov: False\ninit_from: ~\nweight_decay: 1e-3\n"));
+        Assert.Equal((16UL, 3, 1.0, 0.5, 16, "softmax-mse", "mlp:8", false, null, 1e-3),
+            (config.Seed, config.Epochs, config.LearningRate, config.Momentum, config.BatchSize, config.Head, config.Model, config.Nesterov,
+                config.InitFrom, config.WeightDecay));
+        var quoted = Write("q.yaml", "model: \"5\"\n");
+        Assert.Equal("5", SettingsFile.ReadTrain(quoted).Model);
     }
 
     [Fact]

@@ -160,6 +160,21 @@ public class FindingsStatisticsTests
     }
 
     [Fact]
+    public void WithCrossEntropyAloneTheWhySentenceHasNoEmptyClause()
+    {
+        var study = new StudyResult(Config with { Heads = ["softmax-ce"] }, new Dictionary<(string, string), LearningRateChoice>(),
+        [
+            Arm(ArmKind.RandomInit, "softmax-ce", Run(ArmKind.RandomInit, "softmax-ce", 1, 0.05) with
+            {
+                Initial = new MetricRecord(MetricRecord.EpochKind, 0, 0, [new("output_grad_norm", 0.125)]),
+            }),
+        ], TimeSpan.Zero, 0, 0);
+        var why = Assert.Single(Findings.Read(study), f => f.StartsWith("Why, in the first epoch", StringComparison.Ordinal));
+        Assert.Equal("Why, in the first epoch: softmax-ce has 10.0 % of outputs saturated and mean ‖dL/dz‖ 0.1 (0.8× its own at initialization).", why);
+        Assert.All(Findings.Read(study), line => Assert.DoesNotMatch(@"[;,:]\s*[.;,]|\s[.;,]", line));
+    }
+
+    [Fact]
     public void SplitSeedsAreShownSeedBySeed()
     {
         var study = new StudyResult(Config, new Dictionary<(string, string), LearningRateChoice>(),

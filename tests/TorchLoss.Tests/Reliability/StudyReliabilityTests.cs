@@ -55,6 +55,11 @@ public class StudyReliabilityTests : IDisposable
             var path = Path.Combine(run, SafetensorsExport.File);
             File.WriteAllBytes(path, File.ReadAllBytes(path)[..^100]);
         })],
+        ["model.safetensors with a number where a tensor belongs", new Action<string>(run =>
+        {
+            var header = System.Text.Encoding.UTF8.GetBytes("""{"layer1.weight": 5}""");
+            File.WriteAllBytes(Path.Combine(run, SafetensorsExport.File), [.. BitConverter.GetBytes((ulong)header.Length), .. header]);
+        })],
     ];
 
     [Theory]

@@ -92,4 +92,45 @@ public sealed class SafetensorsExportTests : IDisposable
         garbled[8] = (byte)'!';
         Refused(garbled, "its header is not a JSON object");
     }
+
+    /// <summary>A header whose JSON parses but does not hold what a tensor entry holds is damage like any other: one
+    /// InvalidDataException, never an exception of another kind that would end `compare`.</summary>
+    [Theory]
+    [InlineData("""{"layer1.weight": 5}""", "tensor layer1.weight has no byte range")]
+    [InlineData("""{"layer1.weight": "x"}""", "tensor layer1.weight has no byte range")]
+    [InlineData("""{"layer1.weight": null}""", "tensor layer1.weight has no byte range")]
+    [InlineData("""{"layer1.weight": {"data_offsets": 7}}""", "tensor layer1.weight has no byte range")]
+    [InlineData("""{"layer1.weight": {"data_offsets": ["0", "4"]}}""", "tensor layer1.weight has no byte range")]
+    [InlineData("""{"layer1.weight": {"data_offsets": [0, 1e30]}}""", "tensor layer1.weight has no byte range")]
+    [InlineData("""{"layer1.weight": {"data_offsets": [0.5, 4]}}""", "tensor layer1.weight has no byte range")]
+    [InlineData("""{"layer1.weight": {"data_offsets": [4, 0]}}""", "tensor layer1.weight has no byte range")]
+    [InlineData("""{"layer1.weight": {"data_offsets": [-4, 0]}}""", "tensor layer1.weight has no byte range")]
+    [InlineData("""{"layer1.weight": {"data_offsets": [0, 4, 8]}}""", "tensor layer1.weight has no byte range")]
+    [InlineData("{\"layer1\\nweight\": 5}", "tensor layer1?weight has no byte range")]
+    [InlineData("""[1, 2]""", "its header is not a JSON object")]
+    [InlineData("""5""", "its header is not a JSON object")]
+    [InlineData("\"\u00ff\"", "its header is not a JSON object")]
+    public void VerifyRefusesAHeaderThatIsJsonButNotTensors(string header, string reason)
+    {
+        var path = Path.Combine(data.RunsDirectory, "odd.safetensors");
+        Directory.CreateDirectory(data.RunsDirectory);
+        var json = Encoding.UTF8.GetBytes(header);
+        var bytes = new byte[8 + json.Length + 4];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)json.Length);
+        json.CopyTo(bytes, 8);
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<InvalidDataException>(() => SafetensorsExport.Verify(path));
+        Assert.Contains(reason, e.Message);
+    }
+
+    [Fact]
+    public void VerifyRefusesAHeaderThatIsNotUtf8()
+    {
+        var path = Path.Combine(data.RunsDirectory, "bytes.safetensors");
+        Directory.CreateDirectory(data.RunsDirectory);
+        byte[] json = [.. "{\""u8, 0xFF, 0xFE, .. "\": 1}"u8];
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)json.Length), .. json]);
+        var e = Assert.Throws<InvalidDataException>(() => SafetensorsExport.Verify(path));
+        Assert.Contains("its header is not a JSON object", e.Message);
+    }
 }
