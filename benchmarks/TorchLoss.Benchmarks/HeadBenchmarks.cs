@@ -21,7 +21,7 @@ public class HeadBenchmarks
     public string Setting { get; set; } = "cpu:fused";
 
     [ParamsSource(nameof(HeadNames))]
-    public string Head { get; set; } = "softmax-ce";
+    public string Head { get; set; } = SoftmaxCrossEntropyHead.HeadName;
 
     [Params(32, 128, 1024)]
     public int Batch { get; set; }

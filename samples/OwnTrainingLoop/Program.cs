@@ -14,8 +14,8 @@ const int Inputs = 8, Classes = 3, Examples = 600, BatchSize = 50, Steps = 150;
 
 HeadCatalog.Register(_ => new SmoothedCrossEntropyHead(epsilon: 0.1));
 
-var heads = new[] { args.Length > 0 ? args[0] : "softmax-ce", SmoothedCrossEntropyHead.HeadName };
-if (!HeadCatalog.Contains(heads[0]))
+var heads = new[] { args.Length > 0 ? args[0] : SoftmaxCrossEntropyHead.HeadName, SmoothedCrossEntropyHead.HeadName };
+if (!HeadCatalog.Names.Contains(heads[0], StringComparer.OrdinalIgnoreCase))
 {
     Console.Error.WriteLine($"unknown head '{heads[0]}': expected one of {string.Join(", ", HeadCatalog.Names)}");
     return 2;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using TorchLoss.Benchmarking;
 using TorchLoss.Data;
+using TorchLoss.Heads;
 using TorchLoss.Reporting;
 using TorchLoss.Training;
 
@@ -18,7 +19,7 @@ public static class BenchCommand
         var devices = new Option<string>("--device") { HelpName = "DEVICE,...", Description = "Comma-separated devices; cuda is skipped, with the reason, where absent.", DefaultValueFactory = _ => "cpu,cuda" };
         // Plural like compare's and gradcheck's lists; the singular spellings of earlier versions still work.
         var batches = new Option<string>("--batches", "--batch") { Description = "Comma-separated batch sizes.", DefaultValueFactory = _ => "32,128,1024" };
-        var heads = new Option<string>("--heads", "--head") { Description = "Comma-separated heads.", DefaultValueFactory = _ => "softmax-ce" };
+        var heads = new Option<string>("--heads", "--head") { Description = "Comma-separated heads.", DefaultValueFactory = _ => SoftmaxCrossEntropyHead.HeadName };
         var engines = new Option<string>("--engine") { HelpName = "ENGINE,...", Description = "Comma-separated engines to measure on the CPU: fused, autograd.", DefaultValueFactory = _ => "fused,autograd" };
         var threads = new Option<string?>("--threads")
         {
@@ -29,7 +30,7 @@ public static class BenchCommand
         var steps = NumericOptions.Int("--steps", "Timed steps per repetition.", defaults.Steps, min: 1);
         var repetitions = NumericOptions.Int("--repetitions", "Repetitions (the median is reported).", defaults.Repetitions, min: 1);
         var warmup = NumericOptions.Int("--warmup", "Untimed steps first.", defaults.WarmupSteps, min: 0);
-        var pytorch = new Option<bool>("--pytorch") { Description = "Also run benchmarks/pytorch/train_mlp.py (softmax-ce) and compare torchloss's default setting with PyTorch's best, in alternating rounds." };
+        var pytorch = new Option<bool>("--pytorch") { Description = $"Also run benchmarks/pytorch/train_mlp.py ({SoftmaxCrossEntropyHead.HeadName}) and compare torchloss's default setting with PyTorch's best, in alternating rounds." };
         var underLoad = new Option<bool>("--under-load") { Description = "Also measure train's default setting while one other CPU-bound process runs, against idle, in alternating rounds." };
         var python = PathOptions.Path("--python", "Python with PyTorch for --pytorch (checked before anything is measured).", "/usr/bin/python3");
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using TorchLoss.Comparison;
+using TorchLoss.Heads;
 using TorchLoss.Training;
 
 namespace TorchLoss.Cli.Commands;
@@ -24,11 +25,11 @@ public static class CompareCommand
         var headGrid = new Option<string[]>("--lr-grid-for")
         {
             HelpName = "HEAD=R1,R2,...",
-            Description = $"A grid of its own for one head, HEAD=R1,R2,... (e.g. logit-mse=0.003,0.01,0.03); repeat it for more heads. Without one, {string.Join("; ", StudyConfig.HeadDefaultLearningRates.Select(kv => $"{kv.Key} tries {string.Join(",", kv.Value)}"))}.",
+            Description = $"A grid of its own for one head, HEAD=R1,R2,... (e.g. {LogitSquaredErrorHead.HeadName}=0.003,0.01,0.03); repeat it for more heads. Without one, {string.Join("; ", StudyConfig.HeadDefaultLearningRates.Select(kv => $"{kv.Key} tries {string.Join(",", kv.Value)}"))}.",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var trueClassWeight = NumericOptions.OptionalDouble("--true-class-weight", $"logit-mse: weight k of the true class's term (Hui & Belkin's rescaling), up to {Numbers.Limit(TrainOptions.MaxScale)}.", positive: true, max: TrainOptions.MaxScale).Shows("K");
-        var trueClassTarget = NumericOptions.OptionalDouble("--true-class-target", $"logit-mse: target M of the true class's logit, up to {Numbers.Limit(TrainOptions.MaxScale)}.", positive: true, max: TrainOptions.MaxScale).Shows("M");
+        var trueClassWeight = NumericOptions.OptionalDouble("--true-class-weight", $"{LogitSquaredErrorHead.HeadName}: weight k of the true class's term (Hui & Belkin's rescaling), up to {Numbers.Limit(TrainOptions.MaxScale)}.", positive: true, max: TrainOptions.MaxScale).Shows("K");
+        var trueClassTarget = NumericOptions.OptionalDouble("--true-class-target", $"{LogitSquaredErrorHead.HeadName}: target M of the true class's logit, up to {Numbers.Limit(TrainOptions.MaxScale)}.", positive: true, max: TrainOptions.MaxScale).Shows("M");
         var schedule = new Option<string?>("--schedule")
         {
             HelpName = "constant|newbob|step:EPOCHS:FACTOR",
@@ -179,7 +180,7 @@ public static class CompareCommand
         {
             var equals = value.IndexOf('=');
             if (equals <= 0 || equals == value.Length - 1)
-                throw new UserException($"--lr-grid-for '{value}': expected HEAD=R1,R2,... (e.g. logit-mse=0.01,0.03,0.1)");
+                throw new UserException($"--lr-grid-for '{value}': expected HEAD=R1,R2,... (e.g. {LogitSquaredErrorHead.HeadName}=0.01,0.03,0.1)");
             grids[value[..equals].Trim()] = OptionParsing.Doubles("--lr-grid-for", value[(equals + 1)..], TrainOptions.MaxScale);
         }
         return grids;

@@ -1,16 +1,20 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using TorchLoss.Data;
+using TorchLoss.Heads;
 using TorchLoss.Reporting;
-using TorchSharp;
 using TorchLoss.Runtime;
+using TorchLoss.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace TorchLoss.Cli.Commands;
 
 /// <summary>
-/// `torchloss demo`: a small end-to-end check of the tensor engine. Trains a 2-32-3 tanh MLP with
-/// softmax + cross-entropy on three synthetic Gaussian blobs and prints loss and accuracy as it goes.
+/// `torchloss demo`: a small end-to-end check of the tensor engine. Trains a 2-32-3 tanh MLP with the library's
+/// softmax + cross-entropy head and autograd step on three synthetic Gaussian blobs, full batch, and prints loss and
+/// accuracy as it goes.
 /// </summary>
 public static class DemoCommand
 {
@@ -42,24 +46,21 @@ public static class DemoCommand
         var (x, y) = Blobs(600, device);
         using var model = nn.Sequential(("layer1", nn.Linear(2, 32)), ("act1", nn.Tanh()), ("layer2", nn.Linear(32, 3)));
         model.to(device);
+        using var head = new SoftmaxCrossEntropyHead();
         using var optimizer = optim.SGD(model.parameters(), learningRate, momentum: 0.9);
+        using var statistics = new StepStatistics([], full: false);
+        using var trainingStep = new AutogradStep(model, head, optimizer, statistics);
         if (!json) output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"demo: 2-32-3 tanh MLP, softmax + cross-entropy, SGD lr {learningRate} momentum 0.9, {device.Name()}"));
+            $"demo: 2-32-3 tanh MLP, {head.Description}, SGD lr {learningRate} momentum 0.9, {device.Name()}"));
         for (var step = 1; step <= steps; step++)
         {
-            using var scope = torch.NewDisposeScope();
-            var logits = model.forward(x);
-            var loss = -logits.log_softmax(1).gather(1, y.unsqueeze(1)).mean();
-            optimizer.zero_grad();
-            loss.backward();
-            optimizer.step();
+            using (torch.NewDisposeScope()) trainingStep.Run(new Batch(x, y));
+            // Every step is an interval of its own: a reported line is that step's loss and accuracy, before its update.
+            var measured = statistics.Flush();
             if (step == 1 || step % Math.Max(1, steps / 10) == 0 || step == steps)
-            {
-                var accuracy = logits.argmax(1).eq(y).to_type(ScalarType.Float32).mean().ToDouble();
                 output.WriteLine(json
-                    ? new JsonObject { ["step"] = step, ["loss"] = loss.ToDouble(), ["accuracy"] = accuracy }.ToJsonString(JsonFiles.Compact)
-                    : string.Create(CultureInfo.InvariantCulture, $"step {step,5}  loss {loss.ToDouble():F4}  accuracy {accuracy:P1}"));
-            }
+                    ? new JsonObject { ["step"] = step, ["loss"] = measured.Loss, ["accuracy"] = measured.Accuracy }.ToJsonString(JsonFiles.Compact)
+                    : string.Create(CultureInfo.InvariantCulture, $"step {step,5}  loss {measured.Loss:F4}  accuracy {measured.Accuracy:P1}"));
         }
         return ExitCodes.Ok;
     }

@@ -11,8 +11,8 @@ public sealed class TrainOptions
 {
     static readonly TrainConfig Defaults = new();
 
-    /// <summary>The largest learning rate, init scale, weight decay and logit-mse weight or target accepted: the model
-    /// trains in float32 (at most 3.4e38), and a step of such a size overflows it at once (and k (z - M)^2 for |M| above
+    /// <summary>The largest learning rate, init scale, weight decay and <see cref="LogitSquaredErrorHead"/> weight or target
+    /// accepted: the model trains in float32 (at most 3.4e38), and a step of such a size overflows it at once (and k (z - M)^2 for |M| above
     /// ~1e19); 1e6 is far above any rate or scale that trains, and far below where arithmetic overflows.</summary>
     public const double MaxScale = 1e6;
 
@@ -20,8 +20,8 @@ public sealed class TrainOptions
     public readonly Option<string> Model = new("--model") { HelpName = "MODEL", Description = $"Model: {ModelSpec.Syntax}.", DefaultValueFactory = _ => Defaults.Model };
     public readonly Option<string> HiddenActivation = new("--hidden-activation") { Description = "Hidden units of an MLP: sigmoid (as Golik et al.), tanh or relu.", DefaultValueFactory = _ => "sigmoid" };
     public readonly Option<string> MseReduction = MseReductionOption();
-    public readonly Option<double> TrueClassWeight = NumericOptions.Double("--true-class-weight", $"logit-mse: weight k of the true class's term (Hui & Belkin rescaling); up to {Numbers.Limit(MaxScale)}.", 1, positive: true, max: MaxScale).Shows("K");
-    public readonly Option<double> TrueClassTarget = NumericOptions.Double("--true-class-target", $"logit-mse: target M for the true class's logit; up to {Numbers.Limit(MaxScale)}.", 1, positive: true, max: MaxScale).Shows("M");
+    public readonly Option<double> TrueClassWeight = NumericOptions.Double("--true-class-weight", $"{LogitSquaredErrorHead.HeadName}: weight k of the true class's term (Hui & Belkin rescaling); up to {Numbers.Limit(MaxScale)}.", 1, positive: true, max: MaxScale).Shows("K");
+    public readonly Option<double> TrueClassTarget = NumericOptions.Double("--true-class-target", $"{LogitSquaredErrorHead.HeadName}: target M for the true class's logit; up to {Numbers.Limit(MaxScale)}.", 1, positive: true, max: MaxScale).Shows("M");
     public readonly Option<double> InitScale = NumericOptions.Double("--init-scale", $"Multiply the initial weights by this (large values start the units saturated); up to {Numbers.Limit(MaxScale)}.", 1, positive: true, max: MaxScale).Shows("FACTOR");
     public readonly Option<string?> InitFrom = PathOptions.OptionalPath("--init-from", $"Start from the parameters in this file (e.g. runs/NAME/model.params of a cross-entropy run); its tensors' names have at most {ParameterFile.MaxNameLength} characters.").Shows("FILE");
     public readonly Option<string> Optimizer = new("--optimizer") { Description = "sgd or adam.", DefaultValueFactory = _ => Defaults.Optimizer };

@@ -49,9 +49,6 @@ internal static unsafe partial class NativeMethods
     public static partial nint tlf_last_error();
 
     [LibraryImport(Library)]
-    public static partial int tlf_output_length(FusedMlpHandle mlp);
-
-    [LibraryImport(Library)]
     public static partial int tlf_step(FusedMlpHandle mlp, nint* parameters, nint* momentum, nint x, nint labels, long batch,
         SgdSettings* sgd, int statistics, double* output);
 

@@ -1,3 +1,4 @@
+using TorchLoss.Heads;
 using TorchSharp;
 using TorchLoss.Runtime;
 using static TorchSharp.torch;
@@ -64,7 +65,7 @@ public static class BenchRunner
                 results.Add(new SettingResult(label, sgemm, throughput, diagnostics));
                 if (device.IsCuda()) continue;
                 var defaultBatches = settings.Batches.Where(b => IsEngineDefault(device, setting, settings.Widths, b)).ToList();
-                if (pytorch is not null && settings.Heads.Contains("softmax-ce"))
+                if (pytorch is not null && settings.Heads.Contains(SoftmaxCrossEntropyHead.HeadName))
                     foreach (var batch in defaultBatches)
                         if (AgainstPyTorch(device, setting.Engine, batch, settings, pytorch, progress) is { } comparison)
                             baseline.Add(comparison with { Setting = label });
@@ -74,9 +75,9 @@ public static class BenchRunner
             }
         }
         if (pytorch is not null && baseline.Count == 0)
-            skipped.Add(new SkippedSetting("PyTorch baseline", settings.Heads.Contains("softmax-ce")
+            skipped.Add(new SkippedSetting("PyTorch baseline", settings.Heads.Contains(SoftmaxCrossEntropyHead.HeadName)
                 ? "it is compared with each engine's default threads only, and no such setting was measured"
-                : "it runs softmax-ce, which is not among the heads measured"));
+                : $"it runs {SoftmaxCrossEntropyHead.HeadName}, which is not among the heads measured"));
         return new BenchReport(TorchRuntime.Version, TorchRuntime.BlasName, Environment.ProcessorCount, results, skipped, baseline,
             load is null ? null : underLoad)
         {
@@ -122,7 +123,7 @@ public static class BenchRunner
         return settings.Engines.SelectMany(e => settings.CpuThreads.Select(t => new ThreadSetting(device, e, t.IntraOp, t.Blas))).ToList();
     }
 
-    // One idle repetition, then one with the other process running, per round, softmax-ce as train's default.
+    // One idle repetition, then one with the other process running, per round, softmax + cross-entropy as train's default.
     static LoadComparison UnderLoad(Device device, TrainingEngine engine, int batch, BenchSettings settings, Func<IDisposable> load,
         Action<string>? progress)
     {
@@ -132,9 +133,9 @@ public static class BenchRunner
         for (var round = 1; round <= settings.Repetitions; round++)
         {
             progress?.Invoke($"under load, batch {batch}: round {round} of {settings.Repetitions}");
-            idle.Add(TrainingThroughput.StepsPerSecond(device, engine, "softmax-ce", settings.Widths, batch, single).Median);
+            idle.Add(TrainingThroughput.StepsPerSecond(device, engine, SoftmaxCrossEntropyHead.HeadName, settings.Widths, batch, single).Median);
             using (load())
-                loaded.Add(TrainingThroughput.StepsPerSecond(device, engine, "softmax-ce", settings.Widths, batch, single).Median);
+                loaded.Add(TrainingThroughput.StepsPerSecond(device, engine, SoftmaxCrossEntropyHead.HeadName, settings.Widths, batch, single).Median);
         }
         return new LoadComparison(batch, Rate.Of(idle), Rate.Of(loaded), Rate.Of(loaded.Zip(idle, (l, i) => l / i).ToList()));
     }
@@ -150,7 +151,7 @@ public static class BenchRunner
         for (var round = 1; round <= settings.Repetitions; round++)
         {
             progress?.Invoke($"against PyTorch, {engine.Name()}, batch {batch}: round {round} of {settings.Repetitions}");
-            ours.Add(TrainingThroughput.StepsPerSecond(device, engine, "softmax-ce", settings.Widths, batch, single).Median);
+            ours.Add(TrainingThroughput.StepsPerSecond(device, engine, SoftmaxCrossEntropyHead.HeadName, settings.Widths, batch, single).Median);
             if (pytorch(batch) is not { } result) return null;
             theirs.Add(result);
         }

@@ -1,3 +1,4 @@
+using TorchLoss.Heads;
 using TorchSharp;
 using TorchLoss.Runtime;
 using static TorchSharp.torch;
@@ -18,7 +19,7 @@ public sealed record BenchSettings
 {
     public IReadOnlyList<string> Devices { get; init; } = ["cpu", "cuda"];
     public IReadOnlyList<int> Batches { get; init; } = [32, 128, 1024];
-    public IReadOnlyList<string> Heads { get; init; } = ["softmax-ce"];
+    public IReadOnlyList<string> Heads { get; init; } = [SoftmaxCrossEntropyHead.HeadName];
     /// <summary>Training engines measured on the CPU (CUDA runs autograd).</summary>
     public IReadOnlyList<TrainingEngine> Engines { get; init; } = [TrainingEngine.Fused, TrainingEngine.Autograd];
     public IReadOnlyList<int> Widths { get; init; } = [784, 256, 256, 10];

@@ -1,3 +1,4 @@
+using TorchLoss.Heads;
 using TorchLoss.Models;
 
 namespace TorchLoss.Comparison;
@@ -7,7 +8,7 @@ public enum ArmKind
     /// <summary>The head trained from PyTorch's default initialisation.</summary>
     RandomInit,
     /// <summary>Starting from the cross-entropy arm's final weights, more epochs with this head (Golik's recipe;
-    /// with softmax-ce itself it is the control: the same extra epochs without switching criterion).</summary>
+    /// with <see cref="SoftmaxCrossEntropyHead"/> itself it is the control: the same extra epochs without switching criterion).</summary>
     FineTune,
     /// <summary>The head from random weights multiplied by an init scale.</summary>
     InitScale,
@@ -30,7 +31,7 @@ public sealed record Arm(ArmKind Kind, string Model, string Head, double InitSca
     public string Label => Kind switch
     {
         ArmKind.RandomInit => Head,
-        ArmKind.FineTune => Head == "softmax-ce" ? "CE, continued (control)" : $"CE, then {Head}",
+        ArmKind.FineTune => Head == SoftmaxCrossEntropyHead.HeadName ? "CE, continued (control)" : $"CE, then {Head}",
         _ => $"{Head}, init ×{InitScale.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
     };
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TorchLoss.Heads;
 
 namespace TorchLoss.Comparison;
 
@@ -19,7 +20,7 @@ public static class Findings
             if (Why(random) is { } why) lines.Add(why);
             if (AgainstThePostsExperiment(random) is { } post) lines.Add(post);
             if (AgainstHuiAndBelkin(random) is { } logits) lines.Add(logits);
-            if (random.FirstOrDefault(a => a.Arm.Head == "softmax-ce") is { } ceBase)
+            if (random.FirstOrDefault(a => a.Arm.Head == SoftmaxCrossEntropyHead.HeadName) is { } ceBase)
                 lines.AddRange(FineTuneComparison.Of(study).Where(c => c.Arm.Arm.Model == model).Select(c => FineTuning(c, ceBase)));
         }
         if (InitScales(study) is { } scales) lines.Add(scales);
@@ -63,7 +64,7 @@ public static class Findings
     /// <summary>The mechanism: saturation and the size of dL/dz in the first epoch, against cross-entropy.</summary>
     static string? Why(List<ArmResult> arms)
     {
-        var ce = arms.FirstOrDefault(a => a.Arm.Head == "softmax-ce");
+        var ce = arms.FirstOrDefault(a => a.Arm.Head == SoftmaxCrossEntropyHead.HeadName);
         if (ce is null) return null;
         var ceGradient = ce.FirstEpoch("output_grad_norm").Mean;
         var parts = arms.Where(a => a != ce).Select(a =>
@@ -74,7 +75,7 @@ public static class Findings
                    (ratio >= 1 ? $" ({F(ratio)}× smaller than cross-entropy's" : $" ({F(1 / ratio)}× larger than cross-entropy's") +
                    $"{OwnStart(a)})";
         });
-        var clauses = parts.Prepend($"softmax-ce has {ce.FirstEpoch("saturated_fraction").Mean * 100:F1} % of outputs saturated{Wrongly(ce)} and " +
+        var clauses = parts.Prepend($"{SoftmaxCrossEntropyHead.HeadName} has {ce.FirstEpoch("saturated_fraction").Mean * 100:F1} % of outputs saturated{Wrongly(ce)} and " +
                                     $"mean ‖dL/dz‖ {F(ceGradient)}{(OwnStart(ce) is { Length: > 0 } own ? $" ({own[2..]})" : "")}").ToList();
         // With cross-entropy alone there is nothing to compare, so no clause after it and no word on comparing scales.
         return $"Why, in the first epoch: {string.Join("; ", clauses)}." +
@@ -95,18 +96,18 @@ public static class Findings
         ? $" ({w * 100:F1} % wrongly: the true class's output near 0 or another's near 1)"
         : "";
 
-    /// <summary>Softmax regression, softmax-mse against softmax-ce from the same initial weights per seed, set against the
-    /// experiment 为什么Softmax回归不用MSE cites (squared error trains, to a somewhat lower accuracy).</summary>
+    /// <summary>Softmax regression, <see cref="SoftmaxSquaredErrorHead"/> against <see cref="SoftmaxCrossEntropyHead"/>
+    /// from the same initial weights per seed, set against the experiment 为什么Softmax回归不用MSE cites (squared error trains, to a somewhat lower accuracy).</summary>
     static string? AgainstThePostsExperiment(List<ArmResult> arms)
     {
         if (Models.ModelSpec.Parse(arms[0].Arm.Model).Kind != Models.ModelKind.Linear) return null;
-        var ce = arms.FirstOrDefault(a => a.Arm.Head == "softmax-ce");
-        var mse = arms.FirstOrDefault(a => a.Arm.Head == "softmax-mse");
+        var ce = arms.FirstOrDefault(a => a.Arm.Head == SoftmaxCrossEntropyHead.HeadName);
+        var mse = arms.FirstOrDefault(a => a.Arm.Head == SoftmaxSquaredErrorHead.HeadName);
         if (ce is null || mse is null) return null;
         var (paired, significant, test) = PairedFinalTestErrors(mse, ce);
         var verdict = !significant ? "within noise, neither confirming nor contradicting"
             : paired.MeanDifference < 0 ? "the reverse of" : "as";
-        return $"{arms[0].Arm.ModelLabel}: softmax-mse ends at {mse.FinalTestError.Percent()} against {ce.FinalTestError.Percent()} for softmax-ce " +
+        return $"{arms[0].Arm.ModelLabel}: {SoftmaxSquaredErrorHead.HeadName} ends at {mse.FinalTestError.Percent()} against {ce.FinalTestError.Percent()} for {SoftmaxCrossEntropyHead.HeadName} " +
                $"from the same initial weights ({test}): {verdict} the experiment that {Analysis.Claims.SourcePosts.WhySoftmaxRegressionDoesNotUseMse} " +
                "cites, where squared error trains to a somewhat lower accuracy.";
     }
@@ -115,8 +116,8 @@ public static class Findings
     /// epochs, by the fine-tuning arms' tests, set against Hui and Belkin's finding that the two are comparable.</summary>
     static string? AgainstHuiAndBelkin(List<ArmResult> arms)
     {
-        var ce = arms.FirstOrDefault(a => a.Arm.Head == "softmax-ce");
-        var logits = arms.FirstOrDefault(a => a.Arm.Head == "logit-mse");
+        var ce = arms.FirstOrDefault(a => a.Arm.Head == SoftmaxCrossEntropyHead.HeadName);
+        var logits = arms.FirstOrDefault(a => a.Arm.Head == LogitSquaredErrorHead.HeadName);
         if (ce is null || logits is null) return null;
         var comparison = FineTuneComparison.Compare(logits, ce);
         var verdict = comparison.Verdict switch
@@ -126,8 +127,8 @@ public static class Findings
             _ when comparison.EveryPairedSeed() == -1 => "not comparable on any seed's test images, though the seeds are too few to tell",
             _ => "this does not contradict Hui and Belkin's \"comparable\"",
         };
-        return $"{arms[0].Arm.ModelLabel}: the square loss on logits (logit-mse) ends at {logits.FinalTestError.Percent()} against " +
-               $"{ce.FinalTestError.Percent()} for softmax-ce, from the same initial weights and for the same epochs: " +
+        return $"{arms[0].Arm.ModelLabel}: the square loss on logits ({LogitSquaredErrorHead.HeadName}) ends at {logits.FinalTestError.Percent()} against " +
+               $"{ce.FinalTestError.Percent()} for {SoftmaxCrossEntropyHead.HeadName}, from the same initial weights and for the same epochs: " +
                $"{comparison.Reading(better: "better", worse: "worse")}; {verdict}.";
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using TorchLoss.Comparison.Statistics;
+using TorchLoss.Heads;
 
 namespace TorchLoss.Comparison;
 
@@ -21,7 +22,7 @@ public sealed record FineTuneComparison(ArmResult Arm, ArmResult Control, Paired
         foreach (var model in study.Config.Models)
         {
             var arms = study.Arms.Where(a => a.Arm.Model == model && a.Arm.Kind == ArmKind.FineTune).ToList();
-            var control = arms.FirstOrDefault(a => a.Arm.Head == "softmax-ce");
+            var control = arms.FirstOrDefault(a => a.Arm.Head == SoftmaxCrossEntropyHead.HeadName);
             if (control is null) continue;
             foreach (var arm in arms.Where(a => a != control)) comparisons.Add(Compare(arm, control));
         }

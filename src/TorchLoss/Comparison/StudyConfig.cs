@@ -10,7 +10,7 @@ public sealed record StudyConfig
     public string Preset { get; init; } = "default";
     public string Dataset { get; init; } = "mnist";
     /// <summary>Golik et al.'s three heads and Hui and Belkin's square loss on logits.</summary>
-    public IReadOnlyList<string> Heads { get; init; } = ["softmax-ce", "softmax-mse", "sigmoid-mse", "logit-mse"];
+    public IReadOnlyList<string> Heads { get; init; } = [SoftmaxCrossEntropyHead.HeadName, SoftmaxSquaredErrorHead.HeadName, SigmoidSquaredErrorHead.HeadName, LogitSquaredErrorHead.HeadName];
     public IReadOnlyList<string> Models { get; init; } = ["mlp:256,256", "linear"];
     public int Seeds { get; init; } = 3;
     public int Epochs { get; init; } = 15;
@@ -27,8 +27,8 @@ public sealed record StudyConfig
     /// loss on logits diverges or collapses at the rates that suit the others (89 % error on MNIST's MLP with the quick
     /// grid; 7.6 % with 0.01-0.3).</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<double>> HeadDefaultLearningRates =
-        new Dictionary<string, IReadOnlyList<double>> { ["logit-mse"] = [0.01, 0.03, 0.1, 0.3] };
-    /// <summary>logit-mse's rescaling (Hui and Belkin): weight k of the true class's term and its target M; the other heads ignore them.</summary>
+        new Dictionary<string, IReadOnlyList<double>> { [LogitSquaredErrorHead.HeadName] = [0.01, 0.03, 0.1, 0.3] };
+    /// <summary><see cref="LogitSquaredErrorHead"/>'s rescaling (Hui and Belkin): weight k of the true class's term and its target M; the other heads ignore them.</summary>
     public double TrueClassWeight { get; init; } = 1;
     public double TrueClassTarget { get; init; } = 1;
     public int TuningEpochs { get; init; } = 3;
@@ -109,7 +109,7 @@ public sealed record StudyConfig
     {
         Require(Heads.Count > 0, "name at least one head");
         Require(Models.Count > 0, "name at least one model");
-        foreach (var head in Heads) HeadCatalog.Create(head);
+        foreach (var head in Heads) using (HeadCatalog.Create(head)) { }
         foreach (var model in Models)
             Require(ModelSpec.Parse(model).Kind != ModelKind.Logistic, "the comparison uses one output per class: linear or mlp:...");
         Require(Heads.Distinct().Count() == Heads.Count, "a head is named twice");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TorchLoss.Heads;
 using TorchLoss.Models;
 using TorchLoss.Training;
 
@@ -34,7 +35,7 @@ public sealed class StudyPlan(StudyConfig config)
         var arms = new List<Arm>();
         foreach (var model in config.Models)
             arms.AddRange(config.Heads.Select(h => new Arm(ArmKind.RandomInit, model, h)));
-        if (config.FineTuneEpochs > 0 && config.Heads.Contains("softmax-ce"))
+        if (config.FineTuneEpochs > 0 && config.Heads.Contains(SoftmaxCrossEntropyHead.HeadName))
             foreach (var model in config.Models)
                 arms.AddRange(config.Heads.Select(h => new Arm(ArmKind.FineTune, model, h)));
         if (SweepModel is { } sweep)
@@ -60,7 +61,7 @@ public sealed class StudyPlan(StudyConfig config)
                     {
                         Epochs = config.FineTuneEpochs,
                         InitFrom = Path.GetFullPath(Path.Combine(outputDirectory,
-                            ArmFolder(new Arm(ArmKind.RandomInit, arm.Model, "softmax-ce"), seed), RunFolder.ModelFile)),
+                            ArmFolder(new Arm(ArmKind.RandomInit, arm.Model, SoftmaxCrossEntropyHead.HeadName), seed), RunFolder.ModelFile)),
                     },
                     ArmKind.InitScale => run with { InitScale = arm.InitScale },
                     _ => run,

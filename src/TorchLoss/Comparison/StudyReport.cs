@@ -147,13 +147,13 @@ public static class StudyReport
 
     static IEnumerable<string> Settings(StudyConfig c, StudyData? data) =>
     [
-        .. c.Heads.Contains("logit-mse")
-            ? [$"Square loss on logits (logit-mse): true class's weight k = {F(c.TrueClassWeight)}, target M = {F(c.TrueClassTarget)} (Hui and Belkin's rescaling; 1 and 1 is none)."]
+        .. c.Heads.Contains(LogitSquaredErrorHead.HeadName)
+            ? [$"Square loss on logits ({LogitSquaredErrorHead.HeadName}): true class's weight k = {F(c.TrueClassWeight)}, target M = {F(c.TrueClassTarget)} (Hui and Belkin's rescaling; 1 and 1 is none)."]
             : Array.Empty<string>(),
         .. c.Heads.Where(h => !c.LearningRatesFor(h).SequenceEqual(c.LearningRates)).Select(h =>
             $"Learning-rate grid of {h}: {string.Join(", ", c.LearningRatesFor(h).Select(F))} (the other heads: {string.Join(", ", c.LearningRates.Select(F))})."),
-        $"Heads: {string.Join(", ", c.Heads.Select(h => $"{h} ({HeadCatalog.Create(h).Description})"))}.",
-        $"Squared error: {SquaredErrorReduction.HalfSum.Describe()}; cross-entropy: {HeadCatalog.Create("softmax-ce").Convention}.",
+        $"Heads: {string.Join(", ", c.Heads.Select(h => $"{h} ({Described(h, head => head.Description)})"))}.",
+        $"Squared error: {SquaredErrorReduction.HalfSum.Describe()}; cross-entropy: {Described(SoftmaxCrossEntropyHead.HeadName, head => head.Convention)}.",
         $"Models: {string.Join(", ", c.Models)} (sigmoid hidden units, PyTorch's default initialisation).",
         $"Arms: random init per head; from the cross-entropy model after {c.Epochs} epochs, {c.FineTuneEpochs} more epochs with each head " +
         "(cross-entropy itself is the control); init scales " + string.Join(", ", c.InitScales.Select(F)) + " on the first MLP.",
@@ -168,6 +168,13 @@ public static class StudyReport
         $"states; {DatasetName(c)} has {data?.ClassCount ?? 10} classes, so the share of outputs near 0 (and the " +
         "size of squared error's gradient against cross-entropy's) differs from theirs.",
     ];
+
+    /// <summary>What <paramref name="read"/> says of the head called <paramref name="name"/>, the head made and disposed.</summary>
+    static string Described(string name, Func<OutputHead, string> read)
+    {
+        using var head = HeadCatalog.Create(name);
+        return read(head);
+    }
 
     static string DatasetName(StudyConfig c) => TableDatasets.TryParse(c.Dataset, out var file) ? Path.GetFileName(file.Path) : c.Dataset;
 

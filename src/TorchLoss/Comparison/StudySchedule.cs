@@ -1,3 +1,5 @@
+using TorchLoss.Heads;
+
 namespace TorchLoss.Comparison;
 
 /// <summary>The three phases of a study, in the order their inputs require.</summary>
@@ -67,7 +69,7 @@ public sealed class StudySchedule
         var fineIndex = 0;
         foreach (var run in arms.Where(r => r.Arm!.Kind == ArmKind.FineTune))
         {
-            var start = arms.Single(r => r.Arm == new Arm(ArmKind.RandomInit, run.Arm!.Model, "softmax-ce") && r.Seed == run.Seed);
+            var start = arms.Single(r => r.Arm == new Arm(ArmKind.RandomInit, run.Arm!.Model, SoftmaxCrossEntropyHead.HeadName) && r.Seed == run.Seed);
             var waits = WaitsForTuning(run) ?? (StudyRunner.Finished(output, start, data) is null ? start.Folder : null);
             steps.Add(Step(StudyPhase.FineTuning, fineIndex++, run, output, data, waits));
         }

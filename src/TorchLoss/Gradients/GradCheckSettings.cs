@@ -20,8 +20,8 @@ public sealed record GradCheckSettings
     public IReadOnlyDictionary<string, string> HeadConventions => Heads.ToDictionary(h => h.Name, h => h.Convention);
 
     /// <summary>How the fused step computes a head, for checking its gradients; null: the head has no fused form and its
-    /// fused rows are left empty. The engine's own mapping (<see cref="FusedStep.FormOf"/>) unless replaced, which a test
-    /// does to show that a wrong mapping fails the check.</summary>
+    /// fused rows are left empty. What the head declares, as the engine reads it (<see cref="FusedStep.FormOf"/>), unless
+    /// replaced, which a test does to show that a wrong mapping fails the check.</summary>
     [JsonIgnore]
     public Func<OutputHead, long, FusedHead?> FusedForm { get; init; } = FusedStep.FormOf;
 

@@ -1,3 +1,4 @@
+using TorchLoss.Fused;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +10,7 @@ namespace TorchLoss.Heads;
 /// L = 1/2 [k (z_t - M)^2 + sum over other classes of z_c^2] and dL/dz_c = w_c (z_c - t_c).
 /// k = M = 1 is the plain square loss. Predictions use softmax(z) for probabilities.
 /// </summary>
-public sealed class LogitSquaredErrorHead : OutputHead
+public sealed class LogitSquaredErrorHead : OutputHead, IBuiltInHead
 {
     public LogitSquaredErrorHead(SquaredErrorReduction reduction = SquaredErrorReduction.HalfSum, double trueClassWeight = 1,
         double trueClassTarget = 1, nn.Reduction batchReduction = nn.Reduction.Mean) : base(batchReduction)
@@ -25,13 +26,19 @@ public sealed class LogitSquaredErrorHead : OutputHead
     public double TrueClassWeight { get; }
     public double TrueClassTarget { get; }
 
-    public override string Name => "logit-mse";
+    /// <summary>The name the catalog, the CLI and run folders know this head by.</summary>
+    public const string HeadName = "logit-mse";
+
+    static int IBuiltInHead.ListPosition => 4;
+    static OutputHead IBuiltInHead.Create(HeadOptions options) => new LogitSquaredErrorHead(options.Reduction, options.TrueClassWeight, options.TrueClassTarget);
+    FusedHead IBuiltInHead.FusedForm(long outputs) => new(FusedLoss.LogitSquaredError, Reduction.Scale(outputs), TrueClassWeight, TrueClassTarget);
+
+    public override string Name => HeadName;
     public override string Description => "square loss on logits";
     public override string Convention =>
         $"{Reduction.Describe().Replace("(a - y)", "w (z - t)")}; true class: weight k = {TrueClassWeight}, target M = {TrueClassTarget}";
 
     public override Tensor Activate(Tensor logits) => logits.alias();
-
 
     /// <summary>Softmax over several logits; with one output, z regresses the label scaled to 0 or M, so z/M
     /// clipped to [0, 1] estimates the probability of label 1.</summary>

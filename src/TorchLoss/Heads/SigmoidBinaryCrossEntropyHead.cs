@@ -1,3 +1,4 @@
+using TorchLoss.Fused;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -5,14 +6,20 @@ namespace TorchLoss.Heads;
 
 /// <summary>One logistic unit per class with binary cross-entropy (the blog posts' logistic regression):
 /// L = sum over classes of -[y log s + (1-y) log(1-s)], computed as softplus(z) - y z; dL/dz = s - y.</summary>
-public sealed class SigmoidBinaryCrossEntropyHead(nn.Reduction batchReduction = nn.Reduction.Mean) : OutputHead(batchReduction)
+public sealed class SigmoidBinaryCrossEntropyHead(nn.Reduction batchReduction = nn.Reduction.Mean) : OutputHead(batchReduction), IBuiltInHead
 {
-    public override string Name => "sigmoid-bce";
+    /// <summary>The name the catalog, the CLI and run folders know this head by.</summary>
+    public const string HeadName = "sigmoid-bce";
+
+    static int IBuiltInHead.ListPosition => 3;
+    static OutputHead IBuiltInHead.Create(HeadOptions options) => new SigmoidBinaryCrossEntropyHead();
+    FusedHead IBuiltInHead.FusedForm(long outputs) => new(FusedLoss.SigmoidBinaryCrossEntropy);
+
+    public override string Name => HeadName;
     public override string Description => "sigmoid + binary cross-entropy";
     public override string Convention => "sum over classes of -[y log s + (1-y) log(1-s)], averaged over the batch";
 
     public override Tensor Activate(Tensor logits) => logits.sigmoid();
-
 
     public override Tensor ExampleLoss(Tensor logits, Tensor targets)
     {

@@ -1,3 +1,4 @@
+using TorchLoss.Fused;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,16 +8,22 @@ namespace TorchLoss.Heads;
 /// Jacobian J = diag(p) - p p^T, dL/dz = J^T (p - y) = p * ((p - y) - sum_i (p_i - y_i) p_i),
 /// which vanishes as p saturates.</summary>
 public sealed class SoftmaxSquaredErrorHead(SquaredErrorReduction reduction = SquaredErrorReduction.HalfSum,
-    nn.Reduction batchReduction = nn.Reduction.Mean) : OutputHead(batchReduction)
+    nn.Reduction batchReduction = nn.Reduction.Mean) : OutputHead(batchReduction), IBuiltInHead
 {
     public SquaredErrorReduction Reduction { get; } = reduction;
-    public override string Name => "softmax-mse";
+    /// <summary>The name the catalog, the CLI and run folders know this head by.</summary>
+    public const string HeadName = "softmax-mse";
+
+    static int IBuiltInHead.ListPosition => 1;
+    static OutputHead IBuiltInHead.Create(HeadOptions options) => new SoftmaxSquaredErrorHead(options.Reduction);
+    FusedHead IBuiltInHead.FusedForm(long outputs) => new(FusedLoss.SoftmaxSquaredError, Reduction.Scale(outputs));
+
+    public override string Name => HeadName;
     public override string Description => "softmax + squared error";
     public override string Convention => Reduction.Describe();
     public override int MinOutputs => 2;
 
     public override Tensor Activate(Tensor logits) => logits.softmax(1);
-
 
     public override Tensor ExampleLoss(Tensor logits, Tensor targets)
     {

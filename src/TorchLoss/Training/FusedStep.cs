@@ -46,16 +46,9 @@ public sealed class FusedStep : ITrainingStep
         return FormOf(head, outputs) is null ? $"head {head.Name} has no fused form" : null;
     }
 
-    /// <summary>The built-in heads as the fused step computes them; null for any other head (a user's own, say).</summary>
-    public static FusedHead? FormOf(OutputHead head, long outputs) => head switch
-    {
-        SoftmaxCrossEntropyHead => new(FusedLoss.SoftmaxCrossEntropy),
-        SoftmaxSquaredErrorHead h => new(FusedLoss.SoftmaxSquaredError, h.Reduction.Scale(outputs)),
-        SigmoidSquaredErrorHead h => new(FusedLoss.SigmoidSquaredError, h.Reduction.Scale(outputs)),
-        SigmoidBinaryCrossEntropyHead => new(FusedLoss.SigmoidBinaryCrossEntropy),
-        LogitSquaredErrorHead h => new(FusedLoss.LogitSquaredError, h.Reduction.Scale(outputs), h.TrueClassWeight, h.TrueClassTarget),
-        _ => null,
-    };
+    /// <summary>The head as the fused step computes it: a built-in head's own declaration (<see cref="IBuiltInHead"/>);
+    /// null for any other head (a user's own, say).</summary>
+    public static FusedHead? FormOf(OutputHead head, long outputs) => (head as IBuiltInHead)?.FusedForm(outputs);
 
     public void Run(Batch batch)
     {

@@ -7,7 +7,7 @@ namespace TorchLoss.Training;
 public sealed record TrainConfig
 {
     public string Dataset { get; init; } = "mnist";
-    public string Head { get; init; } = "softmax-ce";
+    public string Head { get; init; } = SoftmaxCrossEntropyHead.HeadName;
     public string Model { get; init; } = "mlp:256,256";
     public HiddenActivation HiddenActivation { get; init; } = HiddenActivation.Sigmoid;
     public SquaredErrorReduction MseReduction { get; init; } = SquaredErrorReduction.HalfSum;

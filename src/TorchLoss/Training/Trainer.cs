@@ -165,7 +165,7 @@ public sealed class Trainer(TrainConfig config, ClassificationData data, RunFold
         var outputs = spec.Outputs(data.ClassCount);
         if (outputs < head.MinOutputs)
             throw new FormatException($"head {head.Name} needs at least {head.MinOutputs} outputs but model {spec.Text} has {outputs}; " +
-                                      "with the logistic model use sigmoid-bce or sigmoid-mse");
+                                      $"with the logistic model use {SigmoidBinaryCrossEntropyHead.HeadName} or {SigmoidSquaredErrorHead.HeadName}");
         if (spec.Kind == ModelKind.Logistic && data.ClassCount != 2)
             throw new FormatException($"the logistic model needs a binary task (e.g. --binary 3v5), but the data has {data.ClassCount} classes");
     }

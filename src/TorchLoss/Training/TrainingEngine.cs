@@ -33,17 +33,13 @@ public static class TrainingEngines
 
     public static string Name(this TrainingEngine engine) => Names[(int)engine];
 
-    /// <summary>Why the fused step cannot train this combination, or null when it can.</summary>
-    public static string? FusedUnsupported(nn.Module<Tensor, Tensor> model, OutputHead head, optim.Optimizer optimizer) =>
-        FusedStep.Unsupported(model, head, optimizer);
-
     /// <summary>The engine that will run: <paramref name="requested"/>, or for Auto the fused one where supported.
     /// Asking for Fused where it is unsupported is a FormatException that says why.</summary>
     public static (TrainingEngine Engine, string? FallbackReason) Resolve(TrainingEngine requested, nn.Module<Tensor, Tensor> model,
         OutputHead head, optim.Optimizer optimizer)
     {
         if (requested is TrainingEngine.Autograd or TrainingEngine.ClosedForm) return (requested, null);
-        var reason = FusedUnsupported(model, head, optimizer);
+        var reason = FusedStep.Unsupported(model, head, optimizer);
         if (reason is null) return (TrainingEngine.Fused, null);
         if (requested == TrainingEngine.Fused) throw new FormatException($"--engine fused cannot run this configuration: {reason}");
         return (TrainingEngine.Autograd, reason);

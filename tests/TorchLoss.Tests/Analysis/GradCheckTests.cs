@@ -70,7 +70,7 @@ public class GradCheckTests
     public void AFusedFormThatDisagreesWithTheClosedFormFailsTheCheck()
     {
         // softmax-ce's closed form, but the fused step is told to compute softmax + squared error: a deliberate bug in the
-        // head -> fused mapping (which lives in the engine, FusedStep.FormOf, since the move onto TorchSharp).
+        // head -> fused mapping (each built-in head declares its fused form; FusedStep.FormOf reads it).
         var report = GradCheck.Run(new GradCheckSettings
         {
             Heads = [new SoftmaxCrossEntropyHead()], BatchSizes = [3], FusedForm = (_, _) => new FusedHead(FusedLoss.SoftmaxSquaredError),

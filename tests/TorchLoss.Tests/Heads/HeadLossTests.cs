@@ -1,5 +1,6 @@
 using TorchLoss.Heads;
 using TorchLoss.Tests.Torch;
+using TorchLoss.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -90,6 +91,23 @@ public class HeadLossTests
         Assert.Contains("softmax-ce", e.Message);
         var reduced = (SoftmaxSquaredErrorHead)HeadCatalog.Create("softmax-mse", new HeadOptions(SquaredErrorReduction.MeanOverClasses));
         Assert.Equal(SquaredErrorReduction.MeanOverClasses, reduced.Reduction);
+    }
+
+    [Fact]
+    public void EveryHeadTheLibraryShipsIsRegisteredUnderItsNameConstantWithAFusedForm()
+    {
+        var shipped = typeof(OutputHead).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(OutputHead)) && !t.IsAbstract).ToList();
+        Assert.NotEmpty(shipped);
+        foreach (var type in shipped)
+        {
+            var name = (string)type.GetField("HeadName")!.GetRawConstantValue()!;
+            using var head = HeadCatalog.Create(name);
+            Assert.IsType(type, head);
+            Assert.Equal(name, head.Name);
+            Assert.NotNull(FusedStep.FormOf(head, 4));
+        }
+        // The shipped heads come first, whatever a test registers of its own meanwhile.
+        Assert.Equal(shipped.Select(t => (string)t.GetField("HeadName")!.GetRawConstantValue()!).Order(), HeadCatalog.Names.Take(shipped.Count).Order());
     }
 }
 

@@ -19,7 +19,8 @@ extern "C" {
 
 enum { TLF_FLOAT32 = 0, TLF_FLOAT64 = 1 };
 enum { TLF_ACTIVATION_IDENTITY = 0, TLF_ACTIVATION_SIGMOID, TLF_ACTIVATION_TANH, TLF_ACTIVATION_RELU };
-enum { TLF_HEAD_SOFTMAX_CE = 0, TLF_HEAD_SOFTMAX_MSE, TLF_HEAD_SIGMOID_MSE, TLF_HEAD_SIGMOID_BCE, TLF_HEAD_LOGIT_MSE };
+// A head's code; TLF_HEAD_COUNT, one past the last, bounds the valid ones.
+enum { TLF_HEAD_SOFTMAX_CE = 0, TLF_HEAD_SOFTMAX_MSE, TLF_HEAD_SIGMOID_MSE, TLF_HEAD_SIGMOID_BCE, TLF_HEAD_LOGIT_MSE, TLF_HEAD_COUNT };
 
 // Values a step writes before one gradient L2 norm per parameter (in the order of the parameters).
 enum {

@@ -80,7 +80,7 @@ TLF_EXPORT tlf_mlp* tlf_create(int dtype, int n_layers, const int64_t* widths, i
     require(hidden_activation >= TLF_ACTIVATION_IDENTITY && hidden_activation <= TLF_ACTIVATION_RELU,
             "unknown activation code " + std::to_string(hidden_activation));
     require(head != nullptr, "no head");
-    require(head->kind >= TLF_HEAD_SOFTMAX_CE && head->kind <= TLF_HEAD_LOGIT_MSE,
+    require(head->kind >= 0 && head->kind < TLF_HEAD_COUNT,
             "unknown head code " + std::to_string(head->kind));
     require(!((head->kind == TLF_HEAD_SOFTMAX_CE || head->kind == TLF_HEAD_SOFTMAX_MSE) && w.back() < 2),
             "softmax heads need at least 2 outputs");
@@ -143,7 +143,7 @@ TLF_EXPORT int tlf_statistics(int dtype, int64_t batch, int64_t classes, const t
     require(batch >= 0 && classes >= 1, "bad shape");
     require(labels != nullptr && out != nullptr, "null labels or output");
     if (head != nullptr) {
-      require(head->kind >= TLF_HEAD_SOFTMAX_CE && head->kind <= TLF_HEAD_LOGIT_MSE,
+      require(head->kind >= 0 && head->kind < TLF_HEAD_COUNT,
               "unknown head code " + std::to_string(head->kind));
       require(head->kind != TLF_HEAD_LOGIT_MSE || head->true_class_target != 0, "the logit target M must not be 0");
       require(logits != nullptr, "a head needs the logits");
