@@ -7,8 +7,8 @@ public enum ArmKind
 {
     /// <summary>The head trained from PyTorch's default initialisation.</summary>
     RandomInit,
-    /// <summary>Starting from the cross-entropy arm's final weights, more epochs with this head (Golik's recipe;
-    /// with <see cref="SoftmaxCrossEntropyHead"/> itself it is the control: the same extra epochs without switching criterion).</summary>
+    /// <summary>Starting from the cross-entropy arm's final weights, more epochs with this head (Golik's recipe; with
+    /// <see cref="SoftmaxCrossEntropyHead"/> itself it is the control: the same extra epochs without switching criterion).</summary>
     FineTune,
     /// <summary>The head from random weights multiplied by an init scale.</summary>
     InitScale,

@@ -97,7 +97,8 @@ public static class Findings
         : "";
 
     /// <summary>Softmax regression, <see cref="SoftmaxSquaredErrorHead"/> against <see cref="SoftmaxCrossEntropyHead"/>
-    /// from the same initial weights per seed, set against the experiment 为什么Softmax回归不用MSE cites (squared error trains, to a somewhat lower accuracy).</summary>
+    /// from the same initial weights per seed, set against the experiment 为什么Softmax回归不用MSE cites (squared error
+    /// trains, to a somewhat lower accuracy).</summary>
     static string? AgainstThePostsExperiment(List<ArmResult> arms)
     {
         if (Models.ModelSpec.Parse(arms[0].Arm.Model).Kind != Models.ModelKind.Linear) return null;

@@ -10,7 +10,8 @@ public sealed record StudyConfig
     public string Preset { get; init; } = "default";
     public string Dataset { get; init; } = "mnist";
     /// <summary>Golik et al.'s three heads and Hui and Belkin's square loss on logits.</summary>
-    public IReadOnlyList<string> Heads { get; init; } = [SoftmaxCrossEntropyHead.HeadName, SoftmaxSquaredErrorHead.HeadName, SigmoidSquaredErrorHead.HeadName, LogitSquaredErrorHead.HeadName];
+    public IReadOnlyList<string> Heads { get; init; } =
+        [SoftmaxCrossEntropyHead.HeadName, SoftmaxSquaredErrorHead.HeadName, SigmoidSquaredErrorHead.HeadName, LogitSquaredErrorHead.HeadName];
     public IReadOnlyList<string> Models { get; init; } = ["mlp:256,256", "linear"];
     public int Seeds { get; init; } = 3;
     public int Epochs { get; init; } = 15;
