@@ -12,6 +12,15 @@ namespace TorchLoss.Heads;
 /// </summary>
 public sealed class LogitSquaredErrorHead : OutputHead, IBuiltInHead
 {
+    /// <summary>The name the catalog, the CLI and run folders know this head by.</summary>
+    public const string HeadName = "logit-mse";
+
+    static int IBuiltInHead.ListPosition => 4;
+    static OutputHead IBuiltInHead.Create(HeadOptions options) =>
+        new LogitSquaredErrorHead(options.Reduction, options.TrueClassWeight, options.TrueClassTarget);
+    FusedHead IBuiltInHead.FusedForm(long outputs) =>
+        new(FusedLoss.LogitSquaredError, Reduction.Scale(outputs), TrueClassWeight, TrueClassTarget);
+
     public LogitSquaredErrorHead(SquaredErrorReduction reduction = SquaredErrorReduction.HalfSum, double trueClassWeight = 1,
         double trueClassTarget = 1, nn.Reduction batchReduction = nn.Reduction.Mean) : base(batchReduction)
     {
@@ -25,13 +34,6 @@ public sealed class LogitSquaredErrorHead : OutputHead, IBuiltInHead
     public SquaredErrorReduction Reduction { get; }
     public double TrueClassWeight { get; }
     public double TrueClassTarget { get; }
-
-    /// <summary>The name the catalog, the CLI and run folders know this head by.</summary>
-    public const string HeadName = "logit-mse";
-
-    static int IBuiltInHead.ListPosition => 4;
-    static OutputHead IBuiltInHead.Create(HeadOptions options) => new LogitSquaredErrorHead(options.Reduction, options.TrueClassWeight, options.TrueClassTarget);
-    FusedHead IBuiltInHead.FusedForm(long outputs) => new(FusedLoss.LogitSquaredError, Reduction.Scale(outputs), TrueClassWeight, TrueClassTarget);
 
     public override string Name => HeadName;
     public override string Description => "square loss on logits";

@@ -9,7 +9,6 @@ namespace TorchLoss.Heads;
 public sealed class SigmoidSquaredErrorHead(SquaredErrorReduction reduction = SquaredErrorReduction.HalfSum,
     nn.Reduction batchReduction = nn.Reduction.Mean) : OutputHead(batchReduction), IBuiltInHead
 {
-    public SquaredErrorReduction Reduction { get; } = reduction;
     /// <summary>The name the catalog, the CLI and run folders know this head by.</summary>
     public const string HeadName = "sigmoid-mse";
 
@@ -17,6 +16,7 @@ public sealed class SigmoidSquaredErrorHead(SquaredErrorReduction reduction = Sq
     static OutputHead IBuiltInHead.Create(HeadOptions options) => new SigmoidSquaredErrorHead(options.Reduction);
     FusedHead IBuiltInHead.FusedForm(long outputs) => new(FusedLoss.SigmoidSquaredError, Reduction.Scale(outputs));
 
+    public SquaredErrorReduction Reduction { get; } = reduction;
     public override string Name => HeadName;
     public override string Description => "sigmoid + squared error";
     public override string Convention => Reduction.Describe();

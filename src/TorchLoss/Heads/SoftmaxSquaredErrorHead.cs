@@ -10,7 +10,6 @@ namespace TorchLoss.Heads;
 public sealed class SoftmaxSquaredErrorHead(SquaredErrorReduction reduction = SquaredErrorReduction.HalfSum,
     nn.Reduction batchReduction = nn.Reduction.Mean) : OutputHead(batchReduction), IBuiltInHead
 {
-    public SquaredErrorReduction Reduction { get; } = reduction;
     /// <summary>The name the catalog, the CLI and run folders know this head by.</summary>
     public const string HeadName = "softmax-mse";
 
@@ -18,6 +17,7 @@ public sealed class SoftmaxSquaredErrorHead(SquaredErrorReduction reduction = Sq
     static OutputHead IBuiltInHead.Create(HeadOptions options) => new SoftmaxSquaredErrorHead(options.Reduction);
     FusedHead IBuiltInHead.FusedForm(long outputs) => new(FusedLoss.SoftmaxSquaredError, Reduction.Scale(outputs));
 
+    public SquaredErrorReduction Reduction { get; } = reduction;
     public override string Name => HeadName;
     public override string Description => "softmax + squared error";
     public override string Convention => Reduction.Describe();
