@@ -11,7 +11,7 @@ namespace TorchLoss.Cli.Commands;
 /// </summary>
 public static class SlurmScripts
 {
-    public const string Folder = "slurm";
+    public const string Folder = Comparison.StudyFolder.SlurmDirectory;
 
     /// <summary>Writes the scripts; returns the command that submits them.</summary>
     public static string Write(StudyConfig config, string study, SlurmSettings slurm, IReadOnlyList<string> torchloss)
