@@ -91,10 +91,10 @@ public class HostileRunFolderTests : IDisposable
         var outside = Directory.CreateDirectory(data["outside"]).FullName;
         Directory.Move(Path.Combine(study, "plots"), Path.Combine(outside, "plots"));
         Directory.CreateSymbolicLink(Path.Combine(study, "plots"), Path.Combine(outside, "plots"));
-        var before = (FolderSnapshot.Of(study), FolderSnapshot.Of(outside));
+        var before = FolderSnapshot.Of(study, outside);
         AssertOneLineError(Compare(study), $"study folder {study}: plots is a symbolic link (to {Path.Combine(outside, "plots")}); " +
                                            "TorchLoss never writes through a link in a folder it writes: replace the link by a copy of the file (or remove it), then run again");
-        Assert.Equal(before, (FolderSnapshot.Of(study), FolderSnapshot.Of(outside)));
+        Assert.Equal(before, FolderSnapshot.Of(study, outside));
     }
 
     // Item 2: a run folder holding a symbolic link is refused before anything is written.
@@ -118,11 +118,11 @@ public class HostileRunFolderTests : IDisposable
             File.Move(run.File(entry), target);
             File.CreateSymbolicLink(run.File(entry), target);
         }
-        var before = (FolderSnapshot.Of(run.Path), FolderSnapshot.Of(outside));
+        var before = FolderSnapshot.Of(run.Path, outside);
         AssertOneLineError(Train("--resume", run.Path, "--epochs", "3"),
             $"run folder {run.Path}: {entry} is a symbolic link (to {target}); TorchLoss never writes through a link in a folder it writes: " +
             "replace the link by a copy of the file (or remove it), then run again");
-        Assert.Equal(before, (FolderSnapshot.Of(run.Path), FolderSnapshot.Of(outside)));
+        Assert.Equal(before, FolderSnapshot.Of(run.Path, outside));
     }
 
     // Item 13: state.json is checked before --resume trusts it.
