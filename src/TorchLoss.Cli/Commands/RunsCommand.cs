@@ -13,7 +13,7 @@ public static class RunsCommand
 
     public static Command Create(TextWriter? output = null)
     {
-        var directory = new Argument<string>("dir") { Description = "Where to look (default: runs); run folders are found at any depth.", DefaultValueFactory = _ => "runs" };
+        var directory = new Argument<string>("dir") { Description = "Where to look (default: runs); run folders are found at any depth. Symbolic links to folders are not followed and folders whose config.json is another tool's are skipped; a line below the table counts both.", DefaultValueFactory = _ => "runs" };
         var sort = new Option<string>("--sort")
         {
             Description = $"Order by {string.Join(", ", SortKeys)} (default name; errors and time ascending, runs without one last).",
