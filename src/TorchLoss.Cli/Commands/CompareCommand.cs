@@ -13,7 +13,7 @@ public static class CompareCommand
     {
         var quick = new Option<bool>("--quick") { Description = "Under five minutes on a 2-core CPU: 20,000 training images, 2 seeds, 6 epochs." };
         var full = new Option<bool>("--full") { Description = "The long study: 5 seeds, 40 epochs, a wider learning-rate grid and init-scale sweep." };
-        var output = PathOptions.OptionalPath("--out", "Output folder (default runs/compare-PRESET). Completed runs in it are reused.").Shows("DIR");
+        var output = PathOptions.OptionalPath("--out", "Output folder (default runs/compare-PRESET): new, empty or an earlier study's (a run folder or other files are refused). Completed runs in it are reused.").Shows("DIR");
         var heads = new Option<string?>("--heads") { HelpName = "HEAD,...", Description = $"Comma-separated heads (default {string.Join(",", StudyConfig.Default.Heads)})." };
         var models = new Option<string?>("--models") { HelpName = "MODEL;...", Description = "Semicolon-separated models (default \"mlp:256,256;linear\")." };
         var seeds = NumericOptions.OptionalInt("--seeds", $"Seeds per arm ({PresetDefaults(c => c.Seeds)}).", min: 1).Shows("N");
@@ -142,6 +142,7 @@ public static class CompareCommand
             };
             config.Validate();
             var folder = parse.GetValue(output) ?? DefaultFolder(config);
+            PathOptions.RefuseControlCharacters(folder, parse.GetValue(output) is null ? "the study folder" : "--out");
             var reproduce = "torchloss " + string.Join(' ', parse.Tokens.Select(t => t.Value));
             if (parse.GetValue(distribution.DryRun))
                 return Task.FromResult(ComparePlanConsole.DryRun(config, folder, parse.GetValue(distribution.Shards), run.Output, run, cancellationToken));
@@ -149,6 +150,7 @@ public static class CompareCommand
                 return Task.FromResult(ComparePlanConsole.Print(config, folder, parse.GetValue(distribution.Shards), parse.GetValue(distribution.Json), run.Output));
             if (parse.GetValue(distribution.Slurm))
             {
+                StudyFolder.RequireUsable(folder);
                 var submit = SlurmScripts.Write(config, folder, distribution.SlurmSettings(parse), StudyCommandLine.Executable());
                 run.Output.WriteLine($"Slurm scripts for the study are in {Path.Combine(Path.GetFullPath(folder), SlurmScripts.Folder)}; submit them with:");
                 run.Output.WriteLine($"  {submit}");

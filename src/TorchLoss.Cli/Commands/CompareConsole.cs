@@ -38,7 +38,9 @@ public static class CompareConsole
     {
         var output = services.Output;
         var store = services.Store(config.DataDirectory);
-        // One study per folder at a time: the second `compare --out X` is refused, not run over the first one's runs.
+        // Only into an empty folder or a study's (checked before the lock file is made in it), one study at a time: the
+        // second `compare --out X` is refused, not run over the first one's runs.
+        StudyFolder.RequireUsable(folder);
         using var claim = FolderLock.Acquire(folder, "study folder");
         AtomicFile.RemoveLeftovers(folder, recursive: false);
         using var data = TrainingData.Load(StudyData(config), store, cancellationToken: cancellationToken);

@@ -13,6 +13,7 @@ public static class CompareShardConsole
     {
         var output = services.Output;
         // Shared with the other shards; a plain `compare` of the same folder (exclusive) waits for them, and they for it.
+        StudyFolder.RequireUsable(folder);
         using var claim = FolderLock.AcquireShared(folder, "study folder");
         using var data = TrainingData.Load(CompareConsole.StudyData(config), services.Store(config.DataDirectory), cancellationToken: cancellationToken);
         output.WriteLine($"compare shard {shard} of {Path.GetFullPath(folder)}");

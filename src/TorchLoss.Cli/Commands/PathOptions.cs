@@ -30,6 +30,15 @@ public static class PathOptions
         if (result.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value))) result.AddError($"{option.Name}: {problem}");
     });
 
+    /// <summary>Refuses a name or path that becomes a folder when it holds a control character (a newline, an escape
+    /// sequence): such a folder breaks listings and can drive the terminal that shows it. <paramref name="option"/> names it.</summary>
+    public static void RefuseControlCharacters(string value, string option)
+    {
+        if (Reporting.PrintableText.FirstControl(value) is { } c)
+            throw new UserException($"{option} '{Reporting.PrintableText.Escape(value)}' contains the control character {Reporting.PrintableText.Escaped(c)}; " +
+                                    "it would become a folder name: use printable characters only");
+    }
+
     /// <summary><paramref name="path"/> made absolute, refused before anything runs unless it is a regular file
     /// (<paramref name="option"/> names it in the message).</summary>
     public static string RegularFile(string path, string option)

@@ -13,7 +13,7 @@ public static class RunsCommand
 
     public static Command Create(TextWriter? output = null)
     {
-        var directory = new Argument<string>("dir") { Description = "Where to look (default: runs); run folders are found at any depth.", DefaultValueFactory = _ => "runs" };
+        var directory = new Argument<string>("dir") { Description = "Where to look (default: runs); run folders are found at any depth. Symbolic links to folders are not followed and folders whose config.json is another tool's are skipped; a line below the table counts both.", DefaultValueFactory = _ => "runs" };
         var sort = new Option<string>("--sort")
         {
             Description = $"Order by {string.Join(", ", SortKeys)} (default name; errors and time ascending, runs without one last).",
@@ -28,27 +28,41 @@ public static class RunsCommand
         command.SetAction(parse =>
         {
             var writer = output ?? Console.Out;
-            var entries = Sorted(RunListing.Find(parse.GetValue(directory)!), parse.GetValue(sort)!);
+            var found = RunListing.Find(parse.GetValue(directory)!);
+            var entries = Sorted(found.Runs, parse.GetValue(sort)!);
             if (parse.GetValue(json))
             {
                 foreach (var entry in entries) writer.WriteLine(JsonSerializer.Serialize(entry, JsonFiles.Compact));
                 return ExitCodes.Ok;
             }
             if (entries.Count == 0)
-            {
-                writer.WriteLine($"no run folders under {Path.GetFullPath(parse.GetValue(directory)!)}");
-                return ExitCodes.Ok;
-            }
-            ConsoleTable.Write(writer, ["run", "head", "model", "dataset", "status", "epochs", "best val. error", "test error", "time"],
-                entries.Select(e => (IReadOnlyList<string>)
-                [
-                    e.Name, e.Head, e.Model, ShortDataset(e.Dataset), e.Status, e.Epochs.ToString(CultureInfo.InvariantCulture),
-                    Percent(e.BestValidationError), Percent(e.TestError), Duration(e.TrainingSeconds),
-                ]).ToList(), textColumns: 5);
+                writer.WriteLine($"no run folders under {PrintableText.Escape(Path.GetFullPath(parse.GetValue(directory)!))}");
+            else
+                ConsoleTable.Write(writer, ["run", "head", "model", "dataset", "status", "epochs", "best val. error", "test error", "time"],
+                    entries.Select(e => (IReadOnlyList<string>)
+                    [
+                        .. new[] { e.Name, e.Head, e.Model, ShortDataset(e.Dataset), e.Status }.Select(PrintableText.Escape),
+                        e.Epochs.ToString(CultureInfo.InvariantCulture), Percent(e.BestValidationError), Percent(e.TestError), Duration(e.TrainingSeconds),
+                    ]).ToList(), textColumns: 5);
+            if (Skipped(found) is { } skipped) writer.WriteLine(skipped);
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    /// <summary>"skipped 2 folders whose config.json is not a TorchLoss run's and 3 symbolic links to folders (not followed)",
+    /// or null when nothing was skipped.</summary>
+    static string? Skipped(RunListingResult found)
+    {
+        var parts = new List<string>();
+        if (found.ForeignFolders > 0)
+            parts.Add($"{Count(found.ForeignFolders, "folder")} whose {RunFolder.ConfigFile} is not a TorchLoss run's");
+        if (found.LinksNotFollowed > 0)
+            parts.Add($"{Count(found.LinksNotFollowed, "symbolic link")} to {(found.LinksNotFollowed == 1 ? "a folder" : "folders")} (not followed)");
+        return parts.Count == 0 ? null : $"skipped {string.Join(" and ", parts)}";
+    }
+
+    static string Count(int n, string noun) => $"{n.ToString("N0", CultureInfo.InvariantCulture)} {noun}{(n == 1 ? "" : "s")}";
 
     static IReadOnlyList<RunEntry> Sorted(IReadOnlyList<RunEntry> entries, string key) => key.Trim().ToLowerInvariant() switch
     {

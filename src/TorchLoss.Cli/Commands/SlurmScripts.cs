@@ -12,7 +12,7 @@ namespace TorchLoss.Cli.Commands;
 /// </summary>
 public static class SlurmScripts
 {
-    public const string Folder = "slurm";
+    public const string Folder = Comparison.StudyFolder.SlurmDirectory;
 
     static readonly SearchValues<char> ControlCharacters = SearchValues.Create(Enumerable.Range(0, 0xA0).Select(i => (char)i).Where(char.IsControl).ToArray());
 

@@ -61,12 +61,15 @@ public static class TrainCommand
         var fresh = o.ToConfig(parse);
         if (parse.GetValue(o.Out) is { } output)
         {
+            PathOptions.RefuseControlCharacters(output, "--out");
             foreach (var option in new Option[] { o.Name, o.RunsDir })
                 if (TrainOptions.Given(parse, option))
                     throw new UserException($"--out names the run folder itself: drop {option.Name}");
             return (fresh, new RunFolder(output), false);
         }
         var name = parse.GetValue(o.Name) ?? RunFolder.DefaultName(fresh, DateTime.Now);
+        PathOptions.RefuseControlCharacters(name, "--name");
+        PathOptions.RefuseControlCharacters(parse.GetValue(o.RunsDir)!, "--runs-dir");
         if (name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name is "." or "..")
             throw new UserException($"run name '{name}' cannot be a folder name");
         return (fresh, new RunFolder(Path.Combine(parse.GetValue(o.RunsDir)!, name)), false);

@@ -62,7 +62,7 @@ public sealed class TrainOptions
     };
     public readonly TableCliOptions Table = new();
     public readonly Option<string?> Binary = new("--binary") { HelpName = "PvN|Pvrest", Description = "Binary task: PvN (e.g. 3v5) or Pvrest; for logistic regression." };
-    public readonly Option<string?> Name = new("--name") { HelpName = "NAME", Description = "Run name (folder under --runs-dir); default: head_model_timestamp." };
+    public readonly Option<string?> Name = new("--name") { HelpName = "NAME", Description = "Run name (folder under --runs-dir; printable characters, no /); default: head_model_timestamp." };
     public readonly Option<string> RunsDir = PathOptions.Path("--runs-dir", "Where run folders go.", "runs").Shows("DIR");
     public readonly Option<string?> Out = PathOptions.OptionalPath("--out",
         "The run folder itself (as compare's --out names its study's folder), instead of --runs-dir and --name.").Shows("DIR");

@@ -16,6 +16,9 @@ public sealed record PlannedRun(string Folder, TrainConfig Config, Arm? Arm, int
 /// </summary>
 public sealed class StudyPlan(StudyConfig config)
 {
+    /// <summary>The study folder's folders of tuning runs and of the arms' runs.</summary>
+    public const string TuningDirectory = "tuning", RunsDirectory = "runs";
+
     public StudyConfig Config => config;
 
     public IEnumerable<PlannedRun> TuningRuns() =>
@@ -28,7 +31,7 @@ public sealed class StudyPlan(StudyConfig config)
 
     /// <summary>tuning/MODEL/HEAD/lr-R for seed 1 (as before there were more), lr-R_seed-N for the others.</summary>
     public string TuningFolder(string model, string head, double lr, int seed = 1) =>
-        Path.Combine("tuning", Slug(model), head, $"lr-{lr.ToString(CultureInfo.InvariantCulture)}{(seed == 1 ? "" : $"_seed-{seed}")}");
+        Path.Combine(TuningDirectory, Slug(model), head, $"lr-{lr.ToString(CultureInfo.InvariantCulture)}{(seed == 1 ? "" : $"_seed-{seed}")}");
 
     public IReadOnlyList<Arm> Arms()
     {
@@ -70,7 +73,7 @@ public sealed class StudyPlan(StudyConfig config)
             }
     }
 
-    public static string ArmFolder(Arm arm, int seed) => Path.Combine("runs", arm.Name, $"seed-{seed}");
+    public static string ArmFolder(Arm arm, int seed) => Path.Combine(RunsDirectory, arm.Name, $"seed-{seed}");
 
     TrainConfig Base(string model, string head, int seed) => new()
     {

@@ -10,8 +10,8 @@ public interface IStudyObserver
 {
     void RunStarting(int index, int total, PlannedRun run, int epochs, int stepsPerEpoch) { }
     /// <summary>A run folder that is trained again from scratch, whatever its settings, and why: it was written by the
-    /// old libtorch binding (or a newer TorchLoss), its files disagree with each other, or its table file has changed
-    /// since, so it is neither reused nor resumed.</summary>
+    /// old libtorch binding (or a newer TorchLoss), its files disagree with each other, its state.json cannot be trusted
+    /// or its table file has changed since, so it is neither reused nor resumed.</summary>
     void RunDiscarded(int index, int total, PlannedRun run, string reason) { }
     void StepCompleted(int epoch, int stepInEpoch, int stepsPerEpoch) { }
     void RunFinished(int index, int total, RunResult result) { }
@@ -79,6 +79,11 @@ public sealed class StudyRunner(string outputDirectory, ClassificationData data,
             observer.RunDiscarded(index, total, run, $"its files disagree ({problem})");
             same = false;
         }
+        if (same && folder.HasCheckpoint && ResumeProblem(folder) is { } unusable)
+        {
+            observer.RunDiscarded(index, total, run, $"it cannot be continued ({unusable})");
+            same = false;
+        }
         var stepsPerEpoch = data.Train.Batches(run.Config.BatchSize).Count;
         observer.RunStarting(index, total, run, run.Config.Epochs, stepsPerEpoch);
         var trainer = new Trainer(run.Config, data, folder, new StepForwarder(observer));
@@ -93,6 +98,20 @@ public sealed class StudyRunner(string outputDirectory, ClassificationData data,
         return result;
     }
 
+    /// <summary>Why the interrupted run in <paramref name="folder"/> cannot be resumed (its state.json cannot be trusted), or null.</summary>
+    static string? ResumeProblem(RunFolder folder)
+    {
+        try
+        {
+            folder.ReadStateToResume();
+            return null;
+        }
+        catch (InvalidDataException e)
+        {
+            return e.Message.Split('\n')[0];
+        }
+    }
+
     RunFolder Folder(PlannedRun run) => new(Path.Combine(OutputDirectory, run.Folder));
 
     static bool Same(RunConfigFile existing, PlannedRun run) =>
@@ -101,7 +120,7 @@ public sealed class StudyRunner(string outputDirectory, ClassificationData data,
     static RunConfigFile? ReadConfig(RunFolder folder)
     {
         try { return folder.ReadConfig(); }
-        catch (InvalidDataException) { return null; }
+        catch (Exception e) when (e is InvalidDataException or NotARunConfigException) { return null; }
     }
 
     /// <summary>A run that starts from another run's weights is the same only if those weights are too.</summary>

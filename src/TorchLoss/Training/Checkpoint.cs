@@ -18,8 +18,7 @@ public static class Checkpoint
     public static void Save(RunFolder run, nn.Module model, optim.Optimizer optimizer, TrainingState state)
     {
         System.IO.Directory.CreateDirectory(run.File(Directory));
-        var modelFile = Path.Combine(Directory, $"model-epoch{state.Epoch}.params");
-        var optimizerFile = Path.Combine(Directory, $"optimizer-epoch{state.Epoch}.params");
+        var (modelFile, optimizerFile) = TrainingStateCheck.CheckpointFiles(state.Epoch);
         ModelFile.Save(model, run.File(modelFile));
         ParameterFile.Write(run.File(optimizerFile), optimizer.State());
         JsonFiles.Write(run.File(RunFolder.StateFile), state with { ModelCheckpoint = modelFile, OptimizerCheckpoint = optimizerFile });
@@ -39,8 +38,8 @@ public static class Checkpoint
 
     public static TrainingState Load(RunFolder run, nn.Module model, optim.Optimizer optimizer)
     {
-        if (!run.HasCheckpoint) throw new InvalidDataException($"{run.Path} has no checkpoint ({RunFolder.StateFile} is missing): nothing to resume");
-        var state = JsonFiles.Read<TrainingState>(run.File(RunFolder.StateFile));
+        var state = run.ReadStateToResume()
+                    ?? throw new InvalidDataException($"{run.Path} has no checkpoint ({RunFolder.StateFile} is missing): nothing to resume");
         if (state.ModelCheckpoint is not { } modelFile || state.OptimizerCheckpoint is not { } optimizerFile)
             throw new InvalidDataException($"{run.File(RunFolder.StateFile)} names no checkpoint files: nothing to resume");
         ModelFile.Load(model, run.File(modelFile));

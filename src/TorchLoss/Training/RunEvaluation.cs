@@ -40,7 +40,13 @@ public static class RunEvaluation
     /// <summary>The run's settings, refusing a folder that is no run, a run of the old binding, or one without the model file.</summary>
     public static RunConfigFile ReadRun(RunFolder run, bool best)
     {
-        var file = run.ReadConfig() ?? throw new InvalidDataException(run.Exists
+        RunConfigFile? read;
+        try { read = run.ReadConfig(); }
+        catch (NotARunConfigException e)
+        {
+            throw new InvalidDataException($"cannot evaluate {e.Folder}: it is not a TorchLoss run folder ({e.Reason})");
+        }
+        var file = read ?? throw new InvalidDataException(run.Exists
             ? $"{run.Path} holds no run ({RunFolder.ConfigFile} is missing)"
             : $"{run.Path} is not a run folder (it does not exist)");
         if (file.FormatMismatch is { } why) throw new InvalidDataException($"cannot evaluate {run.Path}: {why}");

@@ -1,4 +1,5 @@
 using TorchLoss.Reporting;
+using TorchLoss.Runtime;
 
 namespace TorchLoss.Training;
 
@@ -30,15 +31,22 @@ public sealed class RunFolder
 
     public bool HasCheckpoint => System.IO.File.Exists(File(StateFile));
 
-    /// <summary>The run's config.json, or null when the folder has none.</summary>
+    /// <summary>The run's config.json, or null when the folder has none; <see cref="NotARunConfigException"/> when it is
+    /// another tool's config.json.</summary>
     public RunConfigFile? ReadConfig() =>
-        System.IO.File.Exists(File(ConfigFile)) ? JsonFiles.Read<RunConfigFile>(File(ConfigFile)) : null;
+        System.IO.File.Exists(File(ConfigFile)) ? RunConfigFile.Read(File(ConfigFile)) : null;
 
     /// <summary>The config.json of a run that can be continued; <see cref="InvalidDataException"/> (one line) when there
     /// is none, or when the run is of another format (<see cref="RunConfigFile.FormatMismatch"/>).</summary>
     public RunConfigFile ReadConfigToResume()
     {
-        var config = ReadConfig() ?? throw new InvalidDataException(Directory.Exists(Path)
+        RunConfigFile? read;
+        try { read = ReadConfig(); }
+        catch (NotARunConfigException e)
+        {
+            throw new InvalidDataException($"cannot resume {e.Folder}: it is not a TorchLoss run folder ({e.Reason})");
+        }
+        var config = read ?? throw new InvalidDataException(Directory.Exists(Path)
             ? $"{Path} holds no run ({ConfigFile} is missing): it was interrupted before it started, or is not a run folder; start the run again without --resume"
             : $"{Path} is not a run folder (it does not exist)");
         if (config.FormatMismatch is { } why)
@@ -46,14 +54,38 @@ public sealed class RunFolder
         return config;
     }
 
-    /// <summary>The last checkpoint's state.json, or null when the run has none yet.</summary>
-    public TrainingState? ReadState() => HasCheckpoint ? JsonFiles.Read<TrainingState>(File(StateFile)) : null;
+    /// <summary>The last checkpoint's state.json, or null when the run has none yet; <see cref="InvalidDataException"/>
+    /// (one line) when it breaks <see cref="TrainingStateCheck"/>'s rules.</summary>
+    public TrainingState? ReadState()
+    {
+        if (!HasCheckpoint) return null;
+        var state = JsonFiles.Read<TrainingState>(File(StateFile));
+        if (TrainingStateCheck.Problem(state) is { } problem) throw InvalidState(problem);
+        return state;
+    }
+
+    /// <summary>The state a resumed run continues from: <see cref="ReadState"/>, whose epochs the metrics record and whose
+    /// checkpoint files exist; null when the run has no checkpoint yet.</summary>
+    public TrainingState? ReadStateToResume()
+    {
+        if (ReadState() is not { } state) return null;
+        var epochs = MetricsLog.Read(Path).Where(r => r.Kind == MetricRecord.EpochKind).Select(r => r.Epoch).ToList();
+        if (TrainingStateCheck.ResumeProblem(state, epochs) is { } problem) throw InvalidState(problem);
+        foreach (var checkpoint in new[] { state.ModelCheckpoint, state.OptimizerCheckpoint })
+            if (checkpoint is not null && FileKinds.Of(File(checkpoint)) != FileKind.Regular)
+                throw InvalidState($"it names {checkpoint}, which is missing or not a file");
+        return state;
+    }
+
+    InvalidDataException InvalidState(string problem) => new($"{File(StateFile)} cannot be trusted: {problem}; it was edited or damaged: " +
+                                                              "restore it, or start the run again (without --resume)");
 
     /// <summary>Refuses (<see cref="FormatException"/>, one line) to continue this run up to <paramref name="epochs"/>
-    /// epochs in total when it already has more, or when it is complete and has exactly that many.</summary>
+    /// epochs in total when it already has more, or when it is complete and has exactly that many; and
+    /// (<see cref="InvalidDataException"/>) when its state.json cannot be trusted (<see cref="ReadStateToResume"/>).</summary>
     public void CheckCanContinueTo(int epochs)
     {
-        if (ReadState() is not { } state) return;
+        if (ReadStateToResume() is not { } state) return;
         if (epochs < state.Epoch)
             throw new FormatException($"--epochs {epochs}: {Path} already has {state.Epoch} epochs; give the new total (more than {state.Epoch}) to train further");
         if (epochs == state.Epoch && IsComplete)
@@ -67,10 +99,13 @@ public sealed class RunFolder
 
     /// <summary>Takes the folder (created if missing) for this process as its only writer, until the result is disposed;
     /// <see cref="FolderInUseException"/> naming the holder when another writer has it. Temporary files left by a
-    /// killed writer are deleted.</summary>
+    /// killed writer are deleted. A folder holding a symbolic link is refused (<see cref="InvalidDataException"/>, naming
+    /// it) before anything is written: metrics are appended and checkpoints pruned in place, which through a link would
+    /// change files outside the run, and replacing the link would drop what only its target holds.</summary>
     public IDisposable Claim()
     {
         if (claim is not null) throw new InvalidOperationException($"{Path} is already claimed by this object");
+        SymbolicLinks.Refuse(Path, "run folder");
         claim = FolderLock.Acquire(Path, "run folder");
         AtomicFile.RemoveLeftovers(Path);
         return new Release(this);

@@ -96,6 +96,13 @@ public sealed class BadInputTests : IDisposable
         { "--data-dir: the path is empty", ["examples", "--data-dir", ""] },
         { "--data-dir: the path is empty", ["data", "--data-dir", "", "verify"] },
         { "--python: the path is empty", ["bench", "--pytorch", "--python", ""] },
+        // Names that become folders hold no control characters (a newline, a terminal escape sequence); the line shows them escaped.
+        { "--name 'a\\nb' contains the control character \\n; it would become a folder name: use printable characters only", ["train", "--name", "a\nb"] },
+        { "--name '\\x1b]0;x\\x07' contains the control character \\x1b", ["train", "--name", "\u001b]0;x\u0007"] },
+        { "--name 'a\\u202eb' contains the control character \\u202e", ["train", "--name", "a\u202eb"] },
+        { "--runs-dir 'r\\tuns' contains the control character \\t", ["train", "--runs-dir", "r\tuns", "--name", "x"] },
+        { "--out 'x\\ry' contains the control character \\r", ["train", "--out", "x\ry"] },
+        { "--out 'study\\x1b[2J' contains the control character \\x1b", ["compare", "--out", "study\u001b[2J"] },
         // Files that are not what they should be.
         { "is a directory, not a file", ["train", "--init-from", Folder] },
         { "holds no run (config.json is missing)", ["eval", Folder] },

@@ -177,7 +177,7 @@ public class StudyShardTests : IDisposable
         {
             var plain = Compare(study);
             Assert.Equal(ExitCodes.UsageError, plain.Code);
-            Assert.StartsWith($"torchloss: error: study folder {study} is in use by another process", plain.Error);
+            Assert.StartsWith($"torchloss: error: study folder {study} is in use by this process (PID {Environment.ProcessId}, since ", plain.Error);
         }
         using (FolderLock.Acquire(study, "study folder"))
         {

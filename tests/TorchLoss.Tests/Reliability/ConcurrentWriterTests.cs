@@ -65,4 +65,16 @@ public partial class ConcurrentWriterTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("Report: ", output);
     }
+
+    [MnistPresentFact]
+    public void APlainCompareIsRefusedNamingTheShardThatHoldsTheStudy()
+    {
+        var study = root["study"];
+        using var shard = CliProcess.Start([.. Compare(study), "--shard", "1/1"], fault: "train:step@2:stop");
+        shard.WaitUntilStopped();
+        AssertRefusedBy(shard, CliProcess.Run(Compare(study)), "study", study);
+        shard.Continue();
+        var (code, _, error) = shard.Wait();
+        Assert.True(code == 0, error);
+    }
 }

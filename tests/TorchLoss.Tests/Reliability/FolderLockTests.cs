@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using TorchLoss.Reporting;
 using TorchLoss.Tests.Data;
 
@@ -19,6 +20,25 @@ public class FolderLockTests
             Assert.EndsWith("; wait for it to finish or stop it", e.Message);
         }
         using (FolderLock.Acquire(folder, "run folder")) { }
+        Assert.Equal([FolderLock.LockFile], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void SharedHoldersAreNamedAsAnExclusiveOneIsAndTheirFilesGoWithThem()
+    {
+        using var root = new TempDirectory();
+        var folder = root["study"];
+        using (FolderLock.AcquireShared(folder, "study folder"))
+        {
+            var e = Assert.Throws<FolderInUseException>(() => FolderLock.Acquire(folder, "study folder"));
+            Assert.Matches($@"^study folder {Regex.Escape(folder)} is in use by this process \(PID {Environment.ProcessId}, since [0-9: -]+\); wait for it to finish or stop it$", e.Message);
+        }
+        // A shard killed without releasing leaves its file; a dead holder is never named, and the next writer removes it.
+        File.WriteAllText(Path.Combine(folder, FolderLock.SharedHolderPrefix + "999999999"), "999999999\n2026-01-01 00:00:00\ncompare\n");
+        using (FolderLock.AcquireShared(folder, "study folder"))
+            Assert.StartsWith($"study folder {folder} is in use by this process (PID {Environment.ProcessId}, since ",
+                Assert.Throws<FolderInUseException>(() => FolderLock.Acquire(folder, "study folder")).Message);
+        using (FolderLock.Acquire(folder, "study folder")) { }
         Assert.Equal([FolderLock.LockFile], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
     }
 
