@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace TorchLoss.Cli;
@@ -7,7 +6,7 @@ namespace TorchLoss.Cli;
 /// <summary>
 /// The one line an error prints, bounded whatever the user gave: messages quote values ('...') or name paths as they
 /// were typed, so a value longer than <see cref="MaxEchoedLength"/> characters is cut to its start, an ellipsis and its
-/// length, and control characters are shown escaped (\t, \r, \u001B) instead of moving the terminal's cursor.
+/// length, and control characters are shown escaped (\t, \r, \x1b) instead of moving the terminal's cursor.
 /// Applied where <see cref="CliRunner"/> writes the line, so every message is bounded, however it was made.
 /// </summary>
 public static class ErrorLine
@@ -23,26 +22,9 @@ public static class ErrorLine
     {
         var bounded = LongQuotedValue.Replace(message, m => $"'{Cut(m.Groups[1].Value)}'{Length(m.Groups[1].Value)}");
         bounded = LongWord.Replace(bounded, m => CutWord(m.Value));
-        bounded = Printable(bounded);
+        bounded = Reporting.PrintableText.Escape(bounded);
         return bounded.Length <= MaxLength ? bounded
             : string.Create(CultureInfo.InvariantCulture, $"{bounded[..MaxLength]}… (the message is {bounded.Length:N0} characters long)");
-    }
-
-    /// <summary><paramref name="text"/> with each control character escaped: \t, \n and \r by name, others as \uXXXX.</summary>
-    public static string Printable(string text)
-    {
-        if (!text.Any(char.IsControl)) return text;
-        var printable = new StringBuilder(text.Length + 8);
-        foreach (var c in text)
-            printable.Append(c switch
-            {
-                '\t' => "\\t",
-                '\n' => "\\n",
-                '\r' => "\\r",
-                _ when char.IsControl(c) => $"\\u{(int)c:X4}",
-                _ => c.ToString(),
-            });
-        return printable.ToString();
     }
 
     /// <summary>The value's start and an ellipsis, <see cref="MaxEchoedLength"/> characters in all (so it is not cut again).</summary>

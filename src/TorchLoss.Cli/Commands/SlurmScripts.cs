@@ -111,7 +111,7 @@ public static class SlurmScripts
         values.AddRange(compare.Select((word, i) => (i > 0 && compare[i - 1].StartsWith("--", StringComparison.Ordinal) ? compare[i - 1] : word, word)));
         foreach (var (what, value) in values)
             if (value.AsSpan().IndexOfAny(ControlCharacters) is >= 0 and var at)
-                throw new UserException($"{what}: '{ErrorLine.Printable(value)}' holds a control character (U+{(int)value[at]:X4}), which a Slurm script cannot hold");
+                throw new UserException($"{what}: '{Reporting.PrintableText.Escape(value)}' holds a control character (U+{(int)value[at]:X4}), which a Slurm script cannot hold");
         if (study.Contains('\\'))
             throw new UserException($"--out: {study} holds a backslash, which makes sbatch read the log file name literally (no %A or %a): choose another folder for --slurm");
     }

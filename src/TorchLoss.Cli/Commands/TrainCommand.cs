@@ -67,8 +67,9 @@ public static class TrainCommand
                     throw new UserException($"--out names the run folder itself: drop {option.Name}");
             return (fresh, new RunFolder(output), false);
         }
+        // A default name comes from settings that are checked on their own (an unknown head is refused as one).
+        if (parse.GetValue(o.Name) is { } given) PathOptions.RefuseControlCharacters(given, "--name");
         var name = parse.GetValue(o.Name) ?? RunFolder.DefaultName(fresh, DateTime.Now);
-        PathOptions.RefuseControlCharacters(name, "--name");
         PathOptions.RefuseControlCharacters(parse.GetValue(o.RunsDir)!, "--runs-dir");
         if (name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name is "." or "..")
             throw new UserException($"run name '{name}' cannot be a folder name");

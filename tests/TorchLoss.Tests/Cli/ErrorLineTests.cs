@@ -42,7 +42,7 @@ public class ErrorLineTests
 
     [Fact]
     public void ControlCharactersAreShownEscaped() =>
-        Assert.Equal(@"unknown head 'a\u001B[2Jb\tc\r': expected one of", ErrorLine.Of("unknown head 'a\u001b[2Jb\tc\r': expected one of"));
+        Assert.Equal(@"unknown head 'a\x1b[2Jb\tc\r': expected one of", ErrorLine.Of("unknown head 'a\u001b[2Jb\tc\r': expected one of"));
 
     [Fact]
     public void AMessageOfManyShortValuesIsCutAsAWhole()
@@ -63,7 +63,7 @@ public class ErrorLineTests
         { $"unknown option '{Cut("--" + Million)}' (1,000,002 characters)", ["train", "--" + Million] },
         { $"unexpected argument '{Cut(Million)}' (1,000,000 characters)", ["train", Million] },
         { $"--heads: '{Cut(Million + ",")}' (1,000,001 characters) has an empty entry", ["compare", "--heads", Million + ","] },
-        { @"unknown head 'softmax-ce\u001B]0;pwned\u0007': expected one of", ["train", "--head", "softmax-ce\u001b]0;pwned\u0007"] },
+        { @"unknown head 'softmax-ce\x1b]0;pwned\x07': expected one of", ["train", "--head", "softmax-ce\u001b]0;pwned\u0007"] },
     };
 
     [Theory]

@@ -30,8 +30,8 @@ public sealed class SlurmScriptValueTests : IDisposable
     {
         { "--partition", "gpu\ntouch pwned", "--partition: 'gpu\\ntouch pwned' holds a control character (U+000A), which a Slurm script cannot hold" },
         { "--partition", "gpu\r", "--partition: 'gpu\\r' holds a control character (U+000D)" },
-        { "--partition", "gpu\u001b[2J", "--partition: 'gpu\\u001B[2J' holds a control character (U+001B)" },
-        { "--partition", "gpu\u0085", "--partition: 'gpu\\u0085' holds a control character (U+0085)" },
+        { "--partition", "gpu\u001b[2J", "--partition: 'gpu\\x1b[2J' holds a control character (U+001B)" },
+        { "--partition", "gpu\u0085", "--partition: 'gpu\\x85' holds a control character (U+0085)" },
         { "--time", "10\n", "--time: '10\\n' is not a Slurm time limit" },
     };
 
@@ -53,7 +53,7 @@ public sealed class SlurmScriptValueTests : IDisposable
         var (code, _, error) = Slurm("--out", study);
         Assert.Equal(ExitCodes.UsageError, code);
         var line = Assert.Single(error.TrimEnd('\n').Split('\n'));
-        Assert.Equal($"torchloss: error: --out: '{study.Replace("\n", "\\n")}' holds a control character (U+000A), which a Slurm script cannot hold", line);
+        Assert.Equal($"torchloss: error: --out '{study.Replace("\n", "\\n")}' contains the control character \\n; it would become a folder name: use printable characters only", line);
         Assert.Empty(Directory.GetFileSystemEntries(root.Path));
     }
 
