@@ -1,7 +1,8 @@
-using TorchSharp;
-using static TorchSharp.torch;
+using TorchLoss.Engines;
 using TorchLoss.Runtime;
 using TorchLoss.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Benchmarks;
 

@@ -1,11 +1,12 @@
 using BenchmarkDotNet.Attributes;
 using TorchLoss.Data;
+using TorchLoss.Engines;
 using TorchLoss.Heads;
 using TorchLoss.Models;
-using TorchSharp;
-using static TorchSharp.torch;
 using TorchLoss.Runtime;
 using TorchLoss.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Benchmarks;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using TorchLoss.Benchmarking;
 using TorchLoss.Data;
+using TorchLoss.Engines;
 using TorchLoss.Heads;
 using TorchLoss.Reporting;
 using TorchLoss.Training;

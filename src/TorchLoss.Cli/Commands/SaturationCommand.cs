@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TorchLoss.Analysis;
+using TorchLoss.Engines;
 using TorchLoss.Heads;
 
 namespace TorchLoss.Cli.Commands;

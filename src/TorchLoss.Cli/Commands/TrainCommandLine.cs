@@ -1,5 +1,6 @@
 using System.Globalization;
 using TorchLoss.Data.Tables;
+using TorchLoss.Engines;
 using TorchLoss.Heads;
 using TorchLoss.Models;
 using TorchLoss.Training;

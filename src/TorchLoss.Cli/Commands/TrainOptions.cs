@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TorchLoss.Data;
+using TorchLoss.Engines;
 using TorchLoss.Heads;
 using TorchLoss.Models;
 using TorchLoss.Training;

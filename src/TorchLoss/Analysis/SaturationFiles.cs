@@ -1,5 +1,6 @@
-using TorchLoss.Reporting;
+using TorchLoss.Engines;
 using TorchLoss.Reporting.Plots;
+using TorchLoss.Reporting;
 
 namespace TorchLoss.Analysis;
 

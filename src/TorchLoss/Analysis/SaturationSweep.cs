@@ -1,3 +1,4 @@
+using TorchLoss.Engines;
 using TorchLoss.Heads;
 using TorchLoss.Runtime;
 using TorchSharp;

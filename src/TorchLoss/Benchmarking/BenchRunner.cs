@@ -1,8 +1,9 @@
+using TorchLoss.Engines;
 using TorchLoss.Heads;
-using TorchSharp;
 using TorchLoss.Runtime;
-using static TorchSharp.torch;
 using TorchLoss.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Benchmarking;
 

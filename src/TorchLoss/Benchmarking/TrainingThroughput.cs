@@ -1,10 +1,11 @@
 using TorchLoss.Data;
+using TorchLoss.Engines;
 using TorchLoss.Heads;
 using TorchLoss.Models;
-using TorchSharp;
 using TorchLoss.Runtime;
-using static TorchSharp.torch;
 using TorchLoss.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Benchmarking;
 

@@ -1,3 +1,4 @@
+using TorchLoss.Engines;
 using TorchLoss.Heads;
 using TorchLoss.Models;
 
@@ -52,7 +53,7 @@ public sealed record StudyConfig
     /// <summary>The validation accuracy whose first epoch the table reports ("epochs to reach").</summary>
     public double TargetAccuracy { get; init; } = 0.9;
     public string Device { get; init; } = "cpu";
-    /// <summary>Training engine of every run: auto, fused, autograd or closed-form (see <see cref="Training.TrainingEngine"/>).</summary>
+    /// <summary>Training engine of every run: auto, fused, autograd or closed-form (see <see cref="Engines.TrainingEngine"/>).</summary>
     public string Engine { get; init; } = "auto";
     public int? Threads { get; init; }
     public int? BlasThreads { get; init; }
@@ -114,7 +115,7 @@ public sealed record StudyConfig
         foreach (var model in Models)
             Require(ModelSpec.Parse(model).Kind != ModelKind.Logistic, "the comparison uses one output per class: linear or mlp:...");
         Require(Heads.Distinct().Count() == Heads.Count, "a head is named twice");
-        Training.TrainingEngines.Parse(Engine);
+        Engines.TrainingEngines.Parse(Engine);
         Training.LearningRateSchedule.Parse(Schedule, 1);
         Require(Seeds >= 1, $"seeds must be at least 1, got {Seeds}");
         Require(Epochs >= 1, $"epochs must be at least 1, got {Epochs}");

@@ -1,5 +1,6 @@
 using TorchLoss.Benchmarking;
 using TorchLoss.Data;
+using TorchLoss.Engines;
 using TorchLoss.Models;
 using TorchLoss.Runtime;
 using TorchLoss.Training;

@@ -1,7 +1,8 @@
+using TorchLoss.Engines;
 using TorchLoss.Fused;
 using TorchLoss.Heads;
-using TorchSharp;
 using TorchLoss.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace TorchLoss.Gradients;
@@ -111,7 +112,7 @@ public static class GradCheck
         int classes)
     {
         if (form is null || model.Spec is not { } spec) return null;
-        return Training.FusedStep.Gradients(spec, form, x, labels, variables, classes);
+        return Engines.FusedStep.Gradients(spec, form, x, labels, variables, classes);
     }
 
     static IReadOnlyList<Tensor> WithAutograd(OutputHead head, GradientModel model, Tensor x, Tensor targets, IReadOnlyList<Tensor> variables)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using TorchLoss.Engines;
 using TorchLoss.Fused;
 using TorchLoss.Heads;
 using TorchLoss.Models;

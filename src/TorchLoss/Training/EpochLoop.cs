@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TorchLoss.Data;
+using TorchLoss.Engines;
 using TorchLoss.Heads;
 using TorchLoss.Reporting;
 using TorchLoss.Runtime;

@@ -1,3 +1,4 @@
+using TorchLoss.Engines;
 using TorchLoss.Reporting;
 
 namespace TorchLoss.Training;

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using TorchLoss.Data;
+using TorchLoss.Engines;
 using TorchLoss.Heads;
 using TorchLoss.Models;
 using TorchLoss.Reporting;
-using TorchSharp;
 using TorchLoss.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace TorchLoss.Training;

@@ -1,3 +1,4 @@
+using TorchLoss.Engines;
 using TorchLoss.Fused;
 using TorchLoss.Gradients;
 using TorchLoss.Heads;

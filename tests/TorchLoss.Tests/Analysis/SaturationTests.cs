@@ -1,4 +1,5 @@
 using TorchLoss.Analysis;
+using TorchLoss.Engines;
 using TorchLoss.Heads;
 
 namespace TorchLoss.Tests.Analysis;

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using TorchLoss.Benchmarking;
-using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
-using TorchSharp;
+using TorchLoss.Cli;
+using TorchLoss.Engines;
 using TorchLoss.Runtime;
-using static TorchSharp.torch;
 using TorchLoss.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Benchmarking;
 

@@ -1,4 +1,5 @@
 using TorchLoss.Cli.Commands;
+using TorchLoss.Engines;
 using TorchLoss.Training;
 
 namespace TorchLoss.Tests.Cli;

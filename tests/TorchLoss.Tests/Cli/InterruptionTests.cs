@@ -1,5 +1,6 @@
-using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
+using TorchLoss.Cli;
+using TorchLoss.Engines;
 using TorchLoss.Reporting;
 using TorchLoss.Runtime;
 using TorchLoss.Training;

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Xml.Linq;
-using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
+using TorchLoss.Cli;
+using TorchLoss.Engines;
 using TorchLoss.Reporting;
 using TorchLoss.Runtime;
 using TorchLoss.Training;

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
+using TorchLoss.Cli;
+using TorchLoss.Engines;
 using TorchLoss.Runtime;
 using TorchLoss.Training;
 

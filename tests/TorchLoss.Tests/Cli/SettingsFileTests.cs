@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
+using TorchLoss.Cli;
+using TorchLoss.Engines;
 using TorchLoss.Runtime;
 using TorchLoss.Training;
 

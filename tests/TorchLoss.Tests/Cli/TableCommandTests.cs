@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
+using TorchLoss.Cli;
+using TorchLoss.Engines;
 using TorchLoss.Runtime;
-using TorchLoss.Tests.Data;
 using TorchLoss.Tests.Data.Tables;
+using TorchLoss.Tests.Data;
 using TorchLoss.Training;
 
 namespace TorchLoss.Tests.Cli;

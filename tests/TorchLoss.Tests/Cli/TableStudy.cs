@@ -1,7 +1,8 @@
 using TorchLoss.Cli.Commands;
+using TorchLoss.Engines;
 using TorchLoss.Runtime;
-using TorchLoss.Tests.Data;
 using TorchLoss.Tests.Data.Tables;
+using TorchLoss.Tests.Data;
 using TorchLoss.Training;
 
 namespace TorchLoss.Tests.Cli;

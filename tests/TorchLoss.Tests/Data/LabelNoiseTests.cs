@@ -1,6 +1,7 @@
-using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
+using TorchLoss.Cli;
 using TorchLoss.Data;
+using TorchLoss.Engines;
 using TorchLoss.Runtime;
 using TorchLoss.Tests.Cli;
 using TorchLoss.Tests.Training;

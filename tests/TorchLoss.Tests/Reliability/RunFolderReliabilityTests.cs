@@ -1,6 +1,7 @@
 using System.CommandLine;
-using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
+using TorchLoss.Cli;
+using TorchLoss.Engines;
 using TorchLoss.Reporting;
 using TorchLoss.Runtime;
 using TorchLoss.Tests.Cli;

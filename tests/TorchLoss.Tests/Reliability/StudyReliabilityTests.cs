@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
-using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
+using TorchLoss.Cli;
 using TorchLoss.Comparison;
+using TorchLoss.Engines;
 using TorchLoss.Reporting;
 using TorchLoss.Runtime;
 using TorchLoss.Tests.Cli;

@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
-using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
+using TorchLoss.Cli;
 using TorchLoss.Data;
+using TorchLoss.Engines;
 using TorchLoss.Runtime;
 using TorchLoss.Tests.Cli;
-using TorchLoss.Tests.Data;
 using TorchLoss.Tests.Data.Tables;
+using TorchLoss.Tests.Data;
 using TorchLoss.Training;
 
 namespace TorchLoss.Tests.Reliability;

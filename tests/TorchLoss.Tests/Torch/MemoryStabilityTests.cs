@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using TorchLoss.Engines;
 using TorchLoss.Heads;
 using TorchLoss.Models;
-using TorchSharp;
 using TorchLoss.Runtime;
-using static TorchSharp.torch;
 using TorchLoss.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 using static TorchLoss.Tests.Training.FusedFixtures;
 
 namespace TorchLoss.Tests.Torch;

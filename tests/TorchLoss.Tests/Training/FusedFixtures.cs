@@ -1,10 +1,11 @@
 using TorchLoss.Data;
+using TorchLoss.Engines;
 using TorchLoss.Heads;
 using TorchLoss.Models;
-using TorchSharp;
-using static TorchSharp.torch;
 using TorchLoss.Training;
 using TorchSharp.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Training;
 

@@ -1,11 +1,12 @@
 using TorchLoss.Data;
+using TorchLoss.Engines;
 using TorchLoss.Heads;
 using TorchLoss.Models;
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
 using TorchLoss.Tests.Torch;
 using TorchLoss.Training;
+using TorchSharp.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
 using static TorchLoss.Tests.Training.FusedFixtures;
 
 namespace TorchLoss.Tests.Training;

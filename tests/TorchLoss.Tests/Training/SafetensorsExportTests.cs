@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json.Nodes;
-using TorchLoss.Cli;
+using System.Text;
 using TorchLoss.Cli.Commands;
+using TorchLoss.Cli;
+using TorchLoss.Engines;
 using TorchLoss.Runtime;
 using TorchLoss.Tests.Cli;
 using TorchLoss.Training;

@@ -1,8 +1,9 @@
+using TorchLoss.Engines;
 using TorchLoss.Heads;
 using TorchLoss.Models;
+using TorchLoss.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using TorchLoss.Training;
 using static TorchLoss.Tests.Training.FusedFixtures;
 
 namespace TorchLoss.Tests.Training;

@@ -1,11 +1,12 @@
+using TorchLoss.Engines;
 using TorchLoss.Heads;
 using TorchLoss.Models;
 using TorchLoss.Tests.Fused;
 using TorchLoss.Tests.Torch;
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
 using TorchLoss.Training;
+using TorchSharp.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
 using static TorchLoss.Tests.Training.FusedFixtures;
 
 namespace TorchLoss.Tests.Training;

@@ -1,3 +1,4 @@
+using TorchLoss.Engines;
 namespace TorchLoss.Analysis.Claims;
 
 /// <summary>Ways to turn (p - y)^2 over the classes into one number; the last is not a loss anyone defines, but it is

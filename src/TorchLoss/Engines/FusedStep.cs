@@ -2,11 +2,12 @@ using TorchLoss.Data;
 using TorchLoss.Fused;
 using TorchLoss.Heads;
 using TorchLoss.Models;
-using TorchSharp;
+using TorchLoss.Training;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
-namespace TorchLoss.Training;
+namespace TorchLoss.Engines;
 
 /// <summary>One SGD step done natively in one call (<see cref="FusedMlp"/>): the head's hand-derived dL/dz instead of
 /// autograd, the step statistics computed on the way, TorchSharp's SGD momentum buffers updated in place (so a run can

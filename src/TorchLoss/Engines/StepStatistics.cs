@@ -4,7 +4,7 @@ using TorchLoss.Heads;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace TorchLoss.Training;
+namespace TorchLoss.Engines;
 
 /// <summary>
 /// Per-step diagnostics. On the CPU they are read from the step's tensors in one native call

@@ -1,9 +1,10 @@
 using TorchLoss.Data;
 using TorchLoss.Heads;
+using TorchLoss.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace TorchLoss.Training;
+namespace TorchLoss.Engines;
 
 /// <summary>Loss and accuracy of a model on one split.</summary>
 public sealed record SplitScore(double Loss, double Accuracy)

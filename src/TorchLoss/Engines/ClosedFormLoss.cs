@@ -2,7 +2,7 @@ using TorchLoss.Heads;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace TorchLoss.Training;
+namespace TorchLoss.Engines;
 
 /// <summary>
 /// A head's batch-mean loss as a TorchSharp custom autograd function whose backward is the head's hand-derived dL/dz

@@ -3,7 +3,7 @@ using TorchLoss.Heads;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace TorchLoss.Training;
+namespace TorchLoss.Engines;
 
 /// <summary>How a training step computes its gradients.</summary>
 public enum TrainingEngine

@@ -1,6 +1,6 @@
 using TorchLoss.Data;
 
-namespace TorchLoss.Training;
+namespace TorchLoss.Engines;
 
 /// <summary>One optimisation step on a batch, recording its step statistics. Created by <see cref="TrainingEngines.Create"/>.</summary>
 public interface ITrainingStep : IDisposable

@@ -1,6 +1,6 @@
 using TorchLoss.Runtime;
 
-namespace TorchLoss.Training;
+namespace TorchLoss.Engines;
 
 /// <summary>
 /// CPU thread settings for training: <see cref="IntraOp"/> threads split each step's work, <see cref="Blas"/> threads

@@ -3,7 +3,7 @@ using TorchLoss.Heads;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace TorchLoss.Training;
+namespace TorchLoss.Engines;
 
 /// <summary>One optimisation step through TorchSharp's autograd: forward, the head's loss, backward, the step statistics,
 /// the optimizer's update. Runs any module, head, optimizer and device. With <paramref name="closedForm"/> the head's
