@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using TorchLoss.Data;
 using TorchLoss.Data.Tables;
+using TorchLoss.Data;
 using TorchLoss.Reporting;
+using TorchLoss.Runs;
 using TorchLoss.Training;
 
 namespace TorchLoss.Cli.Commands;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TorchLoss.Runs;
 using TorchLoss.Training;
 
 namespace TorchLoss.Cli.Commands;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using TorchLoss.Reporting;
+using TorchLoss.Runs;
 using TorchLoss.Training;
 
 namespace TorchLoss.Cli.Commands;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using TorchLoss.Data;
 using TorchLoss.Reporting;
+using TorchLoss.Runs;
 using TorchLoss.Training;
 
 namespace TorchLoss.Cli.Commands;

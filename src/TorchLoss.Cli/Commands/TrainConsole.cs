@@ -3,6 +3,7 @@ using System.Text.Json;
 using Spectre.Console;
 using TorchLoss.Data;
 using TorchLoss.Reporting;
+using TorchLoss.Runs;
 using TorchLoss.Training;
 
 namespace TorchLoss.Cli.Commands;

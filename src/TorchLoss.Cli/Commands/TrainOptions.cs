@@ -3,6 +3,7 @@ using TorchLoss.Data;
 using TorchLoss.Engines;
 using TorchLoss.Heads;
 using TorchLoss.Models;
+using TorchLoss.Runs;
 using TorchLoss.Training;
 
 namespace TorchLoss.Cli.Commands;

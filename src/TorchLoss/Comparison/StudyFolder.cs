@@ -1,6 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using TorchLoss.Reporting;
+using TorchLoss.Runs;
 using TorchLoss.Runtime;
 
 namespace TorchLoss.Comparison;
@@ -43,7 +44,7 @@ public static class StudyFolder
             .Where(e => !FolderLock.IsLockFile(e.Name) && !e.Name.Contains(AtomicFile.TemporaryMarker, StringComparison.Ordinal))
             .OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
         if (entries.Count == 0) return null;
-        if (entries.Any(e => e.Name == Training.RunFolder.ConfigFile)) return $"it holds {Training.RunFolder.ConfigFile}: it is a training run's folder";
+        if (entries.Any(e => e.Name == Runs.RunFolder.ConfigFile)) return $"it holds {Runs.RunFolder.ConfigFile}: it is a training run's folder";
         foreach (var entry in entries)
         {
             var name = PrintableText.Escape(entry.Name);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using TorchLoss.Heads;
 using TorchLoss.Models;
+using TorchLoss.Runs;
 using TorchLoss.Training;
 
 namespace TorchLoss.Comparison;

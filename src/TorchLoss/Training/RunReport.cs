@@ -1,7 +1,8 @@
 using System.Globalization;
-using TorchLoss.Reporting;
 using TorchLoss.Reporting.Documents;
 using TorchLoss.Reporting.Plots;
+using TorchLoss.Reporting;
+using TorchLoss.Runs;
 
 namespace TorchLoss.Training;
 

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using TorchLoss.Reporting;
+using TorchLoss.Runs;
 
 namespace TorchLoss.Training;
 

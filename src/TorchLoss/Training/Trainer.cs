@@ -4,6 +4,7 @@ using TorchLoss.Engines;
 using TorchLoss.Heads;
 using TorchLoss.Models;
 using TorchLoss.Reporting;
+using TorchLoss.Runs;
 using TorchLoss.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;

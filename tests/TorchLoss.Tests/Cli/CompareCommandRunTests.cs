@@ -3,6 +3,7 @@ using TorchLoss.Cli.Commands;
 using TorchLoss.Cli;
 using TorchLoss.Engines;
 using TorchLoss.Reporting;
+using TorchLoss.Runs;
 using TorchLoss.Runtime;
 using TorchLoss.Training;
 

@@ -1,5 +1,6 @@
-using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
+using TorchLoss.Cli;
+using TorchLoss.Runs;
 using TorchLoss.Training;
 
 namespace TorchLoss.Tests.Cli;

@@ -1,7 +1,8 @@
-using TorchLoss.Cli;
 using TorchLoss.Cli.Commands;
+using TorchLoss.Cli;
 using TorchLoss.Comparison;
 using TorchLoss.Reporting;
+using TorchLoss.Runs;
 using TorchLoss.Training;
 
 namespace TorchLoss.Tests.Cli;

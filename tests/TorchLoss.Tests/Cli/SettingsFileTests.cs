@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using TorchLoss.Cli.Commands;
 using TorchLoss.Cli;
 using TorchLoss.Engines;
+using TorchLoss.Runs;
 using TorchLoss.Runtime;
 using TorchLoss.Training;
 

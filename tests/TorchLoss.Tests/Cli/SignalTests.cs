@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using TorchLoss.Cli;
 using TorchLoss.Data;
 using TorchLoss.Reporting;
+using TorchLoss.Runs;
 using TorchLoss.Tests.Data;
 using TorchLoss.Training;
 

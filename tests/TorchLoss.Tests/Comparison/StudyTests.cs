@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using TorchLoss.Comparison;
 using TorchLoss.Reporting;
+using TorchLoss.Runs;
 using TorchLoss.Tests.Training;
 using TorchLoss.Training;
 

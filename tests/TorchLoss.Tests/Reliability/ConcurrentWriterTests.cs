@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using TorchLoss.Runs;
 using TorchLoss.Tests.Data;
 using TorchLoss.Training;
 

@@ -1,3 +1,4 @@
+using TorchLoss.Runs;
 using TorchLoss.Tests.Data;
 using TorchLoss.Training;
 

@@ -3,6 +3,7 @@ using System.Text;
 using TorchLoss.Cli.Commands;
 using TorchLoss.Cli;
 using TorchLoss.Engines;
+using TorchLoss.Runs;
 using TorchLoss.Runtime;
 using TorchLoss.Tests.Cli;
 using TorchLoss.Training;

@@ -4,6 +4,7 @@ using TorchLoss.Cli;
 using TorchLoss.Comparison;
 using TorchLoss.Engines;
 using TorchLoss.Reporting;
+using TorchLoss.Runs;
 using TorchLoss.Runtime;
 using TorchLoss.Tests.Cli;
 using TorchLoss.Training;

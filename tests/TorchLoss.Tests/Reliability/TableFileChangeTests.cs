@@ -3,6 +3,7 @@ using TorchLoss.Cli.Commands;
 using TorchLoss.Cli;
 using TorchLoss.Data;
 using TorchLoss.Engines;
+using TorchLoss.Runs;
 using TorchLoss.Runtime;
 using TorchLoss.Tests.Cli;
 using TorchLoss.Tests.Data.Tables;

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using TorchLoss.Reporting;
+using TorchLoss.Runs;
 using TorchLoss.Tests.Data;
 using TorchLoss.Training;
 

@@ -1,8 +1,9 @@
-using TorchLoss.Data;
 using TorchLoss.Data.Tables;
+using TorchLoss.Data;
+using TorchLoss.Runs;
 using TorchLoss.Runtime;
-using TorchLoss.Tests.Data;
 using TorchLoss.Tests.Data.Tables;
+using TorchLoss.Tests.Data;
 using TorchLoss.Tests.Reliability;
 using TorchLoss.Tests.Training;
 using TorchLoss.Training;

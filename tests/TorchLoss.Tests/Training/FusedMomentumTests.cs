@@ -2,6 +2,7 @@ using TorchLoss.Data;
 using TorchLoss.Engines;
 using TorchLoss.Heads;
 using TorchLoss.Models;
+using TorchLoss.Runs;
 using TorchLoss.Tests.Data;
 using TorchLoss.Training;
 using TorchSharp.Modules;

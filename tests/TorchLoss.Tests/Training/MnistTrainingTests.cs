@@ -1,4 +1,5 @@
 using TorchLoss.Data;
+using TorchLoss.Runs;
 using TorchLoss.Tests.Data;
 using TorchLoss.Training;
 

@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using TorchLoss.Reporting;
+using TorchLoss.Runs;
 using TorchLoss.Tests.Data;
 using TorchLoss.Training;
 

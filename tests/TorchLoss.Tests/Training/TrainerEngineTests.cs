@@ -1,5 +1,6 @@
 using TorchLoss.Engines;
 using TorchLoss.Reporting;
+using TorchLoss.Runs;
 using TorchLoss.Runtime;
 using TorchLoss.Training;
 using TorchSharp;

@@ -1,4 +1,5 @@
 using TorchLoss.Reporting;
+using TorchLoss.Runs;
 using TorchLoss.Tests.Reporting;
 using TorchLoss.Training;
 

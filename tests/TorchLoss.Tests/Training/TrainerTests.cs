@@ -1,8 +1,9 @@
 using TorchLoss.Reporting;
-using TorchSharp;
+using TorchLoss.Runs;
 using TorchLoss.Runtime;
-using static TorchSharp.torch;
 using TorchLoss.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace TorchLoss.Tests.Training;
 

@@ -1,4 +1,5 @@
 using TorchLoss.Reporting;
+using TorchLoss.Runs;
 using TorchLoss.Training;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -2,10 +2,11 @@ using TorchLoss.Data;
 using TorchLoss.Engines;
 using TorchLoss.Heads;
 using TorchLoss.Models;
+using TorchLoss.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace TorchLoss.Training;
+namespace TorchLoss.Runs;
 
 /// <summary>One class's share of an evaluation: how many examples have it and how many of them were predicted right.</summary>
 public sealed record ClassScore(int Class, string Name, int Examples, int Correct)

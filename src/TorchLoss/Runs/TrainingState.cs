@@ -1,4 +1,5 @@
-namespace TorchLoss.Training;
+using TorchLoss.Training;
+namespace TorchLoss.Runs;
 
 /// <summary>Where a run stood after its last completed epoch: what --resume and the summary need besides the
 /// parameters.</summary>

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace TorchLoss.Training;
+namespace TorchLoss.Runs;
 
 /// <summary>
 /// A module's parameters in a <see cref="ParameterFile"/> (checksummed, written atomically), by their TorchSharp names

@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using TorchLoss.Reporting;
-using TorchSharp;
 using TorchSharp.PyBridge;
+using TorchSharp;
 
-namespace TorchLoss.Training;
+namespace TorchLoss.Runs;
 
 /// <summary>
 /// A run's final model in the safetensors format PyTorch and Hugging Face read (`safetensors.torch.load_file`), written by

@@ -1,7 +1,8 @@
 using TorchLoss.Reporting;
 using TorchLoss.Runtime;
+using TorchLoss.Training;
 
-namespace TorchLoss.Training;
+namespace TorchLoss.Runs;
 
 /// <summary>
 /// The folder of one run (runs/NAME): config.json, metrics (jsonl, csv, TensorBoard events), the latest and the

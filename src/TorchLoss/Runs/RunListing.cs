@@ -1,6 +1,7 @@
 using TorchLoss.Reporting;
+using TorchLoss.Training;
 
-namespace TorchLoss.Training;
+namespace TorchLoss.Runs;
 
 /// <summary>One run folder as `torchloss runs` lists it. Errors are fractions (0.0229 is 2.29 %); seconds are the run's
 /// training time summed over its epochs.</summary>

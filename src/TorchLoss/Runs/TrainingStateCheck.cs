@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace TorchLoss.Training;
+namespace TorchLoss.Runs;
 
 /// <summary>
 /// What a state.json must hold to be trusted: --resume loads the checkpoint it names and keeps the metrics up to its

@@ -1,6 +1,7 @@
 using TorchLoss.Reporting;
+using TorchLoss.Training;
 
-namespace TorchLoss.Training;
+namespace TorchLoss.Runs;
 
 /// <summary>
 /// Whether a finished run's files agree with each other, so that reusing it (as `compare` does) reports what was

@@ -1,12 +1,12 @@
-using System.Security.Cryptography;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 using TorchLoss.Reporting;
-using TorchSharp;
 using TorchLoss.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
-namespace TorchLoss.Training;
+namespace TorchLoss.Runs;
 
 /// <summary>
 /// Named tensors on disk: "TLPARAMS", format version, count, then per tensor its name, dtype, shape and

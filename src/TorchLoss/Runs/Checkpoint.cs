@@ -1,9 +1,10 @@
-using TorchSharp;
-using static TorchSharp.torch;
 using TorchLoss.Reporting;
 using TorchLoss.Runtime;
+using TorchLoss.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
-namespace TorchLoss.Training;
+namespace TorchLoss.Runs;
 
 /// <summary>
 /// Saves and restores model, optimizer state and <see cref="TrainingState"/> in a run folder. Each epoch's
