@@ -1,7 +1,8 @@
 using SkiaSharp;
-using Svg.Skia;
 using Svg.Skia.TypefaceProviders;
+using Svg.Skia;
 using TorchLoss.Reporting;
+using TorchLoss.Runtime;
 
 namespace TorchLoss.Cli;
 

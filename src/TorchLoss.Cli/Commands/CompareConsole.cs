@@ -1,12 +1,13 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using DocumentTable = TorchLoss.Reporting.Documents.Table;
 using Spectre.Console;
 using TorchLoss.Comparison;
 using TorchLoss.Data;
-using TorchLoss.Reporting;
 using TorchLoss.Reporting.Documents;
-using DocumentTable = TorchLoss.Reporting.Documents.Table;
+using TorchLoss.Reporting;
+using TorchLoss.Runtime;
 using TorchLoss.Training;
 
 namespace TorchLoss.Cli.Commands;

@@ -1,6 +1,7 @@
 using TorchLoss.Comparison;
 using TorchLoss.Data;
 using TorchLoss.Reporting;
+using TorchLoss.Runtime;
 using TorchLoss.Training;
 
 namespace TorchLoss.Cli.Commands;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using TorchLoss.Comparison;
 using TorchLoss.Reporting;
+using TorchLoss.Runtime;
 
 namespace TorchLoss.Cli.Commands;
 

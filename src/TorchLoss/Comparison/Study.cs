@@ -1,6 +1,7 @@
-using TorchLoss.Data;
 using TorchLoss.Data.Tables;
+using TorchLoss.Data;
 using TorchLoss.Reporting;
+using TorchLoss.Runtime;
 
 namespace TorchLoss.Comparison;
 

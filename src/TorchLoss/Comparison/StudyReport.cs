@@ -1,10 +1,11 @@
 using System.Globalization;
 using CsvHelper;
-using TorchLoss.Data;
 using TorchLoss.Data.Tables;
+using TorchLoss.Data;
 using TorchLoss.Heads;
-using TorchLoss.Reporting;
 using TorchLoss.Reporting.Documents;
+using TorchLoss.Reporting;
+using TorchLoss.Runtime;
 
 namespace TorchLoss.Comparison;
 

@@ -2,6 +2,7 @@ using TorchLoss.Data.Tables;
 using TorchLoss.Data;
 using TorchLoss.Reporting;
 using TorchLoss.Runs;
+using TorchLoss.Runtime;
 using TorchLoss.Training;
 
 namespace TorchLoss.Comparison;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using TorchLoss.Runtime;
 
 namespace TorchLoss.Reporting;
 

@@ -1,7 +1,8 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using CsvHelper;
+using TorchLoss.Runtime;
 
 namespace TorchLoss.Reporting;
 

@@ -1,4 +1,5 @@
 using TorchLoss.Reporting;
+using TorchLoss.Runtime;
 using TorchLoss.Training;
 
 namespace TorchLoss.Runs;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using TorchLoss.Reporting;
+using TorchLoss.Runtime;
 using TorchSharp.PyBridge;
 using TorchSharp;
 

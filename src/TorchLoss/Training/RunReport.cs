@@ -3,6 +3,7 @@ using TorchLoss.Reporting.Documents;
 using TorchLoss.Reporting.Plots;
 using TorchLoss.Reporting;
 using TorchLoss.Runs;
+using TorchLoss.Runtime;
 
 namespace TorchLoss.Training;
 

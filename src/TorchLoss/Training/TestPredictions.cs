@@ -1,5 +1,6 @@
 using System.Globalization;
 using TorchLoss.Reporting;
+using TorchLoss.Runtime;
 
 namespace TorchLoss.Training;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using TorchLoss.Reporting;
+using TorchLoss.Runtime;
 using TorchLoss.Tests.Data;
 
 namespace TorchLoss.Tests.Reliability;

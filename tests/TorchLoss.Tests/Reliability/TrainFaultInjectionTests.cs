@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using TorchLoss.Reporting;
 using TorchLoss.Runs;
+using TorchLoss.Runtime;
 using TorchLoss.Tests.Data;
 using TorchLoss.Training;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using TorchLoss.Reporting;
+using TorchLoss.Runtime;
 
 namespace TorchLoss.Data.Tables;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using TorchLoss.Runtime;
 using static TorchLoss.Reporting.Plots.SvgRenderer;
 
 namespace TorchLoss.Reporting.Plots;

@@ -1,6 +1,6 @@
 using TorchLoss.Runtime;
 
-namespace TorchLoss.Reporting;
+namespace TorchLoss.Runtime;
 
 /// <summary>Writes a file so that readers see the old content or the new one, never a part: the content goes to
 /// PATH.tmp-PID, which is renamed into place. A process killed in between leaves only the temporary file, which

@@ -1,7 +1,7 @@
 using System.Globalization;
 using TorchLoss.Runtime;
 
-namespace TorchLoss.Reporting;
+namespace TorchLoss.Runtime;
 
 /// <summary>A second writer was refused: another process (or another part of this one) holds the folder.</summary>
 public sealed class FolderInUseException(string message) : IOException(message);
