@@ -58,11 +58,11 @@ public static class TrainingEngines
 
     /// <summary>
     /// A split's loss and accuracy as <paramref name="engine"/> scores it after every epoch: the fused forward pass (double
-    /// sums) for the fused engine, autograd's (in the parameters' precision) otherwise. The one scoring path of a run, for
+    /// sums) for the fused engine on the CPU, autograd's (in the parameters' precision) otherwise. The one scoring path of a run, for
     /// its initial model too, and of eval, which thereby gives the digits the run recorded.
     /// </summary>
     public static SplitScore? Score(TrainingEngine engine, nn.Module<Tensor, Tensor> model, OutputHead head, TensorSplit split, int? fusedThreads = null) =>
-        engine == TrainingEngine.Fused && FusedStep.CanScore(model, head)
+        engine == TrainingEngine.Fused && split.Device.type == DeviceType.CPU && FusedStep.CanScore(model, head)
             ? FusedStep.Score(model, head, split, fusedThreads ?? ThreadSettings.FusedThreads)
             : Evaluation.Score(model, head, split, model.parameters().First().dtype);
 }
