@@ -1,4 +1,3 @@
-using System.Buffers;
 using TorchLoss.Comparison;
 using TorchLoss.Reporting;
 using TorchLoss.Runtime;
@@ -14,8 +13,6 @@ namespace TorchLoss.Cli.Commands;
 public static class SlurmScripts
 {
     public const string Folder = Comparison.StudyFolder.SlurmDirectory;
-
-    static readonly SearchValues<char> ControlCharacters = SearchValues.Create(Enumerable.Range(0, 0xA0).Select(i => (char)i).Where(char.IsControl).ToArray());
 
     /// <summary>Writes the scripts; returns the command that submits them.</summary>
     public static string Write(StudyConfig config, string study, SlurmSettings slurm, IReadOnlyList<string> torchloss)
@@ -111,8 +108,8 @@ public static class SlurmScripts
         values.AddRange(torchloss.Select(word => ("the path of this torchloss", word)));
         values.AddRange(compare.Select((word, i) => (i > 0 && compare[i - 1].StartsWith("--", StringComparison.Ordinal) ? compare[i - 1] : word, word)));
         foreach (var (what, value) in values)
-            if (value.AsSpan().IndexOfAny(ControlCharacters) is >= 0 and var at)
-                throw new UserException($"{what}: '{Reporting.PrintableText.Escape(value)}' holds a control character (U+{(int)value[at]:X4}), which a Slurm script cannot hold");
+            if (PrintableText.FirstControl(value) is { } c)
+                throw new UserException($"{what}: '{PrintableText.Escape(value)}' holds a control character (U+{(int)c:X4}), which a Slurm script cannot hold");
         if (study.Contains('\\'))
             throw new UserException($"--out: {study} holds a backslash, which makes sbatch read the log file name literally (no %A or %a): choose another folder for --slurm");
     }
