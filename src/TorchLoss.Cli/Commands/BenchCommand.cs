@@ -78,7 +78,8 @@ public static class BenchCommand
 
     static void Print(BenchReport report, TextWriter output)
     {
-        output.WriteLine($"{report.Processor}, {report.Cores} cores; {report.Libtorch}");
+        output.WriteLine($"{report.Processor}, {report.Cores} cores");
+        output.WriteLine(report.Libtorch);
         output.WriteLine($"BLAS: {report.Blas}{(report.BlasReproducibility is { } mode ? $", MKL_CBWR {mode}" : "")}");
         foreach (var s in report.Skipped) output.WriteLine($"skipped {s.Setting}: {s.Reason}");
         output.WriteLine();

@@ -16,5 +16,8 @@ public sealed class InfoCommandTests
         Assert.Equal("2.10.0", (string?)info["libtorch_version"]);
         Assert.Equal(Environment.ProcessorCount, (int)info["processor_count"]!);
         Assert.True((int)info["intra_op_threads"]! >= 1);
+        // The CPU and oneMKL's mode, which decide whether two machines' numbers can agree to the bit.
+        Assert.Equal(TorchLoss.Runtime.TorchRuntime.Processor, (string?)info["processor"]);
+        if (Environment.GetEnvironmentVariable("MKL_CBWR") is null) Assert.Equal("AUTO", (string?)info["blas_reproducibility"]);
     }
 }

@@ -1,5 +1,6 @@
 using TorchLoss.Data.Tables;
 using TorchLoss.Data;
+using TorchLoss.Reporting;
 using TorchLoss.Runs;
 using TorchLoss.Runtime;
 using TorchLoss.Tests.Data.Tables;
@@ -56,6 +57,16 @@ public sealed class ReproducibilityTests : IDisposable
         Assert.Equal(expected.Length, actual.Length);
         var differing = expected.Zip(actual).Count(p => BitConverter.SingleToInt32Bits(p.First) != BitConverter.SingleToInt32Bits(p.Second));
         Assert.True(differing == 0, $"{differing} of {expected.Length} logits differ bitwise at an offset of {4 * offsetInFloats} bytes");
+    }
+
+    [Theory]
+    [InlineData("AMD EPYC", "25", "1", "fpu avx avx2 fma", "AMD EPYC (family 25, model 1, AVX2)")]
+    [InlineData("Intel(R) Xeon(R) Platinum 8481C CPU @ 2.70GHz", "6", "143", "avx avx2 avx512f", "Intel(R) Xeon(R) Platinum 8481C CPU @ 2.70GHz (family 6, model 143, AVX-512)")]
+    public void TheCpuIsDescribedByNameFamilyModelAndWidestVectorExtension(string name, string family, string model, string flags, string expected)
+    {
+        string[] lines = ["processor\t: 0", "vendor_id\t: x", $"cpu family\t: {family}", $"model\t\t: {model}", $"model name\t: {name}", $"flags\t\t: {flags}"];
+        Assert.Equal(expected, CpuModel.FromCpuInfo(lines));
+        Assert.Equal("x86", CpuModel.FromCpuInfo(["model name\t: x86"]));
     }
 
     [Fact]
@@ -123,6 +134,9 @@ public sealed class ReproducibilityTests : IDisposable
                 Epochs = 2, LogEvery = 3, Seed = 7, Engine = engine,
             };
             Assert.Equal(RunStatus.Completed, new Trainer(config, data, run).Run().Status);
+            var environment = JsonFiles.Read<RunConfigFile>(run.File(RunFolder.ConfigFile)).Environment;
+            Assert.Equal(TorchRuntime.Processor, environment.Processor);
+            Assert.Equal(TorchRuntime.BlasReproducibility, environment.BlasReproducibility);
             return RunFolderReliabilityTests.Comparable(run);
         }
 
